@@ -1,0 +1,163 @@
+"""The ``claimgraph`` command: a thin shell over the library.
+
+Errors become one-line messages and exit codes here and only here: 2 when an input was
+skipped (it names the input and the reason), 1 for anything unexpected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from claimgraph.errors import ClaimgraphError, InputError
+from claimgraph.settings import Settings
+
+app = typer.Typer(
+    help="Turn news articles into a graph of who, what happened, when, where, and who says so.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+evaluate_app = typer.Typer(help="Score claimgraph against the benchmark data in shared/data.",
+                           no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+err = Console(stderr=True, highlight=False)
+
+
+class Format(str, Enum):
+    json = "json"
+    text = "text"
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+@app.command()
+def analyze(
+    sources: Annotated[list[str], typer.Argument(help="Files, http(s) URLs, or - for standard input.",
+                                                 metavar="PATH|URL|-")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="json: the contract object, one per "
+                                           "line; text: a readable report.")] = Format.text,
+    published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD; relative dates "
+                                                  "resolve against it. Overrides the page's own.")] = None,
+    url: Annotated[str | None, typer.Option(help="The article's URL, when the input is a file or stdin.")]
+    = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, "
+                                                "loopback and link-local addresses.")] = False,
+    pretty: Annotated[bool, typer.Option(help="Indent JSON output.")] = False,
+) -> None:
+    """Analyse articles: entities with aliases and types, dates, places."""
+    published = _check_date(published)
+    from claimgraph.analyzer import Analyzer
+
+    analyzer = Analyzer(Settings(allow_private=allow_private))
+    out = Console(highlight=False, soft_wrap=True)
+    done, skipped, failed = 0, 0, 0
+    for source in sources:
+        try:
+            result = analyzer.analyze(source, url=url, published=published,
+                                      stdin=sys.stdin.buffer if source == "-" else None)
+        except InputError as exc:
+            skipped += 1
+            err.print(f"claimgraph: skipped {exc.source}: {exc.reason}", markup=False)
+            continue
+        except ClaimgraphError as exc:
+            failed += 1
+            err.print(f"claimgraph: {source}: {exc}", markup=False)
+            continue
+        except Exception as exc:  # a bug must not end a batch; say which input hit it
+            failed += 1
+            err.print(f"claimgraph: internal error on {source}: {type(exc).__name__}: {exc}", markup=False)
+            continue
+        done += 1
+        if format is Format.json:
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2 if pretty else None))
+            sys.stdout.write("\n")
+        else:
+            from claimgraph.report import render
+
+            render(result, out)
+    if len(sources) > 1 or skipped or failed:
+        err.print(f"claimgraph: analysed {done}, skipped {skipped}, failed {failed}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+    if skipped:
+        raise typer.Exit(2)
+
+
+def _print_report(report: object, as_json: bool) -> None:
+    from claimgraph.evaluate.scoring import Report
+
+    assert isinstance(report, Report)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return
+    table = Table(title=report.title)
+    columns: list[str] = []
+    for row in report.rows.values():
+        columns.extend(k for k in row if k not in columns)
+    table.add_column("")
+    for col in columns:
+        table.add_column(col, justify="right")
+    for name, row in report.rows.items():
+        table.add_row(name, *(str(row.get(c, "")) for c in columns))
+    console = Console()
+    console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]{note}[/dim]")
+
+
+DataOpt = Annotated[list[Path], typer.Option("--data", help="JSONL file(s) in shared/data's format.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
+
+
+def _run_eval(module: str, data: list[Path], as_json: bool) -> None:
+    import importlib
+
+    try:
+        evaluator = importlib.import_module(f"claimgraph.evaluate.{module}")
+        report = evaluator.evaluate(data, settings=Settings())
+    except ClaimgraphError as exc:
+        err.print(f"claimgraph: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    _print_report(report, as_json)
+
+
+@evaluate_app.command("ner")
+def evaluate_ner(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Named entities (MEANTIME): typed P/R/F1, exact and overlap, per type, in scored ranges."""
+    _run_eval("ner", data, as_json)
+
+
+@evaluate_app.command("time")
+def evaluate_time(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Time expressions (MEANTIME): detection P/R/F1 and value accuracy on detected."""
+    _run_eval("time", data, as_json)
+
+
+@evaluate_app.command("geo")
+def evaluate_geo(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Toponyms (GeoWebNews), end to end: recall, accuracy@161 km, country accuracy."""
+    _run_eval("geo", data, as_json)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

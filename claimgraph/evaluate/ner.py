@@ -1,0 +1,69 @@
+"""Named-entity evaluation on MEANTIME-style data: typed P/R/F1, exact and overlap.
+
+Every entity mention claimgraph outputs is a prediction, typed by its entity's type
+(one type per entity, decided over all its mentions). MEANTIME has coarser types, so
+ours are mapped onto them (below). The bare spaCy pipeline's own entities are scored in
+the same run on the same texts, as the baseline the entity layer has to beat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from claimgraph.evaluate.data import Record, read_many
+from claimgraph.evaluate.scoring import PRF, Item, Report, score
+from claimgraph.model import Document
+from claimgraph.pipeline import Pipeline
+from claimgraph.pipeline.mentions import LABEL_TYPES, NON_NAME_LABELS
+from claimgraph.settings import Settings
+
+#: contract entity type -> MEANTIME ent_type (PER, ORG, LOC, PRO; FIN and MIX are rare)
+TO_MEANTIME = {
+    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "LOC",
+    "PRODUCT": "PRO", "WORK_OF_ART": "PRO", "LAW": "PRO", "EVENT": "EVENT", "OTHER": "OTHER",
+}
+
+
+def _gold(rec: Record) -> tuple[list[Item], list[Item]]:
+    """Typed gold items, and the spans of untyped gold (neutral: neither credit nor blame)."""
+    typed, neutral = [], []
+    for ent in rec.layer("entities"):
+        if not rec.in_scored(ent["start"], ent["end"]):
+            continue
+        item = Item(rec.id, ent["start"], ent["end"], ent["type"])
+        (typed if ent["type"] else neutral).append(item)
+    return typed, neutral
+
+
+def _keep(items: Iterable[Item], rec: Record, neutral: Sequence[Item]) -> list[Item]:
+    return [p for p in items if rec.in_scored(p.start, p.end)
+            and not any(p.start < n.end and n.start < p.end for n in neutral)]
+
+
+def evaluate(paths: Sequence[str | Path], *, settings: Settings) -> Report:
+    records = read_many(paths)
+    pipeline = Pipeline(settings, stages=("nlp", "entities"))
+    gold: list[Item] = []
+    ours: list[Item] = []
+    spacy: list[Item] = []
+    for rec in records:
+        analysis = pipeline(Document.from_text(rec.text, published=rec.published))
+        rec_gold, neutral = _gold(rec)
+        gold.extend(rec_gold)
+        ours.extend(_keep((Item(rec.id, m.start, m.end, TO_MEANTIME[e.type])
+                           for e in analysis.entities for m in e.mentions), rec, neutral))
+        spacy.extend(_keep((Item(rec.id, e.start_char, e.end_char,
+                                 TO_MEANTIME[LABEL_TYPES.get(e.label_, "OTHER")])
+                            for e in analysis.doc.ents if e.label_ not in NON_NAME_LABELS), rec, neutral))
+    report = Report(title=f"NER, typed, inside scored ranges ({len(records)} documents, {len(gold)} gold names)")
+    for name, pred in (("claimgraph", ours), ("bare spaCy", spacy)):
+        for mode in ("exact", "overlap"):
+            report.rows[f"{name} {mode}"] = score(pred, gold, mode=mode, typed=True).as_dict()
+    for label in sorted({g.label for g in gold if g.label}):
+        prf: PRF = score([p for p in ours if p.label == label], [g for g in gold if g.label == label],
+                         mode="overlap", typed=True)
+        report.rows[f"claimgraph overlap {label}"] = prf.as_dict()
+    report.notes.append("types mapped to MEANTIME: PERSON->PER, ORG->ORG, GPE/LOC/FAC/NORP->LOC, "
+                        "PRODUCT/WORK_OF_ART/LAW->PRO; gold names with no type are neutral")
+    return report

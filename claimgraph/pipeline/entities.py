@@ -1,0 +1,189 @@
+"""Stage ``entities``: one entity per real-world actor or place in the article.
+
+Mentions (from :mod:`mentions`) are grouped so that every surname, acronym and short
+form joins the full name it stands for, and each group gets one type decided on the
+evidence of all its mentions. Full names are grouped first, so that a short form finds
+the full name even when the short form comes first (a headline's "Qureshi"). When a
+short form fits several entities (two Sharifs), the nearest preceding mention wins.
+Finally the text is scanned for further uses of the names found, which spaCy's small
+model often misses ("the FSB" later in the article).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from claimgraph.model import Analysis, Entity, Span
+from claimgraph.pipeline import Stage
+from claimgraph.pipeline.mentions import W_LABEL, Mention, find_mentions
+from claimgraph.pipeline.names import (
+    acronym_matches,
+    best_name,
+    clean_name,
+    compound_short_forms,
+    is_acronym,
+    is_generic,
+    lexicon,
+    name_key,
+    person_short_forms,
+)
+from claimgraph.settings import Settings
+
+#: tie-break between types with equal evidence
+_TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
+#: spaCy's label on a partial form (a bare surname) counts this much of a full name's
+_PARTIAL_LABEL_WEIGHT = 0.3
+
+
+@dataclass(slots=True)
+class Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+    evidence: Counter[str] = field(default_factory=Counter)
+
+    def add(self, mention: Mention, *, partial: bool) -> None:
+        self.mentions.append(mention)
+        for etype, weight in mention.evidence.items():
+            if partial and etype == mention.label:
+                # the label part of this mention's evidence is discounted, cues are not
+                weight -= W_LABEL * (1 - _PARTIAL_LABEL_WEIGHT)
+            self.evidence[etype] += weight
+
+    @property
+    def type(self) -> str:
+        if not self.evidence:
+            return "OTHER"
+        return max(self.evidence, key=lambda t: (self.evidence[t], -_TYPE_PRIORITY.index(t)))
+
+    @property
+    def keys(self) -> set[str]:
+        return {m.key for m in self.mentions}
+
+    def distance(self, mention: Mention) -> int:
+        """How far the nearest mention of this cluster is; preceding ones count as nearer."""
+        gaps = [mention.span.start - m.span.end if m.span.end <= mention.span.start
+                else 2 * (m.span.start - mention.span.end) for m in self.mentions]
+        return min((g for g in gaps if g >= 0), default=1 << 30)
+
+
+def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
+    key = mention.key
+    if is_acronym(mention.name):
+        return any(acronym_matches(mention.name, m.name) for m in cluster.mentions)
+    if cluster.type == "PERSON":
+        # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
+        return any(key in person_short_forms(m.name) for m in cluster.mentions)
+    if mention.label == "PERSON" and not mention.evidence.get("ORG"):
+        return False
+    return any(key in compound_short_forms(m.name) for m in cluster.mentions)
+
+
+def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    by_key: dict[str, Cluster] = {}
+    defined: dict[int, Cluster] = {}
+    # full names first, then acronyms the text defines (their full name now has a cluster),
+    # then every short form, longest first
+    order = sorted(mentions, key=lambda m: (
+        0 if m.parts > 1 and m.defines is None else 1 if m.defines is not None else 2,
+        -m.parts, -len(m.name), m.span.start))
+    for mention in order:
+        if mention.defines is not None and id(mention.defines) in defined:
+            target = defined[id(mention.defines)]
+            target.add(mention, partial=True)
+            by_key.setdefault(mention.key, target)
+            continue
+        cluster = by_key.get(mention.key)
+        if cluster is not None:
+            cluster.add(mention, partial=False)
+        else:
+            fits = [c for c in clusters if _short_form_of(mention, c)]
+            if fits:
+                cluster = min(fits, key=lambda c: c.distance(mention))
+                cluster.add(mention, partial=True)
+            else:
+                cluster = Cluster()
+                cluster.add(mention, partial=False)
+                clusters.append(cluster)
+            by_key.setdefault(mention.key, cluster)
+        defined[id(mention)] = cluster
+    return clusters
+
+
+def _forms(cluster: Cluster) -> set[str]:
+    """Surface forms worth searching the text for: names already used for this entity."""
+    lex = lexicon()
+    out = set()
+    for m in cluster.mentions:
+        name = m.name
+        if len(name) < 2 or name_key(name) in lex.calendar_words:
+            continue
+        if " " not in name and not is_acronym(name) and is_generic(name):
+            continue
+        out.add(name)
+    return out
+
+
+def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
+    """Add later uses of known names that spaCy did not tag (a name used once is used again)."""
+    owners: dict[str, set[int]] = {}
+    for idx, cluster in enumerate(clusters):
+        for form in _forms(cluster):
+            owners.setdefault(form, set()).add(idx)
+    forms = sorted((f for f, o in owners.items() if len(o) == 1), key=len, reverse=True)
+    if not forms:
+        return
+    taken = [m.span for c in clusters for m in c.mentions]
+    pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w\-])")
+    starts = {t.idx for t in doc}  # type: ignore[attr-defined]
+    ends = {t.idx + len(t.text) for t in doc}  # type: ignore[attr-defined]
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if start not in starts or end not in ends:
+            continue
+        span = Span.of(text, start, end)
+        if any(span.overlaps(t) for t in taken):
+            continue
+        (idx,) = owners[match.group(0)]
+        clusters[idx].mentions.append(
+            Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None, from_ner=False)
+        )
+        taken.append(span)
+
+
+def build_entities(clusters: list[Cluster]) -> tuple[Entity, ...]:
+    ordered = sorted(clusters, key=lambda c: min(m.span.start for m in c.mentions))
+    entities = []
+    for n, cluster in enumerate(ordered, 1):
+        names = [m.name for m in sorted(cluster.mentions, key=lambda m: m.span.start)]
+        canonical = best_name(names)
+        seen = {name_key(canonical)}
+        aliases = []
+        for name in names:
+            if name_key(name) not in seen:
+                seen.add(name_key(name))
+                aliases.append(name)
+        mentions = tuple(sorted((m.span for m in cluster.mentions), key=lambda s: (s.start, s.end)))
+        entities.append(Entity(id=f"e{n}", name=canonical, type=cluster.type, aliases=tuple(aliases),
+                               mentions=mentions))
+    return tuple(entities)
+
+
+def extract_entities(doc: object, text: str) -> tuple[Entity, ...]:
+    clusters = cluster_mentions(find_mentions(doc, text))
+    rescan(text, doc, clusters)
+    return build_entities(clusters)
+
+
+def make_stage(settings: Settings) -> Stage:
+    lexicon()  # read the word lists once, before the first document
+
+    def run(analysis: Analysis) -> Analysis:
+        if analysis.doc is None:
+            from claimgraph.errors import PipelineError
+
+            raise PipelineError("stage 'entities' needs the 'nlp' stage to run first")
+        return analysis.add(entities=extract_entities(analysis.doc, analysis.document.text))
+
+    return run

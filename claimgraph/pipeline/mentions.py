@@ -1,0 +1,215 @@
+"""Name mentions in a spaCy Doc, cleaned, with the type evidence their context gives.
+
+spaCy's NER is the starting point; this module trims what spaCy includes but a name is
+not (a leading "the", titles, possessives, an administrative word such as "district"),
+drops what is not a name at all (numbers, dates, weekday names), adds acronyms defined
+in parentheses and hyphenated compound names spaCy misses, and records evidence
+(titles and role nouns mean PERSON, "Operation X" means EVENT, "X province" means GPE)
+for the entity layer to weigh against spaCy's label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimgraph.model import Span
+from claimgraph.pipeline.names import Lexicon, clean_name, is_acronym, lexicon, name_key, name_parts
+
+#: spaCy labels that are not names: the time layer and the numbers are elsewhere.
+NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+#: spaCy (OntoNotes) label -> contract entity type.
+LABEL_TYPES = {
+    "PERSON": "PERSON", "NORP": "NORP", "FAC": "FAC", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC",
+    "PRODUCT": "PRODUCT", "EVENT": "EVENT", "WORK_OF_ART": "WORK_OF_ART", "LAW": "LAW",
+    "LANGUAGE": "OTHER",
+}
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+_POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
+_PAREN_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,11})\s*\)")
+_HYPHEN_CONNECTORS = frozenset({"-", "‐", "‑"})
+
+# Evidence weights: how much one observation counts towards a type. A cue in the text
+# (a title, "Operation", "district") outweighs one spaCy label, and spaCy's label on a
+# partial form (a bare surname) counts less than on a full name.
+W_LABEL = 1.0
+W_CUE = 3.0
+W_WORD = 1.5
+
+
+@dataclass(slots=True)
+class Mention:
+    span: Span
+    name: str
+    key: str
+    label: str | None
+    evidence: Counter[str] = field(default_factory=Counter)
+    #: the mention this one abbreviates when the text defines it: "Federal Security Service (FSB)".
+    defines: Mention | None = None
+    from_ner: bool = True
+
+    @property
+    def parts(self) -> int:
+        return len(name_parts(self.name))
+
+
+def _is_title(token: Any, lex: Lexicon) -> bool:
+    return bool(token.text[:1].isupper()) and token.lower_.rstrip(".") in lex.person_titles
+
+
+def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str]) -> list[Any]:
+    """Remove what surrounds a name inside spaCy's span, noting what it tells about the type."""
+    while tokens and tokens[0].lower_ in _DETERMINERS:
+        tokens.pop(0)
+    while len(tokens) > 1 and (_is_title(tokens[0], lex) or tokens[0].text == "."):
+        if tokens[0].text != ".":
+            evidence["PERSON"] += W_CUE
+        tokens.pop(0)
+    while tokens and (tokens[-1].lower_ in _POSSESSIVE_TOKENS or tokens[-1].is_punct):
+        tokens.pop()
+    if len(tokens) > 1:
+        last = tokens[-1]
+        if last.lower_ in lex.gpe_suffixes_strong or (last.lower_ in lex.gpe_suffixes_weak and last.is_lower):
+            evidence["GPE"] += W_CUE
+            tokens.pop()
+    return tokens
+
+
+def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str]) -> None:
+    first, last = tokens[0], tokens[-1]
+    prev = doc[first.i - 1] if first.i > 0 else None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if prev is not None:
+        word = prev.lower_.rstrip(".")
+        if _is_title(prev, lex) or (prev.is_lower and word in lex.role_nouns):
+            evidence["PERSON"] += W_CUE
+    if nxt is not None:
+        if nxt.lower_ in lex.gpe_suffixes_strong or (nxt.lower_ in lex.gpe_suffixes_weak and nxt.is_lower):
+            evidence["GPE"] += W_CUE
+        elif nxt.lower_ in lex.loc_suffixes and nxt.is_lower:
+            evidence["LOC"] += W_WORD
+    root = last if last.head.i < first.i or last.head.i > last.i else last.head
+    for rel in (*[c for c in root.children if c.dep_ == "appos"], *([root.head] if root.dep_ == "appos" else [])):
+        if rel.lemma_.lower() in lex.role_nouns and rel.pos_ == "NOUN":
+            evidence["PERSON"] += W_CUE
+    if first.text in {"Operation", "Op."} or (first.lower_ in lex.event_prefixes and first.is_title):
+        evidence["EVENT"] += 2 * W_CUE
+    if any(p.lower() in lex.org_words for p in name_parts(" ".join(t.text for t in tokens))):
+        evidence["ORG"] += W_WORD
+
+
+def _is_name(name: str, lex: Lexicon) -> bool:
+    if not any(c.isupper() for c in name) or not any(c.isalpha() for c in name):
+        return False
+    key = name_key(name)
+    if key in lex.calendar_words or key in lex.person_titles or key in lex.role_nouns:
+        return False
+    return not all(p.replace(",", "").replace(".", "").isdigit() for p in name.split())
+
+
+def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Counter[str],
+                 lex: Lexicon, *, from_ner: bool = True) -> Mention | None:
+    if not tokens:
+        return None
+    span = Span.of(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+    if not _is_name(span.text, lex):
+        return None
+    if label:
+        evidence[label] += W_LABEL
+    return Mention(span=span, name=clean_name(span.text) or span.text, key=name_key(span.text),
+                   label=label, evidence=evidence, from_ner=from_ner)
+
+
+def _event_extension(tokens: list[Any], doc: Any) -> list[Any]:
+    """Include "Operation" when spaCy left it out of "Operation Zarb-e-Azb"."""
+    first = tokens[0]
+    if first.i > 0 and doc[first.i - 1].text == "Operation":
+        return [doc[first.i - 1], *tokens]
+    return tokens
+
+
+def _hyphen_compounds(doc: Any) -> list[list[Any]]:
+    """Capitalised hyphenated names spaCy's NER missed: "Lashkar-e-Taiba", "Zarb-e-Azb"."""
+    found: list[list[Any]] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.text[:1].isupper() and tok.is_alpha and i + 2 < len(doc) \
+                and doc[i + 1].text in _HYPHEN_CONNECTORS and doc[i + 1].idx == tok.idx + len(tok.text):
+            j = i
+            while j + 2 < len(doc) and doc[j + 1].text in _HYPHEN_CONNECTORS \
+                    and doc[j + 1].idx == doc[j].idx + len(doc[j].text) and doc[j + 2].is_alpha \
+                    and doc[j + 2].idx == doc[j + 1].idx + 1:
+                j += 2
+            parts = doc[i:j + 1]
+            words = [t for t in parts if t.is_alpha]
+            if j > i and words[-1].text[:1].isupper() and len(words) >= 2:
+                tokens = list(parts)
+                while tokens[-1].i + 1 < len(doc) and doc[tokens[-1].i + 1].pos_ == "PROPN":
+                    tokens.append(doc[tokens[-1].i + 1])
+                found.append(tokens)
+                i = tokens[-1].i + 1
+                continue
+        i += 1
+    return found
+
+
+def find_mentions(doc: Any, text: str) -> list[Mention]:
+    """Every name mention in the document, in text order, without overlaps."""
+    lex = lexicon()
+    mentions: list[Mention] = []
+    ner_labels: dict[int, str] = {}
+    for ent in doc.ents:
+        if ent.label_ in NON_NAME_LABELS:
+            continue
+        label = LABEL_TYPES.get(ent.label_, "OTHER")
+        ner_labels.update((t.i, label) for t in ent)
+        evidence: Counter[str] = Counter()
+        tokens = _trim(list(ent), lex, evidence)
+        if not tokens:
+            continue
+        tokens = _event_extension(tokens, doc)
+        _context_evidence(tokens, doc, lex, evidence)
+        mention = _from_tokens(tokens, text, label, evidence, lex)
+        if mention:
+            mentions.append(mention)
+    for tokens in _hyphen_compounds(doc):
+        evidence = Counter[str]()
+        tokens = _event_extension(tokens, doc)
+        _context_evidence(tokens, doc, lex, evidence)
+        labels = Counter(ner_labels[t.i] for t in tokens if t.i in ner_labels)
+        label = labels.most_common(1)[0][0] if labels else None
+        if not evidence and not label:
+            evidence["ORG"] += W_WORD / 2  # a hyphenated proper compound is most often a group's name
+        mention = _from_tokens(tokens, text, label, evidence, lex, from_ner=False)
+        if mention:
+            mentions.append(mention)
+    mentions = _without_overlaps(mentions)
+    return _without_overlaps([*mentions, *_parenthetical_acronyms(mentions, text)])
+
+
+def _parenthetical_acronyms(mentions: list[Mention], text: str) -> list[Mention]:
+    """ "Federal Security Service (FSB)": the acronym is defined as this entity's alias."""
+    found: list[Mention] = []
+    for mention in mentions:
+        end = mention.span.end
+        # spaCy often includes a trailing possessive or suffix; look right after the name
+        match = _PAREN_ACRONYM.match(text, end)
+        if not match or not is_acronym(match.group(1)) or mention.parts < 2:
+            continue
+        span = Span.of(text, match.start(1), match.end(1))
+        found.append(Mention(span=span, name=span.text, key=name_key(span.text), label=None,
+                             evidence=Counter(), defines=mention, from_ner=False))
+    return found
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep one mention per stretch of text: a defined acronym wins, then the longer one."""
+    ranked = sorted(mentions, key=lambda m: (m.defines is None, -(m.span.end - m.span.start), m.span.start))
+    kept: list[Mention] = []
+    for m in ranked:
+        if not any(m.span.overlaps(k.span) for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.span.start)

@@ -1,0 +1,64 @@
+"""The readable text report of one analysis (``claimgraph analyze --format text``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from claimgraph.model import Analysis
+
+_TYPE_ORDER = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
+
+
+def _header(analysis: Analysis) -> Text:
+    doc = analysis.document
+    out = Text()
+    out.append(doc.title or "(untitled)", style="bold")
+    meta = [f"{k}: {v}" for k, v in (("published", doc.published), ("site", doc.site),
+                                       ("author", doc.author), ("url", doc.url)) if v]
+    if meta:
+        out.append("\n" + " · ".join(meta), style="dim")
+    out.append(f"\nid {doc.id} · {len(doc.text)} chars · {len(analysis.sentences)} sentences", style="dim")
+    for note in doc.notes:
+        out.append(f"\nnote: {note}", style="yellow")
+    return out
+
+
+def _entities(analysis: Analysis) -> Table:
+    table = Table(title="Entities", show_lines=False, expand=True)
+    table.add_column("type", style="cyan", no_wrap=True)
+    table.add_column("name", style="bold")
+    table.add_column("also called")
+    table.add_column("mentions", justify="right")
+    table.add_column("place")
+    by_type = defaultdict(list)
+    for ent in analysis.entities:
+        by_type[ent.type].append(ent)
+    for etype in sorted(by_type, key=lambda t: _TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99):
+        for ent in sorted(by_type[etype], key=lambda e: -len(e.mentions)):
+            geo = analysis.places.get(ent.id)
+            place = f"{geo.country or '?'} {geo.lat:.2f},{geo.lon:.2f}" if geo else ""
+            table.add_row(etype, ent.name, ", ".join(ent.aliases), str(len(ent.mentions)), place)
+    return table
+
+
+def _dates(analysis: Analysis) -> Table:
+    table = Table(title="Dates", expand=True)
+    table.add_column("expression")
+    table.add_column("type", style="cyan")
+    table.add_column("value", style="bold")
+    for tx in analysis.timex:
+        value = tx.value or (f"({tx.duration})" if tx.duration else "—")
+        table.add_row(tx.span.text, tx.type, value)
+    return table
+
+
+def render(analysis: Analysis, console: Console) -> None:
+    parts: list[Panel | Table | Text] = [_entities(analysis)]
+    if analysis.timex:
+        parts.append(_dates(analysis))
+    console.print(Panel(Group(_header(analysis), *parts), expand=True))
