@@ -35,6 +35,7 @@ from claimgraph.settings import Settings
 _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
 #: spaCy's label on a partial form (a bare surname) counts this much of a full name's
 _PARTIAL_LABEL_WEIGHT = 0.3
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 
 @dataclass(slots=True)
@@ -76,6 +77,8 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
         return any(key in person_short_forms(m.name) for m in cluster.mentions)
     if mention.label == "PERSON" and not mention.evidence.get("ORG"):
         return False
+    if mention.label in _PLACE_LABELS and cluster.type not in _PLACE_LABELS:
+        return False  # "Singapore" is not short for "Singapore Airlines"
     return any(key in compound_short_forms(m.name) for m in cluster.mentions)
 
 

@@ -30,6 +30,13 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 _POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,11})\s*\)")
 _HYPHEN_CONNECTORS = frozenset({"-", "‐", "‑"})
+#: a model designation: "A380", "787", "737-800", "TB2", "F-16" (letters and digits, a digit in it)
+_MODEL = re.compile(r"^(?=.*\d)[A-Z]{0,4}-?\d+[A-Za-z0-9-]*$")
+#: a model designation that cannot be a plain number: letters and digits ("A380", "F-16",
+#: "MiG-29", "TB2", "777-200LR"), optionally plural ("A350s")
+_LETTERED_MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z0-9-]*$|^\d{3}-\d{1,3}[A-Z]{0,3}$")
+#: camel-case brand names with a lower-case first letter ("iPhone", "iOS") are product names
+_LOWER_CAMEL = re.compile(r"^[a-z][A-Z]")
 
 # Evidence weights: how much one observation counts towards a type. A cue in the text
 # (a title, "Operation", "district") outweighs one spaCy label, and spaCy's label on a
@@ -59,11 +66,15 @@ def _is_title(token: Any, lex: Lexicon) -> bool:
     return bool(token.text[:1].isupper()) and token.lower_.rstrip(".") in lex.person_titles
 
 
-def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str]) -> list[Any]:
-    """Remove what surrounds a name inside spaCy's span, noting what it tells about the type."""
+def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str], label: str | None) -> list[Any]:
+    """Remove what surrounds a name inside spaCy's span, noting what it tells about the type.
+
+    A title is only stripped from what spaCy calls a person: "General" opens "General
+    Motors" as often as "General Asim Munir".
+    """
     while tokens and tokens[0].lower_ in _DETERMINERS:
         tokens.pop(0)
-    while len(tokens) > 1 and (_is_title(tokens[0], lex) or tokens[0].text == "."):
+    while label == "PERSON" and len(tokens) > 1 and (_is_title(tokens[0], lex) or tokens[0].text == "."):
         if tokens[0].text != ".":
             evidence["PERSON"] += W_CUE
         tokens.pop(0)
@@ -77,7 +88,8 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str]) -> list[Any]:
     return tokens
 
 
-def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str]) -> None:
+def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str],
+                      label: str | None = None) -> None:
     first, last = tokens[0], tokens[-1]
     prev = doc[first.i - 1] if first.i > 0 else None
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
@@ -96,7 +108,9 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Count
             evidence["PERSON"] += W_CUE
     if first.text in {"Operation", "Op."} or (first.lower_ in lex.event_prefixes and first.is_title):
         evidence["EVENT"] += 2 * W_CUE
-    if any(p.lower() in lex.org_words for p in name_parts(" ".join(t.text for t in tokens))):
+    if _LOWER_CAMEL.match(first.text):
+        evidence["PRODUCT"] += W_WORD
+    if label != "PERSON" and any(p.lower() in lex.org_words for p in name_parts(" ".join(t.text for t in tokens))):
         evidence["ORG"] += W_WORD
 
 
@@ -110,16 +124,35 @@ def _is_name(name: str, lex: Lexicon) -> bool:
 
 
 def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Counter[str],
-                 lex: Lexicon, *, from_ner: bool = True) -> Mention | None:
+                 lex: Lexicon, *, outer: list[Any] | None = None, from_ner: bool = True) -> Mention | None:
+    """A mention whose name is ``tokens``; its span is ``outer`` (the name plus a title or
+    "the" that the NER span included) so that the mention shows what the text says."""
     if not tokens:
         return None
-    span = Span.of(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
-    if not _is_name(span.text, lex):
+    name = clean_name(text[tokens[0].idx:tokens[-1].idx + len(tokens[-1].text)])
+    if not name or not _is_name(name, lex):
         return None
+    outer = outer or tokens
+    start = min(outer[0].idx, tokens[0].idx)
+    end = max(outer[-1].idx + len(outer[-1].text), tokens[-1].idx + len(tokens[-1].text))
     if label:
         evidence[label] += W_LABEL
-    return Mention(span=span, name=clean_name(span.text) or span.text, key=name_key(span.text),
+    return Mention(span=Span.of(text, start, end), name=name, key=name_key(name),
                    label=label, evidence=evidence, from_ner=from_ner)
+
+
+def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str]) -> list[Any]:
+    """A maker's name followed by a model ("Airbus A350", "Bayraktar TB2") names a product."""
+    last = tokens[-1]
+    out = list(tokens)
+    while out[-1].i + 1 < len(doc) and _MODEL.match(doc[out[-1].i + 1].text):
+        out.append(doc[out[-1].i + 1])
+    if len(out) > len(tokens) or any(_MODEL.match(t.text) for t in tokens):
+        evidence["PRODUCT"] += W_CUE
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ in lex.product_words and nxt.is_lower:
+        evidence["PRODUCT"] += W_WORD
+    return out
 
 
 def _event_extension(tokens: list[Any], doc: Any) -> list[Any]:
@@ -167,27 +200,51 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         label = LABEL_TYPES.get(ent.label_, "OTHER")
         ner_labels.update((t.i, label) for t in ent)
         evidence: Counter[str] = Counter()
-        tokens = _trim(list(ent), lex, evidence)
+        outer = list(ent)
+        while outer and (outer[-1].lower_ in _POSSESSIVE_TOKENS or outer[-1].is_punct):
+            outer.pop()
+        tokens = _trim(list(outer), lex, evidence, label)
         if not tokens:
             continue
         tokens = _event_extension(tokens, doc)
-        _context_evidence(tokens, doc, lex, evidence)
-        mention = _from_tokens(tokens, text, label, evidence, lex)
+        tokens = _product_extension(tokens, doc, lex, evidence)
+        if tokens[-1].i > outer[-1].i:
+            outer = [*outer, *doc[outer[-1].i + 1:tokens[-1].i + 1]]
+        _context_evidence(tokens, doc, lex, evidence, label)
+        mention = _from_tokens(tokens, text, label, evidence, lex, outer=outer)
         if mention:
             mentions.append(mention)
     for tokens in _hyphen_compounds(doc):
         evidence = Counter[str]()
         tokens = _event_extension(tokens, doc)
-        _context_evidence(tokens, doc, lex, evidence)
         labels = Counter(ner_labels[t.i] for t in tokens if t.i in ner_labels)
         label = labels.most_common(1)[0][0] if labels else None
+        _context_evidence(tokens, doc, lex, evidence, label)
         if not evidence and not label:
             evidence["ORG"] += W_WORD / 2  # a hyphenated proper compound is most often a group's name
         mention = _from_tokens(tokens, text, label, evidence, lex, from_ner=False)
         if mention:
             mentions.append(mention)
+    mentions.extend(_model_designations(doc, text, lex))
     mentions = _without_overlaps(mentions)
     return _without_overlaps([*mentions, *_parenthetical_acronyms(mentions, text)])
+
+
+def _model_designations(doc: Any, text: str, lex: Lexicon) -> list[Mention]:
+    """Products named by a model designation alone ("the A380", "F-16s"), which NER misses
+    or takes for a number; a designation with letters in it cannot be a plain number."""
+    found = []
+    for tok in doc:
+        if _LETTERED_MODEL.match(tok.text) and not tok.like_url:
+            evidence: Counter[str] = Counter({"PRODUCT": W_CUE})
+            tokens = [tok]
+            while tokens[-1].i + 1 < len(doc) and doc[tokens[-1].i + 1].pos_ == "PROPN" \
+                    and doc[tokens[-1].i + 1].text[:1].isupper():
+                tokens.append(doc[tokens[-1].i + 1])
+            mention = _from_tokens(tokens, text, None, evidence, lex, from_ner=False)
+            if mention:
+                found.append(mention)
+    return found
 
 
 def _parenthetical_acronyms(mentions: list[Mention], text: str) -> list[Mention]:

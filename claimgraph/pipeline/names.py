@@ -33,6 +33,7 @@ class Lexicon:
     loc_suffixes: frozenset[str]
     fac_suffixes: frozenset[str]
     org_words: frozenset[str]
+    product_words: frozenset[str]
     generic_name_words: frozenset[str]
     name_connectors: frozenset[str]
     calendar_words: frozenset[str]

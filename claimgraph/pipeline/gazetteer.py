@@ -1,0 +1,178 @@
+"""An offline gazetteer: normalised place name -> every place that bears it.
+
+Built from PyPI-packaged GeoNames data (see :mod:`geo_sources`) and loaded once per
+process per population threshold (:func:`load_gazetteer` is cached). Building it parses
+about 100 MB of JSON and CSV, so the finished index is also kept as a pickle under the
+user's cache directory, keyed by the size and date of every source file and of this
+code: any change rebuilds it, and a missing or unreadable cache is simply rebuilt.
+
+Names are compared by :func:`name_key`, which folds case, accents, dots, hyphens,
+apostrophes, a leading "the" and the "St."/"Saint" family, so "the U.S.", "US" and
+"U.S" are one key, as are "St. Louis" and "Saint Louis". Nothing fuzzier: two names
+that differ after folding are different names, because a near-miss match would be a
+guess about a different place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from claimgraph.pipeline.geo_sources import (
+    FEATURES,
+    Place,
+    build_places,
+    read_country_lexicon,
+    source_files,
+)
+
+log = logging.getLogger(__name__)
+
+#: bump when the pickled layout changes (code changes already invalidate the cache)
+_CACHE_FORMAT = 1
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_/,;:()\[\]\"“”]+")
+_DROP = re.compile(r"[.]")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "&": "and"}
+
+
+def name_key(name: str) -> str:
+    """The folded form two names must share to be the same gazetteer name."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _APOSTROPHES.sub("'", text)
+    if text.endswith("'s"):
+        text = text[:-2]
+    text = _DROP.sub("", _APOSTROPHES.sub("", text))
+    words = [w for w in _SEPARATORS.split(text) if w]
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A place a name may refer to; ``alternate`` when the name is not the place's own."""
+
+    place: Place
+    alternate: bool
+
+
+class Gazetteer:
+    """Look-ups over the place table; built by :func:`load_gazetteer`, read-only after."""
+
+    def __init__(self, places: list[Place], names: dict[str, list[int]], alternates: dict[str, list[int]],
+                 demonyms: dict[str, str]) -> None:
+        self.places = places
+        self._names = names
+        self._alternates = alternates
+        self._demonyms = demonyms
+        self._countries = {p.country: p for p in places if p.feature == "country" and p.country}
+        self._ids = {p.geonameid: p for p in places if p.geonameid}
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def lookup(self, name: str) -> list[Match]:
+        """Every place named ``name``: own names first, then alternate names."""
+        key = name_key(name)
+        own = self._names.get(key, [])
+        seen = set(own)
+        matches = [Match(self.places[i], False) for i in own]
+        matches += [Match(self.places[i], True) for i in self._alternates.get(key, []) if i not in seen]
+        return matches
+
+    def country(self, iso2: str) -> Place | None:
+        return self._countries.get(iso2)
+
+    def by_geonameid(self, geonameid: str) -> Place | None:
+        return self._ids.get(geonameid)
+
+    def demonym(self, word: str) -> str | None:
+        """The ISO2 country a people word names ("Pakistanis" -> PK), or None."""
+        key = name_key(word)
+        found = self._demonyms.get(key)
+        if found is None and key.endswith("s"):
+            found = self._demonyms.get(key[:-1])
+        return found
+
+
+def build_gazetteer(min_population: int) -> Gazetteer:
+    """Build the index from the sources (slow: seconds); :func:`load_gazetteer` caches it."""
+    places: list[Place] = []
+    names: dict[str, list[int]] = {}
+    alternates: dict[str, list[int]] = {}
+    for place, alt_names in build_places(min_population):
+        index = len(places)
+        places.append(place)
+        key = name_key(place.name)
+        if key:
+            names.setdefault(key, []).append(index)
+        for alt in {name_key(a) for a in alt_names} - {key}:
+            if alt:
+                # country variants from the project lexicon count as the country's own names
+                target = names if place.feature == "country" else alternates
+                target.setdefault(alt, []).append(index)
+    lexicon = read_country_lexicon()
+    demonyms = {name_key(d): iso for iso, words in lexicon.demonyms.items() for d in words}
+    return Gazetteer(places, names, alternates, demonyms)
+
+
+def _cache_path(min_population: int) -> Path:
+    stamp = hashlib.sha256(repr((_CACHE_FORMAT, min_population)).encode())
+    code = [Path(__file__), Path(__file__).with_name("geo_sources.py")]
+    for path in [*source_files(min_population), *code]:
+        stat = path.stat()
+        stamp.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return Path.home() / ".cache" / "claimgraph" / f"gazetteer-{min_population}-{stamp.hexdigest()[:16]}.pickle"
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    try:
+        with path.open("rb") as fh:
+            places, names, alternates, demonyms = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    return Gazetteer(places, names, alternates, demonyms)
+
+
+def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
+    """Write atomically; a failure only costs the next process a rebuild."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f"gazetteer-{path.name.split('-')[1]}-*.pickle"):
+            stale.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            state = (gazetteer.places, gazetteer._names, gazetteer._alternates, gazetteer._demonyms)
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("could not cache the gazetteer at %s: %s", path, exc)
+
+
+@lru_cache(maxsize=2)
+def load_gazetteer(min_population: int = 15000, *, use_cache: bool = True) -> Gazetteer:
+    """The gazetteer for cities of at least ``min_population`` (500, 1000, 5000 or 15000)."""
+    if min_population not in (500, 1000, 5000, 15000):
+        raise ValueError(f"gazetteer_min_population must be one of 500, 1000, 5000, 15000, not {min_population}")
+    path = _cache_path(min_population) if use_cache else None
+    if path is not None and path.is_file():
+        cached = _read_cache(path)
+        if cached is not None:
+            return cached
+    gazetteer = build_gazetteer(min_population)
+    if path is not None:
+        _write_cache(path, gazetteer)
+    return gazetteer
+
+
+__all__ = ["FEATURES", "Gazetteer", "Match", "Place", "build_gazetteer", "load_gazetteer", "name_key"]

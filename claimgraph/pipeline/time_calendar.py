@@ -1,0 +1,189 @@
+"""Calendar arithmetic for the time normaliser, kept apart so it can be tested on its own.
+
+Every function returns an ISO 8601 / TIMEX3 string at one stated precision (day
+``2021-03-03``, ISO week ``2021-W09``, month ``2021-03``, quarter ``2021-Q1``, year
+``2021``, decade ``202``, century ``20``) or None. Precision is the contract of the
+time layer: "last month" must never become a day, because the text did not say which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Literal
+
+from claimgraph.pipeline.time_lexicon import VAGUE, Unit
+
+Tense = Literal["past", "present", "future"]
+
+#: TIMEX3 season codes in calendar order; winter is the one that starts in December.
+SEASON_ORDER = ("SP", "SU", "FA", "WI")
+
+
+def day(d: dt.date) -> str:
+    return d.isoformat()
+
+
+def month(year: int, mon: int) -> str:
+    return f"{year:04d}-{mon:02d}"
+
+
+def iso_week(d: dt.date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def add_months(year: int, mon: int, delta: int) -> tuple[int, int]:
+    """(year, month) ``delta`` months later; January minus one is the previous December."""
+    index = year * 12 + (mon - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def quarter_of(mon: int) -> int:
+    return (mon - 1) // 3 + 1
+
+
+def season_of(d: dt.date) -> tuple[int, str]:
+    """The season a date falls in, as (year, code); January's winter belongs to the year before."""
+    if d.month == 12:
+        return d.year, "WI"
+    if d.month <= 2:
+        return d.year - 1, "WI"
+    return d.year, SEASON_ORDER[(d.month - 3) // 3]
+
+
+def pick_year(
+    base: int, key: Callable[[int], int | None], anchor_key: int, tense: Tense | None
+) -> int | None:
+    """The year in which a year-less expression ("March 3", "October", "the fourth quarter") lies.
+
+    ``key(year)`` places the expression on a scale shared with ``anchor_key`` (a day
+    ordinal, a month index, ...), or None when it does not exist that year (February 29).
+    A past clause takes the latest occurrence not after the anchor, a future clause the
+    earliest not before it; otherwise the occurrence nearest the anchor wins, the
+    anchor's own year on a tie.
+    """
+    options = [(y, k) for y in (base - 1, base, base + 1) if (k := key(y)) is not None]
+    if not options:
+        return None
+    if tense == "past":
+        past = [y for y, k in options if k <= anchor_key]
+        return max(past) if past else None
+    if tense == "future":
+        future = [y for y, k in options if k >= anchor_key]
+        return min(future) if future else None
+    return min(options, key=lambda yk: (abs(yk[1] - anchor_key), yk[0] != base))[0]
+
+
+def safe_date(year: int, mon: int, dom: int) -> dt.date | None:
+    try:
+        return dt.date(year, mon, dom)
+    except ValueError:
+        return None
+
+
+def month_day(anchor: dt.date | None, mon: int, dom: int, year: int | None, tense: Tense | None) -> str | None:
+    """"March 3" (``year`` None) resolved against the anchor, or "March 3, 2021" checked for validity."""
+    if year is not None:
+        d = safe_date(year, mon, dom)
+        return day(d) if d else None
+    if anchor is None or not 1 <= dom <= 31:
+        return None
+
+    def key(y: int) -> int | None:
+        d = safe_date(y, mon, dom)
+        return d.toordinal() if d else None
+
+    picked = pick_year(anchor.year, key, anchor.toordinal(), tense)
+    return None if picked is None else day(dt.date(picked, mon, dom))
+
+
+def month_only(anchor: dt.date | None, mon: int, tense: Tense | None) -> str | None:
+    if anchor is None:
+        return None
+    picked = pick_year(anchor.year, lambda y: y * 12 + mon, anchor.year * 12 + anchor.month, tense)
+    return None if picked is None else month(picked, mon)
+
+
+def weekday_date(anchor: dt.date | None, weekday: int, tense: Tense | None, rel: str | None) -> str | None:
+    """The date of "Saturday": on or before the anchor, on or after it in a future clause.
+
+    "last Saturday" is strictly before the anchor and "next Saturday" strictly after,
+    whatever the tense; the anchor's own weekday is the anchor itself otherwise.
+    """
+    if anchor is None:
+        return None
+    back = (anchor.isoweekday() - weekday) % 7
+    ahead = (weekday - anchor.isoweekday()) % 7
+    if rel in ("last", "past", "previous"):
+        return day(anchor - dt.timedelta(days=back or 7))
+    if rel in ("next", "coming"):
+        return day(anchor + dt.timedelta(days=ahead or 7))
+    if tense == "future":
+        return day(anchor + dt.timedelta(days=ahead))
+    return day(anchor - dt.timedelta(days=back))
+
+
+def shift(anchor: dt.date | None, count: float | str, unit: Unit) -> str | None:
+    """The period ``count`` units after the anchor (negative: before), at that unit's precision.
+
+    "three days ago" is a day, "two weeks ago" an ISO week, "last month" a month and
+    "two decades ago" a decade; a vague or fractional count, or a clock unit (the
+    anchor has no time of day), gives None.
+    """
+    if anchor is None or count == VAGUE or unit.clock or isinstance(count, str):
+        return None
+    if count != int(count):
+        return None
+    n = int(count) * unit.factor
+    if unit.letter == "D":
+        return day(anchor + dt.timedelta(days=n))
+    if unit.letter == "W":
+        return iso_week(anchor + dt.timedelta(weeks=n))
+    if unit.letter == "M":
+        if unit.factor == 3:
+            y, m = add_months(anchor.year, anchor.month, n)
+            return f"{y:04d}-Q{quarter_of(m)}"
+        return month(*add_months(anchor.year, anchor.month, n))
+    year = anchor.year + n
+    if unit.factor >= 100:
+        return f"{year // 100:02d}"
+    if unit.factor >= 10:
+        return f"{year // 10:03d}"
+    return f"{year:04d}"
+
+
+def _num(n: float) -> str:
+    return str(int(n)) if n == int(n) else f"{n:g}"
+
+
+def duration(count: float | str, unit: Unit) -> str:
+    """ISO 8601 duration: ``P33Y``, ``P2.5Y``, ``PT30M``, ``P10Y`` for a decade, ``PXY`` for "decades"."""
+    prefix = "PT" if unit.clock else "P"
+    if count == VAGUE or isinstance(count, str):
+        return f"{prefix}X{unit.letter}"
+    return f"{prefix}{_num(count * unit.factor)}{unit.letter}"
+
+
+def two_digit_year(yy: int, anchor: dt.date | None) -> int:
+    """'07 -> 2007, '98 -> 1998: the century that puts the year at most ten years after the anchor."""
+    limit = (anchor.year if anchor else dt.date.today().year) + 10
+    year = 2000 + yy
+    return year if year <= limit else 1900 + yy
+
+
+def span_between(first: str, last: str) -> str | None:
+    """Length of "from 2009 to 2011" (``P2Y``), "from March to May 2009" (``P2M``) or two days."""
+    try:
+        if len(first) == len(last) == 4:
+            diff = int(last) - int(first)
+            return f"P{diff}Y" if diff > 0 else None
+        if len(first) == len(last) == 7 and first[4] == last[4] == "-":
+            diff = (int(last[:4]) * 12 + int(last[5:])) - (int(first[:4]) * 12 + int(first[5:]))
+            return f"P{diff}M" if diff > 0 else None
+        if len(first) == len(last) == 10:
+            days = (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
+            return f"P{days}D" if days > 0 else None
+    except ValueError:
+        return None
+    return None

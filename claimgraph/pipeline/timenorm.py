@@ -1,0 +1,506 @@
+"""Normalise one time expression to a TIMEX3 type and an ISO 8601 value at the text's precision.
+
+:func:`normalize` is pure: the expression, the anchor (the publication date) and the
+tense of its clause in, ``(type, value, duration)`` out. It never guesses: an
+expression it cannot place, or a relative one without an anchor, gets ``value=None``.
+Relative expressions are resolved by the project's own rules rather than by dateparser,
+whose relative handling always returns a full timestamp ("last month" would become a
+day) and costs a parse per call; the stage calls this function once per expression.
+
+The grammar is a list of anchored regular expressions over a cleaned, lower-cased
+expression, tried in order (:data:`_RULES`); each rule either answers or passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from claimgraph.pipeline import time_calendar as cal
+from claimgraph.pipeline.time_calendar import Tense
+from claimgraph.pipeline.time_lexicon import VAGUE, alt, lexicon, number_pattern, parse_number
+
+
+class Norm(NamedTuple):
+    """TIMEX3 ``type`` (DATE, TIME, DURATION, SET), ISO ``value`` or None, and ``duration``."""
+
+    type: str
+    value: str | None
+    duration: str | None = None
+
+
+class _Ctx(NamedTuple):
+    anchor: dt.date | None
+    tense: Tense | None
+    reference: dt.date | None
+    positioned: bool
+
+
+_LEX = lexicon()
+_NUM = number_pattern()
+_MONTH = alt(_LEX.months)
+_WEEKDAY = alt(_LEX.weekdays)
+_UNIT = alt(_LEX.units)
+_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+_ORD = alt([*_LEX.ordinals, "1st", "2nd", "3rd", "4th"])
+_POD = alt(_LEX.parts_of_day)
+_SIGNALS = sorted(_LEX.leading_signals, key=len, reverse=True)
+_MODIFIERS = sorted(_LEX.modifiers, key=len, reverse=True)
+_POSITIONS = sorted(_LEX.positions, key=len, reverse=True)
+
+
+def _month_no(word: str) -> int:
+    return _LEX.months[word.rstrip(".")]
+
+
+def _ordinal(word: str) -> int:
+    return _LEX.ordinals.get(word) or int(re.sub(r"\D", "", word))
+
+
+def clean(expression: str) -> tuple[str, bool]:
+    """Lower-case, tidy spacing ("24 , 2003"), drop signals ("on", "in") and modifiers ("about").
+
+    Returns the core expression and whether a position word ("early", "the end of")
+    was removed: it narrows the period but leaves its value ("early 2009" is ``2009``).
+    """
+    e = expression.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    e = re.sub(r"[()\[\]`\"]", " ", e.lower())
+    e = re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", e)).strip(" ,;:")
+    e = re.sub(r"\s*'\s*s$", "", e)
+    e = re.sub(r"(?<=\w) - (?=\w)", "-", e)
+    positioned = False
+    changed = True
+    while changed:
+        changed = False
+        for group in (_SIGNALS, _MODIFIERS, _POSITIONS):
+            for word in group:
+                glue = "" if word.endswith("-") else " "
+                if e.startswith(word + glue) and len(e) > len(word) + len(glue):
+                    e = e[len(word) + len(glue):].lstrip(" -")
+                    positioned = positioned or group is _POSITIONS
+                    changed = True
+                    break
+    return e, positioned
+
+
+def _year_of(norm: Norm | None) -> int | None:
+    return int(norm.value) if norm and norm.value and re.fullmatch(r"\d{4}", norm.value) else None
+
+
+# --- rules: each takes the regex match and the context, returns a Norm or None (pass) ---
+
+def _present(m: re.Match[str], c: _Ctx) -> Norm:
+    return Norm("DATE", cal.day(c.anchor) if c.anchor else None)
+
+
+def _vague_ref(m: re.Match[str], c: _Ctx) -> Norm:
+    return Norm("DATE", None)
+
+
+def _deictic(m: re.Match[str], c: _Ctx) -> Norm:
+    offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+               "the day after tomorrow": 2, "this": 0, "last": -1}
+    word, pod = m.group("w"), m.group("pod")
+    if word == "tonight":
+        pod = pod or "night"
+    if word == "this" and not pod:
+        return Norm("DATE", None)
+    if word == "last" and pod != "night":
+        return Norm("TIME", None)
+    d = c.anchor + dt.timedelta(days=offsets[word]) if c.anchor else None
+    if pod:
+        return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[pod]}" if d else None)
+    return Norm("DATE", cal.day(d) if d else None)
+
+
+def _bare_pod(m: re.Match[str], c: _Ctx) -> Norm:
+    d = c.reference
+    return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[m.group('pod')]}" if d else None)
+
+
+_CLOCK = (r"(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?\s*(?P<oc>o'clock)?"
+          r"\s*(?P<zone>utc|gmt|z\b)?\s*(?:(?:utc|gmt)?\s*(?P<off>[+-]\s*\d{1,2}(?::?\d{2})?))?")
+_CLOCK_RE = re.compile(rf"^(?:{_CLOCK}|(?P<word>noon|midday|midnight))$")
+
+
+def _clock(text: str) -> tuple[int, int, str] | None:
+    m = _CLOCK_RE.match(text.strip(" ,"))
+    if not m:
+        return None
+    if m.group("word"):
+        return (0 if m.group("word") == "midnight" else 12), 0, ""
+    if not (m.group("mi") or m.group("ampm") or m.group("oc") or m.group("zone")):
+        return None
+    hour, minute = int(m.group("h")), int(m.group("mi") or 0)
+    ampm = (m.group("ampm") or "").replace(".", "").replace(" ", "")
+    if ampm and not 1 <= hour <= 12:
+        return None
+    if ampm == "pm" and hour != 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    zone = "Z" if m.group("zone") else ""
+    if m.group("off"):
+        off = re.sub(r"\s", "", m.group("off"))
+        sign, digits = off[0], off[1:].replace(":", "")
+        hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
+        zone = "Z" if int(hh) == int(mm) == 0 else f"{sign}{int(hh):02d}:{mm}"
+    return hour, minute, zone
+
+
+_TIME_SPLIT = re.compile(
+    r"^(?P<a>.*?[\d]\s*(?:[ap]\.?\s?m\b\.?|o'clock|utc|gmt|z\b)?(?:\s*(?:utc|gmt)?\s*[+-]\s*\d{1,2}"
+    r"(?::?\d{2})?)?|noon|midday|midnight)(?:,?\s+(?:on\s+)?(?P<b>.+))?$"
+)
+
+
+def _timepoint(e: str, c: _Ctx) -> Norm | None:
+    """Clock times, alone or with their day: "18:00 UTC", "12:00 UTC Monday", "Friday at 6 p.m."."""
+    parts: list[tuple[str, str]] = []
+    m = _TIME_SPLIT.match(e)
+    if m:
+        parts.append((m.group("a"), m.group("b") or ""))
+    m2 = re.match(r"^(?P<b>.+?),?\s+(?:at\s+)?(?P<a>\S+(?:\s+\S+){0,3})$", e)
+    if m2:
+        parts.append((m2.group("a"), m2.group("b")))
+    for clock_text, day_text in parts:
+        clock = _clock(clock_text)
+        if clock is None:
+            continue
+        if day_text:
+            day_norm = _parse(day_text, c._replace(positioned=False))
+            if day_norm is None or day_norm.type not in ("DATE", "TIME"):
+                continue
+            date = day_norm.value[:10] if day_norm.value and len(day_norm.value) >= 10 else None
+        else:
+            ref = c.reference or c.anchor
+            date = cal.day(ref) if ref else None
+        hour, minute, zone = clock
+        return Norm("TIME", f"{date}T{hour:02d}:{minute:02d}{zone}" if date else None)
+    return None
+
+
+def _weekday(m: re.Match[str], c: _Ctx) -> Norm | None:
+    rest, pod = m.group("rest"), m.group("pod")
+    if rest:
+        return _parse(rest, c)
+    value = cal.weekday_date(c.anchor, _LEX.weekdays[m.group("wd")], c.tense, m.group("rel"))
+    if pod:
+        return Norm("TIME", f"{value}T{_LEX.parts_of_day[pod]}" if value else None)
+    return Norm("DATE", value)
+
+
+def _year_group(m: re.Match[str], c: _Ctx) -> int | None:
+    if m.group("y"):
+        return int(m.group("y"))
+    if m.group("yy"):
+        return cal.two_digit_year(int(m.group("yy")), c.anchor)
+    return None
+
+
+def _month_day(m: re.Match[str], c: _Ctx) -> Norm:
+    value = cal.month_day(c.anchor, _month_no(m.group("mon")), int(m.group("d")), _year_group(m, c), c.tense)
+    return Norm("DATE", value)
+
+
+def _month_year(m: re.Match[str], c: _Ctx) -> Norm:
+    year = _year_group(m, c)
+    mon = _month_no(m.group("mon"))
+    return Norm("DATE", cal.month(year, mon) if year else cal.month_only(c.anchor, mon, c.tense))
+
+
+def _numeric_date(m: re.Match[str], c: _Ctx) -> Norm | None:
+    a, b, y = int(m.group("a")), int(m.group("b")), m.group("y")
+    year = int(y) if len(y) == 4 else cal.two_digit_year(int(y), c.anchor)
+    mon, dom = (b, a) if m.group("sep") == "." or a > 12 else (a, b)
+    value = cal.month_day(None, mon, dom, year, None) if 1 <= mon <= 12 else None
+    return Norm("DATE", value) if value else None
+
+
+def _iso(m: re.Match[str], c: _Ctx) -> Norm | None:
+    y, mo, d = m.group("y"), int(m.group("mo")), m.group("d")
+    if d is None:
+        if mo > 12:
+            return Norm("DATE", y)  # "2015-16": a season or fiscal year, named by its first year
+        return Norm("DATE", cal.month(int(y), mo))
+    value = cal.month_day(None, mo, int(d), int(y), None) if 1 <= mo <= 12 else None
+    return Norm("DATE", value) if value else None
+
+
+def _year(m: re.Match[str], c: _Ctx) -> Norm | None:
+    year = _year_group(m, c)
+    if year is None or not 1000 <= year <= 2999:
+        return None
+    return Norm("DATE", f"FY{year}" if m.group("fy") else f"{year:04d}")
+
+
+def _decade(m: re.Match[str], c: _Ctx) -> Norm:
+    if m.group("full"):
+        digits = m.group("full")
+        if digits.endswith("00") and digits != "2000":
+            return Norm("DATE", digits[:2])  # "the 1800s": the century
+        return Norm("DATE", digits[:3])
+    if m.group("word"):
+        return Norm("DATE", f"19{_LEX.decade_words[m.group('word')]}")
+    tens = int(m.group("two"))
+    return Norm("DATE", str(cal.two_digit_year(tens * 10, c.anchor))[:3])
+
+
+def _century(m: re.Match[str], c: _Ctx) -> Norm:
+    return Norm("DATE", f"{_ordinal(m.group('ord')) - 1:02d}")
+
+
+def _period_year(rest: str | None, c: _Ctx) -> int | None:
+    """The year a "quarter of ..." or "summer of ..." names; the anchor's year when none is given."""
+    if rest:
+        return _year_of(_parse(rest, c._replace(positioned=True)))
+    return None
+
+
+def _quarter(m: re.Match[str], c: _Ctx) -> Norm:
+    word = m.group("ord") or m.group("q")
+    rest = m.group("rest")
+    if word in ("last", "past", "previous", "this", "current", "next") and not rest:
+        if c.anchor is None:
+            return Norm("DATE", None)
+        step = {"last": -1, "past": -1, "previous": -1, "next": 1}.get(word, 0)
+        y, mo = cal.add_months(c.anchor.year, c.anchor.month, 3 * step)
+        return Norm("DATE", f"{y:04d}-Q{cal.quarter_of(mo)}")
+    q = 4 if word in ("final", "last") else (int(word) if word.isdigit() else _ordinal(word))
+    if not 1 <= q <= 4:
+        return Norm("DATE", None)
+    year = _period_year(rest, c) if rest else None
+    if year is None and not rest and c.anchor:
+        year = cal.pick_year(c.anchor.year, lambda y: y * 4 + q,
+                             c.anchor.year * 4 + cal.quarter_of(c.anchor.month), c.tense)
+    return Norm("DATE", f"{year:04d}-Q{q}" if year else None)
+
+
+def _half(m: re.Match[str], c: _Ctx) -> Norm:
+    h = 1 if m.group("ord") in ("first", "1st") else 2
+    rest = m.group("rest")
+    year = _period_year(rest, c) if rest else None
+    if year is None and not rest and c.anchor:
+        year = cal.pick_year(c.anchor.year, lambda y: y * 2 + h,
+                             c.anchor.year * 2 + (1 if c.anchor.month <= 6 else 2), c.tense)
+    return Norm("DATE", f"{year:04d}-H{h}" if year else None)
+
+
+def _season(m: re.Match[str], c: _Ctx) -> Norm:
+    code = _LEX.seasons[m.group("s")]
+    rest, rel = m.group("rest"), m.group("rel")
+    if rest:
+        year = _period_year(rest, c)
+        return Norm("DATE", f"{year:04d}-{code}" if year else None)
+    if c.anchor is None:
+        return Norm("DATE", None)
+    idx = cal.SEASON_ORDER.index(code)
+    now_year, now_code = cal.season_of(c.anchor)
+    now_key = now_year * 4 + cal.SEASON_ORDER.index(now_code)
+    tense: Tense | None = {"last": "past", "past": "past", "next": "future", "coming": "future"}.get(
+        rel or "", c.tense)  # type: ignore[assignment]
+    if rel in ("last", "past", "next", "coming"):
+        delta = -1 if tense == "past" else 1
+        year = now_year + delta if (idx >= cal.SEASON_ORDER.index(now_code)) == (delta < 0) else now_year
+        if idx == cal.SEASON_ORDER.index(now_code):
+            year = now_year + delta
+        return Norm("DATE", f"{year:04d}-{code}")
+    picked = cal.pick_year(now_year, lambda y: y * 4 + idx, now_key, tense)
+    return Norm("DATE", f"{picked:04d}-{code}" if picked else None)
+
+
+_UNIT_STEP = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "prior": -1,
+              "next": 1, "coming": 1}
+
+
+def _relative(m: re.Match[str], c: _Ctx) -> Norm:
+    the, rel, word = bool(m.group("the")), m.group("rel"), m.group("unit")
+    if rel in ("same", "following"):
+        return Norm("DATE", None)
+    if word == "weekend":
+        if c.anchor is None:
+            return Norm("DATE", None)
+        d = c.anchor + dt.timedelta(weeks=_UNIT_STEP[rel])
+        return Norm("DATE", f"{cal.iso_week(d)}-WE")
+    unit = _LEX.units[word]
+    if the and rel in ("last", "past", "next") and word != "quarter" and not c.positioned:
+        return Norm("DURATION", None, cal.duration(1, unit))  # "over the past year"
+    if word == "decade" and rel in ("last", "past") and not c.positioned:
+        return Norm("DURATION", None, cal.duration(1, unit))
+    return Norm("DATE", cal.shift(c.anchor, _UNIT_STEP[rel], unit))
+
+
+def _the_unit(m: re.Match[str], c: _Ctx) -> Norm | None:
+    """ "the year" only inside a position phrase: "the beginning of the year" is this year."""
+    if not c.positioned:
+        return None
+    return Norm("DATE", cal.shift(c.anchor, 0, _LEX.units[m.group("unit")]))
+
+
+def _ago(m: re.Match[str], c: _Ctx) -> Norm | None:
+    count = parse_number(m.group("num"))
+    if count is None:
+        return None
+    unit = _LEX.units[m.group("unit")]
+    direction = m.group("dir")
+    if direction in ("ago", "from now", "hence", "before now"):
+        sign = -1 if direction in ("ago", "before now") else 1
+        signed = count if isinstance(count, str) else sign * count
+        return Norm("DATE", cal.shift(c.anchor, signed, unit))
+    return Norm("DATE", None)  # "three days later": relative to an event, not to the anchor
+
+
+def _duration(m: re.Match[str], c: _Ctx) -> Norm | None:
+    if m.group("old"):
+        return None  # "51 years old" is an age
+    count = parse_number(m.group("num")) if m.group("num") else VAGUE
+    if count is None:
+        return None
+    unit = _LEX.units[m.group("unit")]
+    if m.group("half") and isinstance(count, float):
+        count += 0.5
+    if not m.group("num") and m.group("unit") in ("decades", "centuries", "millennia"):
+        return Norm("DURATION", None, "PXY")
+    return Norm("DURATION", None, cal.duration(count, unit))
+
+
+def _plural_only(m: re.Match[str], c: _Ctx) -> Norm | None:
+    word = m.group("unit")
+    if not word.endswith("s") or word in ("hrs", "mins", "yrs") and not m.group("lead"):
+        return None
+    unit = _LEX.units[word]
+    letter = "Y" if unit.factor >= 10 else unit.letter
+    return Norm("DURATION", None, f"{'PT' if unit.clock else 'P'}X{letter}")
+
+
+def _set(m: re.Match[str], c: _Ctx) -> Norm | None:
+    if m.group("word"):
+        return Norm("SET", None, _LEX.sets[m.group("word")])
+    if m.group("wd"):
+        return Norm("SET", None, "P1W")
+    count = parse_number(m.group("num")) if m.group("num") else 1.0
+    if count is None:
+        return None
+    return Norm("SET", None, cal.duration(count, _LEX.units[m.group("unit")]))
+
+
+def _holiday(m: re.Match[str], c: _Ctx) -> Norm:
+    md = _LEX.holidays[m.group("h")]
+    if md is None:
+        return Norm("DATE", None)
+    mon, dom = int(md[:2]), int(md[3:])
+    year = int(m.group("y")) if m.group("y") else None
+    return Norm("DATE", cal.month_day(c.anchor, mon, dom, year, c.tense))
+
+
+def _range(m: re.Match[str], c: _Ctx) -> Norm | None:
+    first, last = _parse(m.group("x"), c), _parse(m.group("z"), c)
+    if not first or not last or first.type != "DATE" or last.type != "DATE":
+        return None
+    length = None
+    if first.value and last.value:
+        a, b = first.value, last.value
+        if len(a) == 7 and len(b) == 4:  # "from March to 2010" is not a range we read
+            return None
+        length = cal.span_between(a, b)
+        if length is None and len(b) > 4 and len(a) < len(b) and a.isdigit() is False:
+            length = None
+    return Norm("DURATION", None, length)
+
+
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str], _Ctx], Norm | None]]
+_YEAR = r"(?:(?P<y>\d{4})|'(?P<yy>\d{2}))"
+
+
+def _rules() -> list[_Rule]:
+    wd = _WEEKDAY
+    table: list[tuple[str, Callable[[re.Match[str], _Ctx], Norm | None]]] = [
+        (rf"(?:from|between) (?P<x>.+?) (?:to|and|until|till|through|-) (?P<z>.+)", _range),
+        (alt(_LEX.present), _present),
+        (alt(_LEX.past_ref | _LEX.future_ref), _vague_ref),
+        (rf"(?P<w>today|tonight|yesterday|tomorrow|the day before yesterday|the day after tomorrow|this|last)"
+         rf"(?: (?P<pod>{_POD}))?", _deictic),
+        (rf"(?:the )?(?P<pod>{_POD})", _bare_pod),
+        (rf"(?:(?P<rel>last|next|this|coming|past|previous) )?(?P<wd>{wd})(?: (?P<pod>{_POD}))?"
+         rf"(?:,? (?P<rest>(?:the )?\d.*|{_MONTH}.*))?", _weekday),
+        (rf"(?P<mon>{_MONTH})\.? {_DAY}(?:,? {_YEAR})?", _month_day),
+        (rf"(?:the )?{_DAY}(?: of)? (?P<mon>{_MONTH})\.?(?:,? {_YEAR})?", _month_day),
+        (rf"(?P<mon>{_MONTH})\.?(?:,? (?:of )?{_YEAR})?", _month_year),
+        (r"(?P<y>\d{4})-(?P<mo>\d{2})(?:-(?P<d>\d{2}))?", _iso),
+        (r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})", _numeric_date),
+        (rf"(?:the )?(?:(?P<fy>fiscal|fy|financial)(?: year)? ?)?(?:year )?{_YEAR}", _year),
+        (r"(?P<y>\d{4})[-/](?:\d{2}|\d{4})", _year),
+        (rf"(?:the )?(?:(?P<full>\d{{3}}0)'?s|'?(?P<two>\d)0'?s|(?P<word>{alt(_LEX.decade_words)}))", _decade),
+        (rf"(?:the )?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{_ORD})[ -]century", _century),
+        (rf"(?:the )?(?P<ord>{_ORD}|final|last|past|previous|this|current|next)[ -](?:fiscal |financial )?"
+         rf"quarter(?: of (?P<rest>.+))?", _quarter),
+        (rf"q(?P<q>[1-4])(?: (?P<rest>\d{{4}}))?", _quarter),
+        (rf"(?:the )?(?P<ord>first|second|1st|2nd|last|final|latter) half(?: of (?P<rest>.+))?", _half),
+        (rf"(?:(?P<rel>this|last|next|the|coming|past) )?(?P<s>{alt(_LEX.seasons)})(?:,? (?:of )?(?P<rest>.+))?",
+         _season),
+        (r"(?:(?P<the>the) )?(?P<rel>this|last|next|past|coming|previous|prior|following|current|same) "
+         r"(?P<unit>week|weekend|month|year|quarter|decade|century)", _relative),
+        (r"the (?:year|month|week) (?P<rel>before|earlier)", lambda m, c: Norm("DATE", cal.shift(
+            c.anchor, -1, _LEX.units[m.group(0).split()[1]]))),
+        (r"the (?P<unit>year|month|week|day)", _the_unit),
+        (rf"(?P<num>{_NUM})[ -](?P<unit>{_UNIT}) (?P<dir>ago|from now|hence|before now|earlier|later|before|"
+         rf"after|since|prior)", _ago),
+        (rf"(?:(?:the|these|those|its|his|her|their|a) )?(?:(?:past|last|next|coming|previous|first|final|"
+         rf"following|initial|remaining|recent|preceding|additional|extra|further) )?(?P<num>{_NUM})[ -]"
+         rf"(?P<unit>{_UNIT})(?P<half> and a half)?(?:[ -]long|(?P<old>[ -]old))?(?: \w+)?", _duration),
+        (rf"(?P<lead>(?:the|these|those|recent|the past|the last|the next|the coming|the recent|the previous|"
+         rf"past|last|next|coming) )?(?P<unit>{_UNIT})(?:[ -]long)?", _plural_only),
+        (rf"(?P<word>{alt(_LEX.sets)})|every (?:(?P<num>{_NUM}) )?(?P<unit>{_UNIT})|(?:every|each) (?P<wd>{wd})",
+         _set),
+        (rf"(?P<h>{alt(_LEX.holidays)})(?: (?P<y>\d{{4}}))?", _holiday),
+    ]
+    return [(re.compile(f"^(?:{pattern})$"), handler) for pattern, handler in table]
+
+
+_RULES = _rules()
+
+
+def _parse(e: str, c: _Ctx) -> Norm | None:
+    e, positioned = clean(e)
+    c = c._replace(positioned=c.positioned or positioned)
+    timepoint = _timepoint(e, c) if re.search(r"\d|noon|midday|midnight", e) else None
+    if timepoint:
+        return timepoint
+    for pattern, handler in _RULES:
+        m = pattern.match(e)
+        if m:
+            result = handler(m, c)
+            if result is not None:
+                return result
+    return None
+
+
+def parse(
+    expression: str, anchor: dt.date | None, *, tense: Tense | None = None, reference: dt.date | None = None
+) -> Norm | None:
+    """Like :func:`normalize`, but None when the expression is not a time expression this grammar reads.
+
+    The detector uses the difference: a spaCy DATE entity the grammar cannot read must
+    carry some other time cue to be kept.
+    """
+    return _parse(expression, _Ctx(anchor, tense, reference, False))
+
+
+def normalize(
+    expression: str, anchor: dt.date | None, *, tense: Tense | None = None, reference: dt.date | None = None
+) -> Norm:
+    """TIMEX3 type, ISO 8601 value at the precision the text gives, and duration of ``expression``.
+
+    ``anchor`` is the publication date (None: relative expressions get no value);
+    ``tense`` of the clause decides which way a bare weekday or month points ("will meet
+    on Saturday" is after the anchor); ``reference`` is the day the sentence is about,
+    which clock times without a date ("at 18:00 UTC") take instead of the anchor.
+    """
+    return parse(expression, anchor, tense=tense, reference=reference) or Norm("DATE", None)
+
+
+__all__ = ["Norm", "Tense", "clean", "normalize", "parse"]

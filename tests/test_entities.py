@@ -1,0 +1,89 @@
+"""The entity layer on short invented articles: merging, one type per entity, no numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimgraph.analyzer import Analyzer
+from claimgraph.model import Analysis, Document, Entity
+
+ARTICLE = """Commander vows revenge after raid
+
+Militant commander Hafiz Rahman Qureshi of Lashkar-e-Taiba addressed thousands of supporters on Saturday.
+Qureshi said the Federal Security Service (FSB) had lied about the 2008 attack. Gen. Asim Munir visited
+Kunduz province in 1999, and Mr Munir later met Nawaz Sharif. The Lashkar chief recalled Operation
+Zarb-e-Azb, in which three soldiers died. According to the FSB, Qureshi's men fled. Sharif said the
+National Investigation Agency (NIA) had charged him. The NIA filed the case on March 3. The
+Tehrik-i-Taliban Pakistan (TTP) claimed the attack; the TTP has fought Pakistan's army for years.
+"""
+
+
+@pytest.fixture(scope="module")
+def result(analyzer: Analyzer) -> Analysis:
+    return analyzer.analyze(Document.from_text(ARTICLE, published="2025-05-12"))
+
+
+def find(result: Analysis, name: str) -> Entity:
+    matches = [e for e in result.entities if e.name == name]
+    assert matches, f"no entity {name!r}; have {[e.name for e in result.entities]}"
+    assert len(matches) == 1, f"{name!r} split into {len(matches)} entities"
+    return matches[0]
+
+
+@pytest.mark.parametrize(("name", "etype", "aliases"), [
+    ("Hafiz Rahman Qureshi", "PERSON", {"Qureshi"}),
+    ("Lashkar-e-Taiba", "ORG", {"Lashkar"}),
+    ("Federal Security Service", "ORG", {"FSB"}),
+    ("National Investigation Agency", "ORG", {"NIA"}),
+    ("Tehrik-i-Taliban Pakistan", "ORG", {"TTP"}),
+    ("Asim Munir", "PERSON", {"Munir"}),
+    ("Nawaz Sharif", "PERSON", {"Sharif"}),
+    ("Operation Zarb-e-Azb", "EVENT", set()),
+    ("Kunduz", "GPE", set()),
+])
+def test_aliases_merge_into_the_full_name(result: Analysis, name: str, etype: str, aliases: set[str]) -> None:
+    entity = find(result, name)
+    assert entity.type == etype
+    assert set(entity.aliases) == aliases
+
+
+def test_every_mention_is_counted(result: Analysis) -> None:
+    assert len(find(result, "Hafiz Rahman Qureshi").mentions) == 3
+    assert len(find(result, "Federal Security Service").mentions) == 3  # full name, (FSB), the FSB
+    assert len(find(result, "National Investigation Agency").mentions) == 3
+
+
+def test_no_numbers_dates_or_titles_among_entities(result: Analysis) -> None:
+    names = {n.lower() for e in result.entities for n in (e.name, *e.aliases)}
+    for word in ("three", "thousands", "saturday", "2008", "1999", "march 3", "gen.", "commander"):
+        assert word not in names
+
+
+def test_pakistan_stays_apart_from_the_group_named_after_it(result: Analysis) -> None:
+    assert find(result, "Pakistan").type == "GPE"
+
+
+def test_mentions_reslice(result: Analysis) -> None:
+    text = result.document.text
+    for entity in result.entities:
+        for m in entity.mentions:
+            assert text[m.start:m.end] == m.text
+
+
+def test_surname_is_a_person_even_when_spacy_says_otherwise(analyzer: Analyzer) -> None:
+    text = ("Imran Baloch, a commander of the Baloch Liberation Front, spoke in Quetta. "
+            "Baloch said the strike killed four of his men. Officials said Baloch had fled to Afghanistan.")
+    result = analyzer.analyze(Document.from_text(text))
+    person = [e for e in result.entities if e.name == "Imran Baloch"]
+    assert person and person[0].type == "PERSON"
+
+
+def test_two_people_sharing_a_surname_take_the_nearest(analyzer: Analyzer) -> None:
+    text = ("Nawaz Sharif met reporters in Lahore on Monday. Sharif said the talks had failed. "
+            "Later, Shehbaz Sharif addressed parliament in Islamabad. Sharif called for calm.")
+    result = analyzer.analyze(Document.from_text(text))
+    nawaz = next(e for e in result.entities if e.name == "Nawaz Sharif")
+    shehbaz = next(e for e in result.entities if e.name == "Shehbaz Sharif")
+    first, second = (text.index("Sharif said"), text.index("Sharif called"))
+    assert any(m.start == first for m in nawaz.mentions)
+    assert any(m.start == second for m in shehbaz.mentions)

@@ -1,0 +1,127 @@
+"""The bundled sample articles against expectations written by hand (tests/fixtures/expected).
+
+Each YAML states what a correct analysis must contain: entities with their type and
+aliases, resolved places, dates with values, strings that are not entities, and for
+HTML pages the sentences that must survive extraction and the boilerplate that must not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from claimgraph.analyzer import Analyzer
+from claimgraph.model import Analysis
+from claimgraph.pipeline.names import name_key
+from tests.conftest import EXPECTED, SAMPLES
+
+CASES = sorted(EXPECTED.glob("*.yaml"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+_cache: dict[str, Analysis] = {}
+
+
+def analysed(analyzer: Analyzer, case: dict[str, Any]) -> Analysis:
+    name = case["file"]
+    if name not in _cache:
+        published = case["published"] if case.get("format") == "text" else None
+        _cache[name] = analyzer.analyze(SAMPLES / name, published=published)
+    return _cache[name]
+
+
+def entity_named(result: Analysis, name: str) -> Any:
+    key = name_key(name)
+    for ent in result.entities:
+        if name_key(ent.name) == key:
+            return ent
+    for ent in result.entities:
+        if key in {name_key(a) for a in ent.aliases}:
+            return ent
+    return None
+
+
+def test_there_are_at_least_twelve_samples() -> None:
+    assert len(CASES) >= 12
+    assert sum(load(c)["format"] == "html" for c in CASES) >= 4
+
+
+@pytest.fixture(params=CASES, ids=lambda p: p.stem)
+def case(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return load(request.param)
+
+
+def test_metadata(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    result = analysed(analyzer, case)
+    assert result.document.title == case["title"]
+    assert result.document.published == case["published"]
+
+
+def test_entities_types_and_aliases(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    result = analysed(analyzer, case)
+    problems = []
+    for want in case.get("entities", []):
+        ent = entity_named(result, want["name"])
+        if ent is None:
+            problems.append(f"missing {want['name']}")
+            continue
+        if name_key(ent.name) != name_key(want["name"]):
+            problems.append(f"{want['name']} is only an alias of {ent.name}")
+        if ent.type != want["type"]:
+            problems.append(f"{want['name']}: type {ent.type}, want {want['type']}")
+        have = {name_key(a) for a in ent.aliases}
+        for alias in want.get("aliases", []):
+            if name_key(alias) not in have:
+                problems.append(f"{want['name']}: alias {alias!r} not merged (has {sorted(ent.aliases)})")
+    assert not problems, "\n".join(problems)
+
+
+def test_places_resolve_to_their_country(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    result = analysed(analyzer, case)
+    problems = []
+    for want in case.get("places", []):
+        ent = entity_named(result, want["name"])
+        geo = result.places.get(ent.id) if ent else None
+        if geo is None or geo.country != want["country"]:
+            problems.append(f"{want['name']}: {geo}, want country {want['country']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_dates_and_values(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    result = analysed(analyzer, case)
+    text = result.document.text
+    problems = []
+    for want in case.get("dates", []):
+        start = text.find(want["text"])
+        assert start >= 0, f"{want['text']!r} is not in the text"
+        end = start + len(want["text"])
+        found = [t for t in result.timex if t.span.start < end and start < t.span.end]
+        if not found:
+            problems.append(f"{want['text']!r} not detected")
+        elif want["value"] is not None and not any(t.value == str(want["value"]) for t in found):
+            problems.append(f"{want['text']!r}: {[t.value for t in found]}, want {want['value']}")
+        elif want["value"] is None and any(t.value for t in found):
+            problems.append(f"{want['text']!r}: a duration has no value, got {[t.value for t in found]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_not_entities(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    result = analysed(analyzer, case)
+    names = {name_key(n) for e in result.entities for n in (e.name, *e.aliases)}
+    bad = [s for s in case.get("not_entities", []) if name_key(s) in names]
+    assert not bad
+
+
+def test_extraction_keeps_the_article_and_drops_boilerplate(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    text = analysed(analyzer, case).document.text
+    for sentence in case.get("must_survive", []):
+        assert sentence in text
+    for junk in case.get("must_not_survive", []):
+        assert junk not in text
