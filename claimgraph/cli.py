@@ -27,7 +27,7 @@ evaluate_app = typer.Typer(help="Score claimgraph against the benchmark data in 
                            no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Format(str, Enum):

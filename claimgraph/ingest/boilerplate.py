@@ -127,6 +127,12 @@ def cut_trailing(text: str, lex: Lexicon | None = None) -> Cut | None:
     return None
 
 
+def only_boilerplate(text: str, lex: Lexicon | None = None) -> bool:
+    """Whether every line of ``text`` is a boilerplate marker (a page of share buttons)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(classify(line, lex) is not None for line in lines)
+
+
 def _prose_follows(lines: list[str], kinds: list[str | None], start: int) -> bool:
     """Whether article prose comes after line ``start``, before any comment section."""
     for line, kind in zip(lines[start + 1:], kinds[start + 1:], strict=True):
@@ -139,5 +145,5 @@ def _prose_follows(lines: list[str], kinds: list[str | None], start: int) -> boo
 
 __all__ = [
     "MAX_COMMENT_MARKER_CHARS", "MAX_TRAILER_CHARS", "MIN_KEPT_CHARS", "PROSE_LINE_CHARS",
-    "Cut", "Lexicon", "classify", "cut_trailing", "lexicon",
+    "Cut", "Lexicon", "classify", "cut_trailing", "lexicon", "only_boilerplate",
 ]

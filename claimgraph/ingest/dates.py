@@ -21,11 +21,12 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-#: cheap gate before dateparser: the line has a year and a day, month name or numeric form.
+#: an absolute calendar date with a year: the gate before dateparser, which would otherwise
+#: turn "yesterday" or "Monday" into a date relative to the machine's clock.
 _LOOKS_LIKE_DATE = re.compile(
-    rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}"
+    rf"\b(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})"
     rf"|(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
-    rf"|(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}))\b",
+    rf"|(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}))(?!\d)",
     re.IGNORECASE,
 )
 #: dateline text that is not part of the date itself: weekday, "at", times, zones, separators.
@@ -67,6 +68,8 @@ def _iso(value: str) -> str | None:
 
 
 def _natural(value: str) -> str | None:
+    if not _LOOKS_LIKE_DATE.search(value):
+        return None
     import dateparser  # imported on first use: it loads locale data the HTML path never needs
 
     parsed = dateparser.parse(value, languages=["en"], settings=_DATEPARSER_SETTINGS)

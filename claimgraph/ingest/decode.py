@@ -106,6 +106,8 @@ def too_large(origin: str, limit: int, size: int | None = None) -> InputTooLarge
     what = noun(origin)
     if size is None:
         return InputTooLarge(origin, f"{what} is over the {human_size(limit)} limit")
+    if human_size(size) == human_size(limit):  # "10 MB, over the 10 MB limit" would read as a bug
+        return InputTooLarge(origin, f"{what} is {size:,} bytes, over the {limit:,}-byte limit")
     return InputTooLarge(origin, f"{what} is {human_size(size)}, over the {human_size(limit)} limit")
 
 
@@ -172,9 +174,10 @@ def _decode_text(data: bytes, *, origin: str, content_type: str | None) -> Decod
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom):].decode(codec), label, (f"decoded as {label} (byte-order mark)",))
+                text = data[len(bom):].decode(codec)
             except UnicodeDecodeError:
                 raise BinaryInput(origin, f"binary {noun(origin)} (invalid {label})") from None
+            return Decoded(text, label, (f"decoded as {label} (byte-order mark)",))
     declared = declared_charset(data, content_type)
     if declared and declared != "utf_8":
         codec = "cp1252" if declared in _WINDOWS_1252_ALIASES else declared

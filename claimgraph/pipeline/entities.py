@@ -23,6 +23,7 @@ from claimgraph.pipeline.names import (
     best_name,
     clean_name,
     compound_short_forms,
+    country_keys,
     is_acronym,
     is_generic,
     lexicon,
@@ -35,7 +36,6 @@ from claimgraph.settings import Settings
 _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
 #: spaCy's label on a partial form (a bare surname) counts this much of a full name's
 _PARTIAL_LABEL_WEIGHT = 0.3
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 
 @dataclass(slots=True)
@@ -72,13 +72,15 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
     key = mention.key
     if is_acronym(mention.name):
         return any(acronym_matches(mention.name, m.name) for m in cluster.mentions)
+    if key in country_keys():
+        return False  # "Indonesia" is neither a surname nor short for "Garuda Indonesia"
     if cluster.type == "PERSON":
         # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
         return any(key in person_short_forms(m.name) for m in cluster.mentions)
     if mention.label == "PERSON" and not mention.evidence.get("ORG"):
         return False
-    if mention.label in _PLACE_LABELS and cluster.type not in _PLACE_LABELS:
-        return False  # "Singapore" is not short for "Singapore Airlines"
+    if mention.label is not None and mention.label != cluster.type:
+        return False  # "Singapore" (a place) is not short for "Singapore Airlines"; "Boeing" not for "Boeing 787"
     return any(key in compound_short_forms(m.name) for m in cluster.mentions)
 
 

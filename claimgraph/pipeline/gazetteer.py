@@ -114,12 +114,15 @@ def build_gazetteer(min_population: int) -> Gazetteer:
         index = len(places)
         places.append(place)
         key = name_key(place.name)
+        # "The Valley" is found as "Valley" only as an alternate name: a bare common word
+        # must not reach a small town through its article
+        own = alternates if place.feature == "city" and place.name.casefold().startswith("the ") else names
         if key:
-            names.setdefault(key, []).append(index)
+            own.setdefault(key, []).append(index)
         for alt in {name_key(a) for a in alt_names} - {key}:
             if alt:
-                # country variants from the project lexicon count as the country's own names
-                target = names if place.feature == "country" else alternates
+                # the lexicon's country variants and province abbreviations are own names
+                target = names if place.feature in ("country", "admin1") else alternates
                 target.setdefault(alt, []).append(index)
     lexicon = read_country_lexicon()
     demonyms = {name_key(d): iso for iso, words in lexicon.demonyms.items() for d in words}

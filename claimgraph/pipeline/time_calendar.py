@@ -9,6 +9,7 @@ time layer: "last month" must never become a day, because the text did not say w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Literal
 
@@ -53,7 +54,7 @@ def season_of(d: dt.date) -> tuple[int, str]:
 
 
 def pick_year(
-    base: int, key: Callable[[int], int | None], anchor_key: int, tense: Tense | None
+    base: int, key: Callable[[int], int | None], anchor_key: int, tense: Tense | None, *, slack: int = 0
 ) -> int | None:
     """The year in which a year-less expression ("March 3", "October", "the fourth quarter") lies.
 
@@ -61,12 +62,17 @@ def pick_year(
     ordinal, a month index, ...), or None when it does not exist that year (February 29).
     A past clause takes the latest occurrence not after the anchor, a future clause the
     earliest not before it; otherwise the occurrence nearest the anchor wins, the
-    anchor's own year on a tie.
+    anchor's own year on a tie. News reports schedules in the past tense ("a hearing was
+    set for June 3"), so a past clause yields to an occurrence at most ``slack`` after
+    the anchor: a date three weeks ahead is likelier than one eleven months back.
     """
     options = [(y, k) for y in (base - 1, base, base + 1) if (k := key(y)) is not None]
     if not options:
         return None
     if tense == "past":
+        near = [y for y, k in options if anchor_key < k <= anchor_key + slack]
+        if near:
+            return min(near)
         past = [y for y, k in options if k <= anchor_key]
         return max(past) if past else None
     if tense == "future":
@@ -82,7 +88,9 @@ def safe_date(year: int, mon: int, dom: int) -> dt.date | None:
         return None
 
 
-def month_day(anchor: dt.date | None, mon: int, dom: int, year: int | None, tense: Tense | None) -> str | None:
+def month_day(
+    anchor: dt.date | None, mon: int, dom: int, year: int | None, tense: Tense | None
+) -> str | None:
     """"March 3" (``year`` None) resolved against the anchor, or "March 3, 2021" checked for validity."""
     if year is not None:
         d = safe_date(year, mon, dom)
@@ -94,14 +102,14 @@ def month_day(anchor: dt.date | None, mon: int, dom: int, year: int | None, tens
         d = safe_date(y, mon, dom)
         return d.toordinal() if d else None
 
-    picked = pick_year(anchor.year, key, anchor.toordinal(), tense)
+    picked = pick_year(anchor.year, key, anchor.toordinal(), tense, slack=45)
     return None if picked is None else day(dt.date(picked, mon, dom))
 
 
 def month_only(anchor: dt.date | None, mon: int, tense: Tense | None) -> str | None:
     if anchor is None:
         return None
-    picked = pick_year(anchor.year, lambda y: y * 12 + mon, anchor.year * 12 + anchor.month, tense)
+    picked = pick_year(anchor.year, lambda y: y * 12 + mon, anchor.year * 12 + anchor.month, tense, slack=1)
     return None if picked is None else month(picked, mon)
 
 
@@ -162,7 +170,10 @@ def duration(count: float | str, unit: Unit) -> str:
     prefix = "PT" if unit.clock else "P"
     if count == VAGUE or isinstance(count, str):
         return f"{prefix}X{unit.letter}"
-    return f"{prefix}{_num(count * unit.factor)}{unit.letter}"
+    total = count * unit.factor
+    if unit.clock and total != int(total) and unit.letter in "HM":
+        return f"PT{_num(total * 60)}{'M' if unit.letter == 'H' else 'S'}"  # "half an hour" is PT30M
+    return f"{prefix}{_num(total)}{unit.letter}"
 
 
 def two_digit_year(yy: int, anchor: dt.date | None) -> int:
@@ -187,3 +198,51 @@ def span_between(first: str, last: str) -> str | None:
     except ValueError:
         return None
     return None
+
+
+_CLOCK = (r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<mi>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?\s*(?P<oc>o'clock)?"
+          r"\s*(?P<zone>utc|gmt|z\b)?\s*(?:(?:utc|gmt)?\s*(?P<off>[+-]\s*\d{1,2}(?::?\d{2})?))?")
+_CLOCK_RE = re.compile(rf"^(?:{_CLOCK}|(?P<word>noon|midday|midnight))$")
+
+
+def clock(text: str) -> tuple[int, int, str] | None:
+    """Hour, minute and zone (``Z``, ``+08:00`` or empty) of "18:00 UTC", "6:40 p.m.", "noon"."""
+    m = _CLOCK_RE.match(text.strip(" ,"))
+    if not m:
+        return None
+    if m.group("word"):
+        return (0 if m.group("word") == "midnight" else 12), 0, ""
+    if not (m.group("mi") or m.group("ampm") or m.group("oc") or m.group("zone")):
+        return None
+    if m.group("sep") == "." and not m.group("ampm"):
+        return None  # "10.45" is a number or a version, "10.45 a.m." a time
+    hour, minute = int(m.group("h")), int(m.group("mi") or 0)
+    ampm = (m.group("ampm") or "").replace(".", "").replace(" ", "")
+    if ampm and not 1 <= hour <= 12:
+        return None
+    if ampm == "pm" and hour != 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    zone = "Z" if m.group("zone") else ""
+    if m.group("off"):
+        off = re.sub(r"\s", "", m.group("off"))
+        sign, digits = off[0], off[1:].replace(":", "")
+        hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
+        zone = "Z" if int(hh) == int(mm) == 0 else f"{sign}{int(hh):02d}:{mm}"
+    return hour, minute, zone
+
+
+def week_of_month(year: int, mon: int, which: int) -> str | None:
+    """ISO week of "the first/second/.../last week of March": the week of that 7-day stretch's middle day.
+
+    ``which`` counts from 1; -1 is the last week (the month's final seven days).
+    """
+    if which == -1:
+        last = add_months(year, mon, 1)
+        middle = dt.date(*last, 1) - dt.timedelta(days=4)
+    else:
+        middle = dt.date(year, mon, 1) + dt.timedelta(days=7 * (which - 1) + 3)
+    return iso_week(middle) if middle.month == mon else None

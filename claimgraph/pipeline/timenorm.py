@@ -59,6 +59,11 @@ def _ordinal(word: str) -> int:
     return _LEX.ordinals.get(word) or int(re.sub(r"\D", "", word))
 
 
+_RANGE_END = re.compile(r" (?:to|until|till|through|-) ")
+#: phrases whose opening word is not a signal to cut ("at present", "in the past")
+_FIXED = _LEX.present | _LEX.past_ref | _LEX.future_ref
+
+
 def clean(expression: str) -> tuple[str, bool]:
     """Lower-case, tidy spacing ("24 , 2003"), drop signals ("on", "in") and modifiers ("about").
 
@@ -71,11 +76,13 @@ def clean(expression: str) -> tuple[str, bool]:
     e = re.sub(r"\s*'\s*s$", "", e)
     e = re.sub(r"(?<=\w) - (?=\w)", "-", e)
     positioned = False
-    changed = True
+    changed = e not in _FIXED
     while changed:
         changed = False
         for group in (_SIGNALS, _MODIFIERS, _POSITIONS):
             for word in group:
+                if word == "from" and _RANGE_END.search(e):
+                    continue  # "from 2009 to 2011" is a range; keep its opening word
                 glue = "" if word.endswith("-") else " "
                 if e.startswith(word + glue) and len(e) > len(word) + len(glue):
                     e = e[len(word) + len(glue):].lstrip(" -")
@@ -102,13 +109,11 @@ def _vague_ref(m: re.Match[str], c: _Ctx) -> Norm:
 def _deictic(m: re.Match[str], c: _Ctx) -> Norm:
     offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
                "the day after tomorrow": 2, "this": 0, "last": -1}
-    word, pod = m.group("w"), m.group("pod")
+    word, pod = m.group("w") or m.group("w2"), m.group("pod") or m.group("pod2")
     if word == "tonight":
         pod = pod or "night"
-    if word == "this" and not pod:
-        return Norm("DATE", None)
     if word == "last" and pod != "night":
-        return Norm("TIME", None)
+        return Norm("TIME", None)  # "last evening" names no day we can be sure of
     d = c.anchor + dt.timedelta(days=offsets[word]) if c.anchor else None
     if pod:
         return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[pod]}" if d else None)
@@ -118,38 +123,6 @@ def _deictic(m: re.Match[str], c: _Ctx) -> Norm:
 def _bare_pod(m: re.Match[str], c: _Ctx) -> Norm:
     d = c.reference
     return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[m.group('pod')]}" if d else None)
-
-
-_CLOCK = (r"(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?\s*(?P<oc>o'clock)?"
-          r"\s*(?P<zone>utc|gmt|z\b)?\s*(?:(?:utc|gmt)?\s*(?P<off>[+-]\s*\d{1,2}(?::?\d{2})?))?")
-_CLOCK_RE = re.compile(rf"^(?:{_CLOCK}|(?P<word>noon|midday|midnight))$")
-
-
-def _clock(text: str) -> tuple[int, int, str] | None:
-    m = _CLOCK_RE.match(text.strip(" ,"))
-    if not m:
-        return None
-    if m.group("word"):
-        return (0 if m.group("word") == "midnight" else 12), 0, ""
-    if not (m.group("mi") or m.group("ampm") or m.group("oc") or m.group("zone")):
-        return None
-    hour, minute = int(m.group("h")), int(m.group("mi") or 0)
-    ampm = (m.group("ampm") or "").replace(".", "").replace(" ", "")
-    if ampm and not 1 <= hour <= 12:
-        return None
-    if ampm == "pm" and hour != 12:
-        hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return None
-    zone = "Z" if m.group("zone") else ""
-    if m.group("off"):
-        off = re.sub(r"\s", "", m.group("off"))
-        sign, digits = off[0], off[1:].replace(":", "")
-        hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
-        zone = "Z" if int(hh) == int(mm) == 0 else f"{sign}{int(hh):02d}:{mm}"
-    return hour, minute, zone
 
 
 _TIME_SPLIT = re.compile(
@@ -168,7 +141,7 @@ def _timepoint(e: str, c: _Ctx) -> Norm | None:
     if m2:
         parts.append((m2.group("a"), m2.group("b")))
     for clock_text, day_text in parts:
-        clock = _clock(clock_text)
+        clock = cal.clock(clock_text)
         if clock is None:
             continue
         if day_text:
@@ -208,6 +181,12 @@ def _month_day(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 def _month_year(m: re.Match[str], c: _Ctx) -> Norm:
+    rel = _g(m, "rel")
+    if rel:  # "October of next year"
+        if c.anchor is None:
+            return Norm("DATE", None)
+        year: int | None = c.anchor.year + {"this": 0, "last": -1, "next": 1}[rel]
+        return Norm("DATE", cal.month(year or 0, _month_no(m.group("mon"))))
     year = _year_group(m, c)
     mon = _month_no(m.group("mon"))
     return Norm("DATE", cal.month(year, mon) if year else cal.month_only(c.anchor, mon, c.tense))
@@ -250,6 +229,20 @@ def _decade(m: re.Match[str], c: _Ctx) -> Norm:
     return Norm("DATE", str(cal.two_digit_year(tens * 10, c.anchor))[:3])
 
 
+def _week_of(m: re.Match[str], c: _Ctx) -> Norm | None:
+    """ "the last week of March" -> the ISO week of that month's final seven days."""
+    inner = _parse(m.group("rest"), c._replace(positioned=True))
+    if inner is None or inner.type != "DATE":
+        return None
+    value = inner.value or ""
+    which = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m.group("ord"), -1)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return Norm("DATE", cal.week_of_month(int(value[:4]), int(value[5:]), which))
+    if re.fullmatch(r"\d{4}", value):
+        return Norm("DATE", cal.week_of_month(int(value), 1 if which > 0 else 12, which))
+    return Norm("DATE", None)
+
+
 def _century(m: re.Match[str], c: _Ctx) -> Norm:
     return Norm("DATE", f"{_ordinal(m.group('ord')) - 1:02d}")
 
@@ -261,8 +254,13 @@ def _period_year(rest: str | None, c: _Ctx) -> int | None:
     return None
 
 
+def _g(m: re.Match[str], name: str) -> str | None:
+    """A named group that this rule's pattern may not have."""
+    return m.groupdict().get(name)
+
+
 def _quarter(m: re.Match[str], c: _Ctx) -> Norm:
-    word = m.group("ord") or m.group("q")
+    word = _g(m, "ord") or _g(m, "q") or ""
     rest = m.group("rest")
     if word in ("last", "past", "previous", "this", "current", "next") and not rest:
         if c.anchor is None:
@@ -291,6 +289,7 @@ def _half(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 def _season(m: re.Match[str], c: _Ctx) -> Norm:
+    """ "summer 2019" -> 2019-SU; "last winter" is the latest winter before the current season."""
     code = _LEX.seasons[m.group("s")]
     rest, rel = m.group("rest"), m.group("rel")
     if rest:
@@ -301,15 +300,13 @@ def _season(m: re.Match[str], c: _Ctx) -> Norm:
     idx = cal.SEASON_ORDER.index(code)
     now_year, now_code = cal.season_of(c.anchor)
     now_key = now_year * 4 + cal.SEASON_ORDER.index(now_code)
-    tense: Tense | None = {"last": "past", "past": "past", "next": "future", "coming": "future"}.get(
-        rel or "", c.tense)  # type: ignore[assignment]
-    if rel in ("last", "past", "next", "coming"):
-        delta = -1 if tense == "past" else 1
-        year = now_year + delta if (idx >= cal.SEASON_ORDER.index(now_code)) == (delta < 0) else now_year
-        if idx == cal.SEASON_ORDER.index(now_code):
-            year = now_year + delta
-        return Norm("DATE", f"{year:04d}-{code}")
-    picked = cal.pick_year(now_year, lambda y: y * 4 + idx, now_key, tense)
+    keys = {y: y * 4 + idx for y in (now_year - 1, now_year, now_year + 1)}
+    if rel in ("last", "past"):
+        picked: int | None = max(y for y, k in keys.items() if k < now_key)
+    elif rel in ("next", "coming"):
+        picked = min(y for y, k in keys.items() if k > now_key)
+    else:
+        picked = cal.pick_year(now_year, keys.__getitem__, now_key, c.tense)
     return Norm("DATE", f"{picked:04d}-{code}" if picked else None)
 
 
@@ -370,7 +367,7 @@ def _duration(m: re.Match[str], c: _Ctx) -> Norm | None:
 
 def _plural_only(m: re.Match[str], c: _Ctx) -> Norm | None:
     word = m.group("unit")
-    if not word.endswith("s") or word in ("hrs", "mins", "yrs") and not m.group("lead"):
+    if not word.endswith("s"):
         return None
     unit = _LEX.units[word]
     letter = "Y" if unit.factor >= 10 else unit.letter
@@ -378,10 +375,13 @@ def _plural_only(m: re.Match[str], c: _Ctx) -> Norm | None:
 
 
 def _set(m: re.Match[str], c: _Ctx) -> Norm | None:
+    """Frequencies: "annual", "every two years", "every Monday", "15 a year" (a rate: once per year)."""
     if m.group("word"):
         return Norm("SET", None, _LEX.sets[m.group("word")])
     if m.group("wd"):
         return Norm("SET", None, "P1W")
+    if m.group("runit"):
+        return Norm("SET", None, cal.duration(1.0, _LEX.units[m.group("runit")]))
     count = parse_number(m.group("num")) if m.group("num") else 1.0
     if count is None:
         return None
@@ -398,17 +398,11 @@ def _holiday(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 def _range(m: re.Match[str], c: _Ctx) -> Norm | None:
+    """ "from 2009 to 2011": a DURATION (P2Y) as TimeML annotates it; the detector adds the ends."""
     first, last = _parse(m.group("x"), c), _parse(m.group("z"), c)
     if not first or not last or first.type != "DATE" or last.type != "DATE":
         return None
-    length = None
-    if first.value and last.value:
-        a, b = first.value, last.value
-        if len(a) == 7 and len(b) == 4:  # "from March to 2010" is not a range we read
-            return None
-        length = cal.span_between(a, b)
-        if length is None and len(b) > 4 and len(a) < len(b) and a.isdigit() is False:
-            length = None
+    length = cal.span_between(first.value, last.value) if first.value and last.value else None
     return Norm("DURATION", None, length)
 
 
@@ -419,42 +413,46 @@ _YEAR = r"(?:(?P<y>\d{4})|'(?P<yy>\d{2}))"
 def _rules() -> list[_Rule]:
     wd = _WEEKDAY
     table: list[tuple[str, Callable[[re.Match[str], _Ctx], Norm | None]]] = [
-        (rf"(?:from|between) (?P<x>.+?) (?:to|and|until|till|through|-) (?P<z>.+)", _range),
+        (r"(?:from|between) (?P<x>.+?) (?:to|and|until|till|through|-) (?P<z>.+)", _range),
         (alt(_LEX.present), _present),
         (alt(_LEX.past_ref | _LEX.future_ref), _vague_ref),
-        (rf"(?P<w>today|tonight|yesterday|tomorrow|the day before yesterday|the day after tomorrow|this|last)"
-         rf"(?: (?P<pod>{_POD}))?", _deictic),
+        (rf"(?P<w>today|tonight|yesterday|tomorrow|the day before yesterday|the day after tomorrow)"
+         rf"(?: (?P<pod>{_POD}))?|(?P<w2>this|last) (?P<pod2>{_POD})", _deictic),
         (rf"(?:the )?(?P<pod>{_POD})", _bare_pod),
         (rf"(?:(?P<rel>last|next|this|coming|past|previous) )?(?P<wd>{wd})(?: (?P<pod>{_POD}))?"
          rf"(?:,? (?P<rest>(?:the )?\d.*|{_MONTH}.*))?", _weekday),
         (rf"(?P<mon>{_MONTH})\.? {_DAY}(?:,? {_YEAR})?", _month_day),
         (rf"(?:the )?{_DAY}(?: of)? (?P<mon>{_MONTH})\.?(?:,? {_YEAR})?", _month_day),
         (rf"(?P<mon>{_MONTH})\.?(?:,? (?:of )?{_YEAR})?", _month_year),
+        (rf"(?P<mon>{_MONTH}),? (?:of )?(?P<rel>this|last|next) year", _month_year),
+        (r"(?:the )?(?P<ord>first|second|third|fourth|last|final) week of (?P<rest>.+)", _week_of),
         (r"(?P<y>\d{4})-(?P<mo>\d{2})(?:-(?P<d>\d{2}))?", _iso),
         (r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})", _numeric_date),
         (rf"(?:the )?(?:(?P<fy>fiscal|fy|financial)(?: year)? ?)?(?:year )?{_YEAR}", _year),
-        (r"(?P<y>\d{4})[-/](?:\d{2}|\d{4})", _year),
-        (rf"(?:the )?(?:(?P<full>\d{{3}}0)'?s|'?(?P<two>\d)0'?s|(?P<word>{alt(_LEX.decade_words)}))", _decade),
+        (r"(?P<y>\d{4})[-/](?:\d{2}|\d{4})", lambda m, c: Norm("DATE", m.group("y"))),
+        (rf"(?:the )?(?:(?P<full>\d{{3}}0)'?s|'?(?P<two>\d)0'?s|(?P<word>{alt(_LEX.decade_words)}))",
+         _decade),
         (rf"(?:the )?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{_ORD})[ -]century", _century),
         (rf"(?:the )?(?P<ord>{_ORD}|final|last|past|previous|this|current|next)[ -](?:fiscal |financial )?"
          rf"quarter(?: of (?P<rest>.+))?", _quarter),
-        (rf"q(?P<q>[1-4])(?: (?P<rest>\d{{4}}))?", _quarter),
-        (rf"(?:the )?(?P<ord>first|second|1st|2nd|last|final|latter) half(?: of (?P<rest>.+))?", _half),
-        (rf"(?:(?P<rel>this|last|next|the|coming|past) )?(?P<s>{alt(_LEX.seasons)})(?:,? (?:of )?(?P<rest>.+))?",
-         _season),
+        (r"q(?P<q>[1-4])(?: (?P<rest>\d{4}))?", _quarter),
+        (r"(?:the )?(?P<ord>first|second|1st|2nd|last|final|latter) half(?: of (?P<rest>.+))?", _half),
+        (rf"(?:(?P<rel>this|last|next|the|coming|past) )?(?P<s>{alt(_LEX.seasons)})"
+         rf"(?:,? (?:of )?(?P<rest>.+))?", _season),
         (r"(?:(?P<the>the) )?(?P<rel>this|last|next|past|coming|previous|prior|following|current|same) "
          r"(?P<unit>week|weekend|month|year|quarter|decade|century)", _relative),
-        (r"the (?:year|month|week) (?P<rel>before|earlier)", lambda m, c: Norm("DATE", cal.shift(
+        (r"the (?:year|month|week) (?P<rel>before|earlier|previous)", lambda m, c: Norm("DATE", cal.shift(
             c.anchor, -1, _LEX.units[m.group(0).split()[1]]))),
         (r"the (?P<unit>year|month|week|day)", _the_unit),
         (rf"(?P<num>{_NUM})[ -](?P<unit>{_UNIT}) (?P<dir>ago|from now|hence|before now|earlier|later|before|"
          rf"after|since|prior)", _ago),
         (rf"(?:(?:the|these|those|its|his|her|their|a) )?(?:(?:past|last|next|coming|previous|first|final|"
          rf"following|initial|remaining|recent|preceding|additional|extra|further) )?(?P<num>{_NUM})[ -]"
-         rf"(?P<unit>{_UNIT})(?P<half> and a half)?(?:[ -]long|(?P<old>[ -]old))?(?: \w+)?", _duration),
+         rf"(?P<unit>{_UNIT})(?P<half> and a half)?(?:[ -]long|(?P<old>[ -]old))?", _duration),
         (rf"(?P<lead>(?:the|these|those|recent|the past|the last|the next|the coming|the recent|the previous|"
          rf"past|last|next|coming) )?(?P<unit>{_UNIT})(?:[ -]long)?", _plural_only),
-        (rf"(?P<word>{alt(_LEX.sets)})|every (?:(?P<num>{_NUM}) )?(?P<unit>{_UNIT})|(?:every|each) (?P<wd>{wd})",
+        (rf"(?P<word>{alt(_LEX.sets)})|every (?:(?P<num>{_NUM}) )?(?P<unit>{_UNIT})"
+         rf"|(?:every|each) (?P<wd>{wd})|(?:{_NUM}|once|twice|\w+ times) (?:a|an|per) (?P<runit>{_UNIT})",
          _set),
         (rf"(?P<h>{alt(_LEX.holidays)})(?: (?P<y>\d{{4}}))?", _holiday),
     ]

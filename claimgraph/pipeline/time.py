@@ -1,0 +1,130 @@
+"""Stage ``time``: every time expression of the article, normalised against its publication date.
+
+Detection (:mod:`claimgraph.pipeline.time_detect`) merges the project's patterns with
+spaCy's DATE/TIME entities; normalisation (:mod:`claimgraph.pipeline.timenorm`) is a
+pure function of the expression, the publication date and the tense of its clause.
+This module adds the two things only a parsed document knows: the tense of the clause
+an expression sits in ("will meet on Saturday" points forward), and the day a sentence
+is about, which a bare clock time ("at 18:00 UTC") belongs to.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from typing import Any
+
+from claimgraph.errors import PipelineError
+from claimgraph.model import Analysis, Span, Timex
+from claimgraph.pipeline import Stage
+from claimgraph.pipeline.time_calendar import Tense
+from claimgraph.pipeline.time_detect import Candidate, detect
+from claimgraph.pipeline.timenorm import Norm, normalize
+from claimgraph.settings import Settings
+
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_MODAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "can", "ca"})
+_PERFECT_AUX = frozenset({"has", "have", "'ve", "had", "'d"})
+_DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def anchor_date(published: str | None) -> dt.date | None:
+    """The publication date as a date ("2021-03-17" or a full ISO timestamp); None when absent or bad."""
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published.strip()[:10])
+    except ValueError:
+        return None
+
+
+def verb_tense(verb: Any) -> Tense | None:
+    """Tense of a spaCy verb token from its tag and auxiliaries; None for modals ("would", "could").
+
+    An infinitive ("to be held on October 12", "is set to begin on Wednesday") looks
+    forward from the clause that governs it, so it counts as future.
+    """
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {a.lower_ for a in auxes}
+    if words & _FUTURE_AUX or "to" in words:
+        return "future"
+    if words & _MODAL_AUX:
+        return None
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if verb.tag_ == "VBN" and (words & _PERFECT_AUX or not auxes):
+        return "past"  # "has announced", and "plans announced in January"
+    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return "present"
+    return None
+
+
+def clause_tense(doc: Any, start: int, end: int) -> Tense | None:
+    """Tense of the verb that governs the characters [start, end) of ``doc``, if one can be found."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tok = span.root
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX"):
+            return verb_tense(tok)
+        if tok.head is tok:
+            return None
+        tok = tok.head
+    return None
+
+
+class _Sentences:
+    """Which sentence a character offset falls in, by bisection over sentence starts."""
+
+    def __init__(self, doc: Any) -> None:
+        self.starts = [s.start_char for s in doc.sents]
+
+    def index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+def _with_reference(cands: list[Candidate], norms: list[Norm], sents: _Sentences, text: str,
+                    anchor: dt.date | None, tenses: list[Tense | None]) -> list[Norm]:
+    """Re-read TIMEs against the nearest day named in the same sentence ("Tuesday ... at 18:00 UTC")."""
+    days = [(c.start, sents.index(c.start), n.value) for c, n in zip(cands, norms, strict=True)
+            if n.type == "DATE" and n.value and _DAY_VALUE.match(n.value)]
+    out = []
+    for c, n, tense in zip(cands, norms, tenses, strict=True):
+        if n.type == "TIME" or (n.value is None and n.type == "DATE"):
+            sent = sents.index(c.start)
+            near = [(abs(pos - c.start), value) for pos, s, value in days if s == sent and value]
+            if near:
+                ref = dt.date.fromisoformat(min(near)[1])
+                n = normalize(c.expr or text[c.start:c.end], anchor, tense=tense, reference=ref)
+        out.append(n)
+    return out
+
+
+def timexes(text: str, doc: Any, published: str | None) -> tuple[Timex, ...]:
+    """The time layer of one document: spans in text order with ids ``t1, t2, ...``."""
+    anchor = anchor_date(published)
+    cands = detect(text, doc.ents)
+    tenses = [clause_tense(doc, c.start, c.end) for c in cands]
+    norms = [normalize(c.expr or text[c.start:c.end], anchor, tense=t)
+             for c, t in zip(cands, tenses, strict=True)]
+    norms = _with_reference(cands, norms, _Sentences(doc), text, anchor, tenses)
+    return tuple(
+        Timex(f"t{i}", Span.of(text, c.start, c.end), n.type, n.value, n.duration)
+        for i, (c, n) in enumerate(zip(cands, norms, strict=True), 1)
+    )
+
+
+def make_stage(settings: Settings) -> Stage:
+    """The stage needs no model of its own: patterns compile at import, the lexicon loads once."""
+
+    def run(analysis: Analysis) -> Analysis:
+        if analysis.doc is None:
+            raise PipelineError("stage 'time' needs the 'nlp' stage to run first (no spaCy Doc)")
+        return analysis.add(timex=timexes(analysis.document.text, analysis.doc, analysis.document.published))
+
+    return run
+
+
+__all__ = ["anchor_date", "clause_tense", "make_stage", "timexes", "verb_tense"]
