@@ -129,8 +129,8 @@ def evaluate(paths: Sequence[str | Path], *, settings: Settings) -> Report:
         for label, total in sorted(Counter(gold_info[g]["type"] for g in gold).items())
     }
     report.notes.append(
-        "value accuracy: overlap-matched pairs with a non-null gold value; XXXX, PAST_REF and FUTURE_REF gold "
-        "values have no ISO 8601 form and are excluded (counted above); PRESENT_REF = publication date; "
+        "value accuracy: overlap-matched pairs with a non-null gold value; XXXX, PAST_REF and FUTURE_REF "
+        "gold values have no ISO 8601 form and are excluded (counted above); PRESENT_REF = publication date; "
         "durations compared on the duration field; trailing -XX of a gold value dropped")
     report.notes.append("files: " + ", ".join(str(p) for p in paths))
     return report

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from claimgraph.model import Analysis, Entity, Span
 from claimgraph.pipeline import Stage
+from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
 from claimgraph.pipeline.mentions import W_LABEL, Mention, find_mentions
 from claimgraph.pipeline.names import (
     acronym_matches,
@@ -34,28 +35,51 @@ from claimgraph.settings import Settings
 
 #: tie-break between types with equal evidence
 _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
-#: spaCy's label on a partial form (a bare surname) counts this much of a full name's
-_PARTIAL_LABEL_WEIGHT = 0.3
+#: spaCy's label on a short form counts for nothing: a surname of a PERSON is a PERSON even
+#: where spaCy calls the bare surname an ORG or a GPE (cues around it still count)
+_PARTIAL_LABEL_WEIGHT = 0.0
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+#: a name the gazetteer knows as a city, region or country outweighs one spaCy label
+W_GAZETTEER = 1.5
+_GAZETTEER_FEATURES = frozenset({"city", "admin1", "country", "us_state"})
 
 
 @dataclass(slots=True)
 class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     evidence: Counter[str] = field(default_factory=Counter)
+    #: evidence of the full-name mentions alone: what short forms are matched against, so
+    #: that the order in which short forms join cannot change what joins next
+    core: Counter[str] = field(default_factory=Counter)
 
     def add(self, mention: Mention, *, partial: bool) -> None:
         self.mentions.append(mention)
+        if mention.place_name and not partial:
+            # a known place's name, used in full: "Kyiv" is a city even where spaCy says
+            # PERSON. Not for short forms, or every "Clinton" would make Bill Clinton a town.
+            self.evidence["GPE"] += W_GAZETTEER
+            self.core["GPE"] += W_GAZETTEER
         for etype, weight in mention.evidence.items():
             if partial and etype == mention.label:
                 # the label part of this mention's evidence is discounted, cues are not
                 weight -= W_LABEL * (1 - _PARTIAL_LABEL_WEIGHT)
             self.evidence[etype] += weight
+            if not partial:
+                self.core[etype] += weight
+
+    @staticmethod
+    def _best(evidence: Counter[str]) -> str:
+        if not evidence:
+            return "OTHER"
+        return max(evidence, key=lambda t: (evidence[t], -_TYPE_PRIORITY.index(t)))
 
     @property
     def type(self) -> str:
-        if not self.evidence:
-            return "OTHER"
-        return max(self.evidence, key=lambda t: (self.evidence[t], -_TYPE_PRIORITY.index(t)))
+        return self._best(self.evidence)
+
+    @property
+    def core_type(self) -> str:
+        return self._best(self.core or self.evidence)
 
     @property
     def keys(self) -> set[str]:
@@ -74,17 +98,30 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
         return any(acronym_matches(mention.name, m.name) for m in cluster.mentions)
     if key in country_keys():
         return False  # "Indonesia" is neither a surname nor short for "Garuda Indonesia"
-    if cluster.type == "PERSON":
+    if cluster.core_type == "PERSON":
         # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
         return any(key in person_short_forms(m.name) for m in cluster.mentions)
     if mention.label == "PERSON" and not mention.evidence.get("ORG"):
         return False
-    if mention.label is not None and mention.label != cluster.type:
-        return False  # "Singapore" (a place) is not short for "Singapore Airlines"; "Boeing" not for "Boeing 787"
+    if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES:
+        return False  # "Singapore" (a place) is not short for "Singapore Airlines"
+    if mention.type == "ORG" and cluster.core_type == "PRODUCT":
+        return False  # the maker "Boeing" is not short for its "Boeing 787"
     return any(key in compound_short_forms(m.name) for m in cluster.mentions)
 
 
+def _surname_evidence(mentions: list[Mention]) -> None:
+    """A full name whose last word is used alone for a person elsewhere in the article is a
+    person's name too, even where spaCy called the full name an organisation."""
+    person_words = {m.key for m in mentions if m.parts == 1 and m.evidence.get("PERSON", 0) > 0
+                    and max(m.evidence, key=lambda t: m.evidence[t]) == "PERSON"}
+    for m in mentions:
+        if m.parts > 1 and m.label != "PERSON" and name_key(clean_name(m.name).split()[-1]) in person_words:
+            m.evidence["PERSON"] += W_LABEL
+
+
 def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
+    _surname_evidence(mentions)
     clusters: list[Cluster] = []
     by_key: dict[str, Cluster] = {}
     defined: dict[int, Cluster] = {}
@@ -105,26 +142,37 @@ def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
         else:
             fits = [c for c in clusters if _short_form_of(mention, c)]
             if fits:
+                # each use of a short form is settled on its own: "Sharif" may be two people
                 cluster = min(fits, key=lambda c: c.distance(mention))
                 cluster.add(mention, partial=True)
             else:
                 cluster = Cluster()
                 cluster.add(mention, partial=False)
                 clusters.append(cluster)
-            by_key.setdefault(mention.key, cluster)
+                by_key.setdefault(mention.key, cluster)
         defined[id(mention)] = cluster
     return clusters
 
 
 def _forms(cluster: Cluster) -> set[str]:
-    """Surface forms worth searching the text for: names already used for this entity."""
+    """Surface forms worth searching the text for: names already used for this entity, a
+    person's surname, and the first word of a company's or group's name ("Vyoma" for
+    "Vyoma Technologies", "Lashkar" for "Lashkar-e-Taiba")."""
     lex = lexicon()
+    names = {m.name for m in cluster.mentions}
+    full = best_name(names)
+    words = full.split()
+    if cluster.type == "PERSON" and len(words) > 1:
+        names.add(words[-1])
+    elif cluster.type == "ORG":
+        parts = [p for p in full.replace("-", " ").split() if p]
+        if len(parts) > 1 and ("-" in words[0] or parts[-1].lower() in lex.org_words_strong):
+            names.add(words[0].split("-")[0])
     out = set()
-    for m in cluster.mentions:
-        name = m.name
-        if len(name) < 2 or name_key(name) in lex.calendar_words:
+    for name in names:
+        if len(name) < 3 and not is_acronym(name) or name_key(name) in lex.calendar_words:
             continue
-        if " " not in name and not is_acronym(name) and is_generic(name):
+        if " " not in name and not is_acronym(name) and (is_generic(name) or name_key(name) in country_keys()):
             continue
         out.add(name)
     return out
@@ -175,20 +223,34 @@ def build_entities(clusters: list[Cluster]) -> tuple[Entity, ...]:
     return tuple(entities)
 
 
-def extract_entities(doc: object, text: str) -> tuple[Entity, ...]:
-    clusters = cluster_mentions(find_mentions(doc, text))
+def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> None:
+    """Note which names the gazetteer knows as a place's own name (not an alternate one)."""
+    if gazetteer is None:
+        return
+    for m in mentions:
+        if m.evidence.get("PERSON", 0) > W_LABEL:
+            continue  # a title or a role noun already said person
+        m.place_name = any(not match.alternate and match.place.feature in _GAZETTEER_FEATURES
+                           for match in gazetteer.lookup(m.name))
+
+
+def extract_entities(doc: object, text: str, gazetteer: Gazetteer | None = None) -> tuple[Entity, ...]:
+    mentions = find_mentions(doc, text)
+    mark_place_names(mentions, gazetteer)
+    clusters = cluster_mentions(mentions)
     rescan(text, doc, clusters)
     return build_entities(clusters)
 
 
 def make_stage(settings: Settings) -> Stage:
     lexicon()  # read the word lists once, before the first document
+    gazetteer = load_gazetteer(settings.gazetteer_min_population)
 
     def run(analysis: Analysis) -> Analysis:
         if analysis.doc is None:
             from claimgraph.errors import PipelineError
 
             raise PipelineError("stage 'entities' needs the 'nlp' stage to run first")
-        return analysis.add(entities=extract_entities(analysis.doc, analysis.document.text))
+        return analysis.add(entities=extract_entities(analysis.doc, analysis.document.text, gazetteer))
 
     return run

@@ -56,10 +56,19 @@ class Mention:
     #: the mention this one abbreviates when the text defines it: "Federal Security Service (FSB)".
     defines: Mention | None = None
     from_ner: bool = True
+    #: the name is a known place's own name in the gazetteer (set by the entity stage)
+    place_name: bool = False
 
     @property
     def parts(self) -> int:
         return len(name_parts(self.name))
+
+    @property
+    def type(self) -> str | None:
+        """The type this mention's own evidence favours (None when it has none)."""
+        if not self.evidence:
+            return self.label
+        return max(self.evidence, key=lambda t: self.evidence[t])
 
 
 def _is_title(token: Any, lex: Lexicon) -> bool:
@@ -74,6 +83,10 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str], label: str | 
     """
     while tokens and tokens[0].lower_ in _DETERMINERS:
         tokens.pop(0)
+    for n, tok in enumerate(tokens):
+        if tok.text in "([" and n > 0:
+            del tokens[n:]  # "Office of Foreign Assets Control (OFAC": the acronym is its own mention
+            break
     while label == "PERSON" and len(tokens) > 1 and (_is_title(tokens[0], lex) or tokens[0].text == "."):
         if tokens[0].text != ".":
             evidence["PERSON"] += W_CUE
@@ -91,8 +104,8 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str], label: str | 
 def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str],
                       label: str | None = None) -> None:
     first, last = tokens[0], tokens[-1]
-    prev = doc[first.i - 1] if first.i > 0 else None
-    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    prev = _neighbour(doc, first.i, -1)
+    nxt = _neighbour(doc, last.i, +1)
     if prev is not None:
         word = prev.lower_.rstrip(".")
         if _is_title(prev, lex) or (prev.is_lower and word in lex.role_nouns):
@@ -110,8 +123,12 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Count
         evidence["EVENT"] += 2 * W_CUE
     if _LOWER_CAMEL.match(first.text):
         evidence["PRODUCT"] += W_WORD
-    if label != "PERSON" and any(p.lower() in lex.org_words for p in name_parts(" ".join(t.text for t in tokens))):
+    words = {p.lower() for p in name_parts(" ".join(t.text for t in tokens))}
+    if words & lex.org_words_strong or (label != "PERSON" and words & lex.org_words_weak):
         evidence["ORG"] += W_WORD
+    if prev is not None and prev.lower_ in lex.place_prepositions \
+            and any(t.dep_ == "pobj" and t.head.i == prev.i for t in tokens):
+        evidence["GPE"] += W_WORD / 2
 
 
 def _is_name(name: str, lex: Lexicon) -> bool:
@@ -155,11 +172,20 @@ def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Coun
     return out
 
 
+def _neighbour(doc: Any, i: int, step: int) -> Any:
+    """The nearest token before (step -1) or after (+1) position i that is not whitespace:
+    hard-wrapped text puts newline tokens between a title and a name."""
+    i += step
+    while 0 <= i < len(doc) and doc[i].is_space:
+        i += step
+    return doc[i] if 0 <= i < len(doc) else None
+
+
 def _event_extension(tokens: list[Any], doc: Any) -> list[Any]:
     """Include "Operation" when spaCy left it out of "Operation Zarb-e-Azb"."""
-    first = tokens[0]
-    if first.i > 0 and doc[first.i - 1].text == "Operation":
-        return [doc[first.i - 1], *tokens]
+    prev = _neighbour(doc, tokens[0].i, -1)
+    if prev is not None and prev.text == "Operation":
+        return [prev, *tokens]
     return tokens
 
 
@@ -201,6 +227,9 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         ner_labels.update((t.i, label) for t in ent)
         evidence: Counter[str] = Counter()
         outer = list(ent)
+        cut = next((n for n, t in enumerate(outer) if t.text in "([" and n > 0), None)
+        if cut is not None:
+            outer = outer[:cut]
         while outer and (outer[-1].lower_ in _POSSESSIVE_TOKENS or outer[-1].is_punct):
             outer.pop()
         tokens = _trim(list(outer), lex, evidence, label)

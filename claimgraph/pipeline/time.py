@@ -27,6 +27,10 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _MODAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "can", "ca"})
 _PERFECT_AUX = frozenset({"has", "have", "'ve", "had", "'d"})
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: words after which an infinitive points forward: "is set to begin", "plans to vote", "due to open"
+_FUTURE_GOVERNORS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "aim", "hope", "want",
+                               "go", "prepare", "promise", "vow", "pledge", "slate", "poise", "likely",
+                               "ready", "seek", "propose", "threaten", "need", "try"})
 
 
 def anchor_date(published: str | None) -> dt.date | None:
@@ -39,16 +43,26 @@ def anchor_date(published: str | None) -> dt.date | None:
         return None
 
 
-def verb_tense(verb: Any) -> Tense | None:
+def verb_tense(verb: Any, depth: int = 0) -> Tense | None:
     """Tense of a spaCy verb token from its tag and auxiliaries; None for modals ("would", "could").
 
-    An infinitive ("to be held on October 12", "is set to begin on Wednesday") looks
-    forward from the clause that governs it, so it counts as future.
+    An infinitive takes its time from the word that governs it: after "set", "due",
+    "plan", "expect" ("is set to begin on Wednesday") it looks forward; otherwise it
+    shares the governing clause's tense ("announced the agreement to buy it in February").
     """
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
-    if words & _FUTURE_AUX or "to" in words:
+    if words & _FUTURE_AUX:
         return "future"
+    if "to" in words:
+        governor = verb.head
+        if governor is verb or depth > 2:
+            return None
+        upper = _governing_verb(governor, verb.idx)
+        outer = None if upper is None else verb_tense(upper, depth + 1)
+        if governor.lemma_.lower() in _FUTURE_GOVERNORS and outer != "past":
+            return "future"  # "is set to begin", "plans to vote"; not "was due to start"
+        return outer
     if words & _MODAL_AUX:
         return None
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
@@ -60,26 +74,45 @@ def verb_tense(verb: Any) -> Tense | None:
     return None
 
 
-def clause_tense(doc: Any, start: int, end: int) -> Tense | None:
-    """Tense of the verb that governs the characters [start, end) of ``doc``, if one can be found."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    tok = span.root
+def _governing_verb(tok: Any, origin: int) -> Any:
+    """The nearest verb at or above ``tok`` in the parse, not crossing a line break.
+
+    A headline that spaCy ran into the first sentence must not lend its tense to the
+    body ("Afghan forces launch ..." over "pushed into the villages on Sunday").
+    """
+    text = tok.doc.text
     for _ in range(8):
+        lo, hi = sorted((origin, tok.idx))
+        if "\n" in text[lo:hi]:
+            return None
         if tok.pos_ in ("VERB", "AUX"):
-            return verb_tense(tok)
+            return tok
         if tok.head is tok:
             return None
         tok = tok.head
     return None
 
 
+def clause_tense(doc: Any, start: int, end: int) -> Tense | None:
+    """Tense of the verb that governs the characters [start, end) of ``doc``, if one can be found."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    verb = _governing_verb(span.root, start)
+    return None if verb is None else verb_tense(verb)
+
+
 class _Sentences:
-    """Which sentence a character offset falls in, by bisection over sentence starts."""
+    """Which sentence a character offset falls in, by bisection over sentence starts.
+
+    A line break also ends a sentence: spaCy sometimes runs a headline into the first
+    sentence, and a headline's "night" must not take the day of the sentence below.
+    """
 
     def __init__(self, doc: Any) -> None:
-        self.starts = [s.start_char for s in doc.sents]
+        text = doc.text
+        breaks = [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = sorted({0, *(s.start_char for s in doc.sents), *breaks})
 
     def index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -102,11 +135,24 @@ def _with_reference(cands: list[Candidate], norms: list[Norm], sents: _Sentences
     return out
 
 
+def _tense(doc: Any, c: Candidate, headline_end: int) -> Tense | None:
+    """Clause tense, except that a headline's present tense says nothing.
+
+    In the body, "Pakistan votes on Thursday" is a schedule (the normaliser reads a
+    present-tense weekday forward); a headline uses the present for what already happened.
+    """
+    tense = clause_tense(doc, c.start, c.end)
+    if tense == "present" and 0 <= c.start < headline_end:
+        return None
+    return tense
+
+
 def timexes(text: str, doc: Any, published: str | None) -> tuple[Timex, ...]:
     """The time layer of one document: spans in text order with ids ``t1, t2, ...``."""
     anchor = anchor_date(published)
     cands = detect(text, doc.ents)
-    tenses = [clause_tense(doc, c.start, c.end) for c in cands]
+    headline_end = text.find("\n")
+    tenses = [_tense(doc, c, headline_end) for c in cands]
     norms = [normalize(c.expr or text[c.start:c.end], anchor, tense=t)
              for c, t in zip(cands, tenses, strict=True)]
     norms = _with_reference(cands, norms, _Sentences(doc), text, anchor, tenses)

@@ -117,7 +117,9 @@ def weekday_date(anchor: dt.date | None, weekday: int, tense: Tense | None, rel:
     """The date of "Saturday": on or before the anchor, on or after it in a future clause.
 
     "last Saturday" is strictly before the anchor and "next Saturday" strictly after,
-    whatever the tense; the anchor's own weekday is the anchor itself otherwise.
+    whatever the tense; the anchor's own weekday is the anchor itself otherwise. A
+    present-tense clause with a weekday is a schedule ("Pakistan votes on Thursday"),
+    so it looks forward like the future.
     """
     if anchor is None:
         return None
@@ -127,7 +129,7 @@ def weekday_date(anchor: dt.date | None, weekday: int, tense: Tense | None, rel:
         return day(anchor - dt.timedelta(days=back or 7))
     if rel in ("next", "coming"):
         return day(anchor + dt.timedelta(days=ahead or 7))
-    if tense == "future":
+    if tense in ("future", "present"):
         return day(anchor + dt.timedelta(days=ahead))
     return day(anchor - dt.timedelta(days=back))
 
@@ -246,3 +248,25 @@ def week_of_month(year: int, mon: int, which: int) -> str | None:
     else:
         middle = dt.date(year, mon, 1) + dt.timedelta(days=7 * (which - 1) + 3)
     return iso_week(middle) if middle.month == mon else None
+
+
+_TIME_SPLIT = re.compile(
+    r"^(?P<a>.*?[\d]\s*(?:[ap]\.?\s?m\b\.?|o'clock|utc|gmt|z\b)?(?:\s*(?:utc|gmt)?\s*[+-]\s*\d{1,2}"
+    r"(?::?\d{2})?)?|noon|midday|midnight)(?:,?\s+(?:on\s+)?(?P<b>.+))?$"
+)
+_DAY_FIRST = re.compile(r"^(?P<b>.+?),?\s+(?:at\s+)?(?P<a>\S+(?:\s+\S+){0,3})$")
+
+
+def clock_parts(e: str) -> list[tuple[tuple[int, int, str], str]]:
+    """Readings of a lower-cased expression as a clock time plus the text of its day, if any.
+
+    "12:00 utc monday" and "friday at 6 p.m." both split into a clock and a day text
+    ("monday", "friday"); "18:00 utc" has an empty day text. No reading: not a time.
+    """
+    out = []
+    for m in (_TIME_SPLIT.match(e), _DAY_FIRST.match(e)):
+        if m:
+            read = clock(m.group("a"))
+            if read is not None:
+                out.append((read, m.group("b") or ""))
+    return out

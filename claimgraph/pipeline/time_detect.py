@@ -33,6 +33,11 @@ class Candidate:
     expr: str | None = None
 
 
+def _i(pattern: str) -> str:
+    """Case-insensitive group: month and weekday names elsewhere stay case-sensitive."""
+    return f"(?i:{pattern})"
+
+
 _LEX = lexicon()
 _FULL_MONTHS = [m for m in _LEX.months if len(m) > 4 or m in ("june", "july", "may")]
 _ABBR_MONTHS = [m for m in _LEX.months if m not in _FULL_MONTHS]
@@ -50,28 +55,28 @@ _POD = alt(_LEX.parts_of_day)
 _MODS = alt(_LEX.modifiers)
 _POS = (r"(?:(?:earlier|later|early|late|mid-?"
         r"|the\s+(?:very\s+)?(?:start|beginning|end|middle|rest|remainder)\s+of)\s+)")
-_RATE = rf"(?:a|an|per)\s+{_UNIT_SG}"
+_RATE = rf"(?:a|an|per)[\s-]+{_UNIT_SG}"
+_MONTH_YEAR = rf"(?:\s*,?\s*(?:of\s+)?{_YEAR}|\s+(?:of\s+)?{_i('this|last|next')}\s+year)"
 _MAY_CUE = "in|since|by|until|during|of|early|late|mid-?|last|next|this|before|after|through|from"
 _ORDW = alt([*_LEX.ordinals, "1st", "2nd", "3rd", "4th"])
 _REL = r"(?:this|last|next|past|coming|previous|prior|following|current)"
 _RANGE_END = (rf"(?:{_MON_ANY}\s+{_DAY}(?:\s*,\s*{_YEAR})?|{_DAY}\s+{_MON_ANY}(?:\s+{_YEAR})?"
               rf"|{_MON}(?:\s+{_YEAR})?|{_YEAR}|{_WD})")
-_CLOCK = (r"\b\d{1,2}(?::\d{2}|\.\d{2}(?=\s*[ap]\.?\s?m))\s*(?:[ap]\.?\s?m\b\.?|o'clock)?"
-          r"|\b\d{1,2}\s*(?:[ap]\.?\s?m\b\.?|o'clock)")
+_AMPM = r"(?:[ap]\.?\s?m\b\.?|[ap]\s\.\s?m\b(?:\s\.)?|o'clock)"
+_CLOCK = (rf"\b\d{{1,2}}(?::\d{{2}}|(?:\s:\s|\.)\d{{2}}(?=\s*{_AMPM}))\s*{_AMPM}?"
+          rf"|\b\d{{1,2}}\s*{_AMPM}")
 _ZONE = r"(?:\s*(?:UTC|GMT|Z)\b)?(?:\s*\(?\s*(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?)?"
-
-
-def _i(pattern: str) -> str:
-    return f"(?i:{pattern})"
 
 
 #: (name, pattern); a named group ``t`` narrows the candidate to that group, ``x``/``z`` are range ends.
 _PATTERNS: list[tuple[str, str]] = [
     ("range", rf"\b{_i('from|between')}\s+(?P<x>{_RANGE_END})\s+{_i('to|and|until|through|-|–')}\s+"
               rf"(?P<z>{_RANGE_END})\b"),
-    ("date", rf"\b(?:{_WD}\s*,?\s*)?(?:{_MON_ANY}\s+{_DAY}(?:\s*,\s*{_YEAR}|\s+{_YEAR})?"
-             rf"|{_i('the')}\s+{_DAY}\s+of\s+{_MON_ANY}(?:\s*,?\s*{_YEAR})?|{_DAY}\s+{_MON_ANY}(?:\s*,?\s*{_YEAR})?)\b"),
-    ("month", rf"(?:{_i(_POS)})?\b{_MON}(?:\s*,?\s*(?:of\s+)?{_YEAR}|\s+(?:of\s+)?{_i('this|last|next')}\s+year)?\b"),
+    ("date", rf"\b(?:{_WD}\s*,?\s*)?(?:{_MON_ANY}\s*{_DAY}(?:\s*,\s*{_YEAR}|\s+{_YEAR})?"
+             rf"|{_i('the')}\s+{_DAY}\s+of\s+{_MON_ANY}(?:\s*,?\s*{_YEAR})?"
+             rf"|{_DAY}\s+{_MON_ANY}(?:\s*,?\s*{_YEAR})?)\b"),
+    ("month", rf"(?:{_i(_POS)})?(?:\b{_i('last|next|this|this past')}\s+)?\b(?:{_MON_NOT_MAY}(?:{_MONTH_YEAR})?"
+              rf"|May{_MONTH_YEAR})\b"),
     ("week-of", rf"\b{_i('the')}\s+{_i('first|second|third|fourth|last|final')}\s+week\s+of\s+"
                 rf"(?:{_MON}(?:\s+{_YEAR})?|{_YEAR})\b"),
     ("may", rf"\b{_i(_MAY_CUE)}\s+(?P<t>May)\b"),
@@ -79,7 +84,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("weekday", rf"\b(?:{_i('last|next|this|coming|past')}\s+)?{_WD}(?:\s+{_i(_POD)})?\b"),
     ("deictic", _i(rf"\b(?:(?:early|earlier|late|later)\s+)?(?:today|tonight|yesterday|tomorrow)"
                    rf"(?:\s+{_POD})?\b|\b(?:this|last)\s+{_POD}\b")),
-    ("relative", _i(rf"\b{_POS}?(?:the\s+)?{_REL}\s+(?:week(?:end)?|month|year|quarter|decade|century|spring"
+    ("relative", _i(rf"\b{_POS}?(?:the\s+)?(?:this\s+past|{_REL})\s+(?:week(?:end)?|month|year|quarter|decade|century|spring"
                     rf"|summer|autumn|fall|winter)\b|\bthe\s+(?:year|month|week)\s+(?:before|earlier)\b"
                     rf"|\bthe\s+(?:very\s+)?(?:beginning|start|end|middle)\s+of\s+the\s+(?:year|month|week)\b")),
     ("year", rf"(?:{_i(_POS)})?(?:\b{_i('fiscal|financial|FY')}\s*(?:{_i('year')}\s+)?)?\b{_YEAR}\b(?!s\b)"
@@ -99,12 +104,14 @@ _PATTERNS: list[tuple[str, str]] = [
     ("fixed", _i(rf"\b{alt(_LEX.present | _LEX.past_ref | _LEX.future_ref)}\b(?!-)")),
     ("set", _i(rf"\b(?:{alt(_LEX.sets)}|(?:every|each)\s+(?:{_NUM}\s+)?{_UNIT}|(?:once|twice|\w+\s+times)"
                rf"\s+(?:a|an|per)\s+{_UNIT_SG})\b") + rf"|\b(?:every|each)\s+{_WD}\b"
-            + rf"|(?:\d|\b{_i(_NUM)})\s+(?P<t>{_i(_RATE)})\b"),
+            + rf"|(?:\d|\b{_i(_NUM)})[\s-]+(?P<t>{_i(_RATE)})\b"),
     ("ago", _i(rf"\b{_NUM}[\s-]+{_UNIT}\s+(?:ago|earlier|later|from\s+now|hence)\b")),
     ("num-range", _i(rf"\b(?P<t>{_NUM})\s+(?:to|or|and|-)\s+{_NUM}[\s-]+{_UNIT}\b")),
     ("duration", _i(rf"\b(?:(?:the|these|those)\s+)?(?:(?:past|last|next|coming|previous|first|final|"
                     rf"following|initial|remaining|recent|preceding)\s+)?(?:{_MODS}\s+)?{_NUM}[\s-]+{_UNIT}"
-                    rf"(?:\s+and\s+a\s+half)?(?:[\s-]+long)?\b")),
+                    rf"(?:\s+and\s+a\s+half)?(?:[\s-]+long)?\b|\b(?:(?:a|an|the)\s+)?(?:half|quarter)[\s-]"
+                    rf"(?:(?:a|of\s+a)\s+)?(?:century|decade|hour)\b|\b(?:(?:a|an|the)\s+)?"
+                    rf"(?:day|week|month|year)-?long\b")),
     ("plural", _i(rf"\bthe\s+(?:past|last|next|coming|previous)\s+(?:(?:few|several|many)\s+)?{_PLURALS}\b"
                   rf"|\brecent\s+{_PLURALS}\b|\b{_PLURALS}-long\b|\bdecades\b|\bcenturies\b"
                   rf"|\b(?:for|over|within)\s+(?P<t>(?:the\s+)?{_PLURALS})\b")),
@@ -116,21 +123,64 @@ _PATTERNS: list[tuple[str, str]] = [
 _COMPILED = [(name, re.compile(pattern)) for name, pattern in _PATTERNS]
 _PRIORITY = {name: i for i, (name, _) in enumerate(_PATTERNS)}
 
+#: Speed: the costliest patterns open with long optional word lists, so they run only in
+#: windows around a word they cannot match without (a unit, "century", ...), found by a
+#: cheap scan; the other patterns scan the whole text.
+_UNIT_TRIGGER = _i(rf"\b{_UNIT}")
+_TRIGGERS = {name: re.compile(trigger) for name, trigger in {
+    "duration": _UNIT_TRIGGER, "ago": _UNIT_TRIGGER, "num-range": _UNIT_TRIGGER, "plural": _UNIT_TRIGGER,
+    "set": _i(rf"\b(?:{_UNIT}|{alt(_LEX.sets)}|every|each)"), "century": _i("century"),
+    "quarter": _i(r"quarter|half|\bQ[1-4]"), "decade": _i(r"\d0'?s\b|ties\b"),
+    "season": _i("spring|summer|autumn|winter|fall"),
+}.items()}
+_WINDOW_BACK, _WINDOW_AHEAD = 90, 50
+
+
+def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        lo, hi = max(0, m.start() - _WINDOW_BACK), min(len(text), m.end() + _WINDOW_AHEAD)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _matches(
+    name: str, regex: re.Pattern[str], text: str, cache: dict[str, list[tuple[int, int]]]
+) -> Iterable[re.Match[str]]:
+    trigger = _TRIGGERS.get(name)
+    if trigger is None:
+        yield from regex.finditer(text)
+        return
+    if trigger.pattern not in cache:
+        cache[trigger.pattern] = _windows(text, trigger)
+    for lo, hi in cache[trigger.pattern]:
+        yield from regex.finditer(text, lo, hi)
+
 _AGE_BEFORE = re.compile(
     r"(?i)\b(?:aged?|age\s+of|ages)\s*$|\b(?:his|her|their|my|your|our)\s+(?:early\s+|mid-?|late\s+)?$"
 )
-_AGE_AFTER = re.compile(r"(?i)^\s*-?\s*(?:years?|months?)?\s*-?\s*old\b")
+_AGE_AFTER = re.compile(r"(?i)\s*-?\s*(?:years?|months?)?\s*-?\s*old\b")
 _AGE_INSIDE = re.compile(r"(?i)\bold\b|\bage\s+of\b|^aged?\b")
 _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^\d{1,3}$")
 _CUE = re.compile(_i(rf"\b(?:{alt(_LEX.months)}|{alt(_LEX.weekdays)}|{_UNIT}|{alt(_LEX.seasons)}|"
                      rf"{alt(_LEX.holidays)}|{_POD}|time|period|era|term|date|recent|past|future|ago|later|"
                      rf"earlier|season|fiscal|financial|weekend|tonight|today|yesterday|tomorrow|now)\b|\d{{4}}"))
-_SIGNAL_LEAD = re.compile(_i(rf"^(?:{alt(_LEX.leading_signals)})\s+"))
-_ARTICLE_UNIT = re.compile(r"(?i)(?:an?|one)\s+(\w+)\b")
+_SIGNAL_LEAD = re.compile(_i(rf"(?:{alt(_LEX.leading_signals)})\s+"))
+_ARTICLE_UNIT = re.compile(r"(?i)\b(?:an?|one)\s+(\w+)$")
 #: words after which "a day", "a year" is a length of time
 _DURATION_CUES = frozenset({*_LEX.leading_signals, *(m.split()[-1] for m in _LEX.modifiers), "than", "took",
                             "take", "takes", "taking", "spent", "spend", "spends", "lasted", "last", "lasts",
                             "half", "once", "twice", "least"})
+#: words that may lengthen a time expression beyond what a pattern matched
+_EXTENSION_WORDS = frozenset({w for phrase in (*_LEX.modifiers, *_LEX.positions) for w in phrase.split()} | {
+    "the", "of", "a", "an", "same", "period", "very", "this", "that", "these", "those", "and", "from", "now",
+    "past", "next", "last", "coming", "following", "previous", "first", "final", "calendar", "fiscal",
+    "financial", "school", "academic", "half", "whole", "entire", "full", "in", "mid", "s"})
+#: "a good night", "a big year": an article, a describing word and a unit name no period
+_DESCRIBED_UNIT = re.compile(r"(?i)(?:an?|this|that)\s+(\w+)\s+(?:day|night|year|week|month|morning|evening)$")
 #: words after which a number spaCy calls CARDINAL is still a year ("since 2004")
 _YEAR_CUES = frozenset({"in", "since", "by", "until", "of", "from", "to", "before", "after", "during",
                         "through", "and", "the", "'s", "early", "late", "mid"})
@@ -141,8 +191,9 @@ _NON_TIME_ENTS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "FAC", "L
 def _rule_candidates(text: str) -> tuple[list[Candidate], list[Candidate]]:
     """Pattern matches, non-overlapping (longest first), plus the ends of every range kept."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
+    windows: dict[str, list[tuple[int, int]]] = {}
     for name, regex in _COMPILED:
-        for m in regex.finditer(text):
+        for m in _matches(name, regex, text, windows):
             start, end = m.span("t") if m.groupdict().get("t") else m.span()
             if end > start:
                 found.append((start, end, name, m))
@@ -156,7 +207,7 @@ def _rule_candidates(text: str) -> tuple[list[Candidate], list[Candidate]]:
         taken.append((start, end))
         expr = None
         if name == "set" and m.groupdict().get("t"):
-            expr = "per " + m.group("t").split()[-1]
+            expr = "per " + re.split(r"[\s-]+", m.group("t"))[-1]
         elif name == "num-range":  # "between 60 and 90 days": the 60 is days too
             expr = m.group("t") + " " + re.split(r"[\s-]+", m.group(0))[-1]
         kept.append(Candidate(start, end, name, expr))
@@ -198,24 +249,34 @@ def _spacy_candidates(text: str, ents: Iterable[Any]) -> list[Candidate]:
         if end <= start or is_junk(text, start, end):
             continue
         piece = text[start:end]
-        if parse(piece, None) is None and not _CUE.search(piece):
-            continue
-        out.append(Candidate(start, end, "spacy"))
+        if parse(piece, None) is None:
+            described = _DESCRIBED_UNIT.match(piece)
+            if not _CUE.search(piece) or (described and described.group(1).lower() not in _EXTENSION_WORDS):
+                continue
+        cand = Candidate(start, end, "spacy")
+        if not _bare_article(cand, text):
+            out.append(cand)
     return out
 
 
 def _bare_article(c: Candidate, text: str) -> bool:
     """ "a second A380", "about a quarter of its dealers", "not a day anybody can be prepared for".
 
-    "a"/"an" + unit is a duration only after a word that asks for one ("for a year",
-    "within a week", "took a day"); a quarter or a second with an article never is.
+    "a"/"an" + unit is a duration only next to a word that asks for one ("for a year",
+    "within a week", "took a day", "a day after"); a quarter or a second with an article
+    never is.
     """
-    m = _ARTICLE_UNIT.match(text, c.start, c.end)
-    if c.source != "duration" or not m:
+    m = _ARTICLE_UNIT.search(text[c.start:c.end])
+    if c.source not in ("duration", "spacy") or not m or m.group(1).lower() not in _LEX.units:
         return False
     if m.group(1).lower() in ("quarter", "second"):
         return True
+    if m.start() > 0:
+        return False  # a modifier asks for a length: "about a year", "more than a week"
     before = text[max(0, c.start - 20):c.start].lower().split()
+    after = text[c.end:c.end + 12].lower().split()
+    if after and after[0] in ("after", "before", "later", "earlier", "ago", "since", "long", "or"):
+        return False  # "a day after Chrysler", "a week later"
     return not before or before[-1] not in _DURATION_CUES
 
 
@@ -245,6 +306,17 @@ def _year_vetoed(c: Candidate, text: str, labels: Sequence[tuple[int, int, str]]
     return False
 
 
+def _extends(extra: str) -> bool:
+    """Do the words spaCy adds around a pattern's match belong to the time expression?
+
+    "the same period of" + "the last year" and "just" + "one year" do; a count ("15 a
+    year"), a name ("last week Stumpf") or an ordinal ("second this year") does not.
+    """
+    words = re.findall(r"[a-z]+", extra.lower())
+    return bool(words) and not any(ch.isdigit() for ch in extra) and all(
+        w in _EXTENSION_WORDS or _CUE.fullmatch(w) for w in words)
+
+
 def _trimmed(c: Candidate, text: str) -> Candidate:
     if c.source in ("range", "set", "fixed", "time"):
         return c
@@ -270,10 +342,8 @@ def detect(text: str, ents: Iterable[Any]) -> list[Candidate]:
             continue
         (r,) = inside
         extra = text[s.start:r.start] + text[r.end:s.end]
-        if (r.start, r.end) == (s.start, s.end) or any(ch.isdigit() for ch in extra) or r.source == "range":
-            continue
-        if not clean(extra)[0].strip(" ,"):
-            continue
+        if (r.start, r.end) == (s.start, s.end) or r.source == "range" or not _extends(extra):
+            continue  # "15 a year", "last week Stumpf", "second this year": spaCy ran on
         chosen[chosen.index(r)] = s
     kept_ranges = {(c.start, c.end) for c in chosen if c.source == "range"}
     chosen.extend(e for e in ends if any(s <= e.start and e.end <= t for s, t in kept_ranges))

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from claimgraph.pipeline import time_calendar as cal
 from claimgraph.pipeline.time_calendar import Tense
-from claimgraph.pipeline.time_lexicon import VAGUE, alt, lexicon, number_pattern, parse_number
+from claimgraph.pipeline.time_lexicon import alt, lexicon, number_pattern, parse_number
 
 
 class Norm(NamedTuple):
@@ -74,7 +74,8 @@ def clean(expression: str) -> tuple[str, bool]:
     e = re.sub(r"[()\[\]`\"]", " ", e.lower())
     e = re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", e)).strip(" ,;:")
     e = re.sub(r"\s*'\s*s$", "", e)
-    e = re.sub(r"(?<=\w) - (?=\w)", "-", e)
+    e = re.sub(r"(?<=\w) - (?=\w)", "-", re.sub(r"(?<=[a-z])\.(?=\d)", ". ", e))
+    e = re.sub(r"\b([ap]) ?\. ?m\b(?: ?\.)?", r"\1.m.", re.sub(r"(?<=\d) : (?=\d\d)", ":", e))
     positioned = False
     changed = e not in _FIXED
     while changed:
@@ -112,8 +113,6 @@ def _deictic(m: re.Match[str], c: _Ctx) -> Norm:
     word, pod = m.group("w") or m.group("w2"), m.group("pod") or m.group("pod2")
     if word == "tonight":
         pod = pod or "night"
-    if word == "last" and pod != "night":
-        return Norm("TIME", None)  # "last evening" names no day we can be sure of
     d = c.anchor + dt.timedelta(days=offsets[word]) if c.anchor else None
     if pod:
         return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[pod]}" if d else None)
@@ -125,25 +124,9 @@ def _bare_pod(m: re.Match[str], c: _Ctx) -> Norm:
     return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[m.group('pod')]}" if d else None)
 
 
-_TIME_SPLIT = re.compile(
-    r"^(?P<a>.*?[\d]\s*(?:[ap]\.?\s?m\b\.?|o'clock|utc|gmt|z\b)?(?:\s*(?:utc|gmt)?\s*[+-]\s*\d{1,2}"
-    r"(?::?\d{2})?)?|noon|midday|midnight)(?:,?\s+(?:on\s+)?(?P<b>.+))?$"
-)
-
-
 def _timepoint(e: str, c: _Ctx) -> Norm | None:
     """Clock times, alone or with their day: "18:00 UTC", "12:00 UTC Monday", "Friday at 6 p.m."."""
-    parts: list[tuple[str, str]] = []
-    m = _TIME_SPLIT.match(e)
-    if m:
-        parts.append((m.group("a"), m.group("b") or ""))
-    m2 = re.match(r"^(?P<b>.+?),?\s+(?:at\s+)?(?P<a>\S+(?:\s+\S+){0,3})$", e)
-    if m2:
-        parts.append((m2.group("a"), m2.group("b")))
-    for clock_text, day_text in parts:
-        clock = cal.clock(clock_text)
-        if clock is None:
-            continue
+    for (hour, minute, zone), day_text in cal.clock_parts(e):
         if day_text:
             day_norm = _parse(day_text, c._replace(positioned=False))
             if day_norm is None or day_norm.type not in ("DATE", "TIME"):
@@ -152,7 +135,6 @@ def _timepoint(e: str, c: _Ctx) -> Norm | None:
         else:
             ref = c.reference or c.anchor
             date = cal.day(ref) if ref else None
-        hour, minute, zone = clock
         return Norm("TIME", f"{date}T{hour:02d}:{minute:02d}{zone}" if date else None)
     return None
 
@@ -181,14 +163,12 @@ def _month_day(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 def _month_year(m: re.Match[str], c: _Ctx) -> Norm:
+    mon = _month_no(m.group("mon"))
     rel = _g(m, "rel")
     if rel:  # "October of next year"
-        if c.anchor is None:
-            return Norm("DATE", None)
-        year: int | None = c.anchor.year + {"this": 0, "last": -1, "next": 1}[rel]
-        return Norm("DATE", cal.month(year or 0, _month_no(m.group("mon"))))
+        step = {"this": 0, "last": -1, "next": 1}[rel]
+        return Norm("DATE", cal.month(c.anchor.year + step, mon) if c.anchor else None)
     year = _year_group(m, c)
-    mon = _month_no(m.group("mon"))
     return Norm("DATE", cal.month(year, mon) if year else cal.month_only(c.anchor, mon, c.tense))
 
 
@@ -248,7 +228,7 @@ def _century(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 def _period_year(rest: str | None, c: _Ctx) -> int | None:
-    """The year a "quarter of ..." or "summer of ..." names; the anchor's year when none is given."""
+    """The year a "quarter of ..." or "summer of ..." names, if the rest reads as a year."""
     if rest:
         return _year_of(_parse(rest, c._replace(positioned=True)))
     return None
@@ -354,15 +334,19 @@ def _ago(m: re.Match[str], c: _Ctx) -> Norm | None:
 def _duration(m: re.Match[str], c: _Ctx) -> Norm | None:
     if m.group("old"):
         return None  # "51 years old" is an age
-    count = parse_number(m.group("num")) if m.group("num") else VAGUE
+    count = parse_number(m.group("num"))
     if count is None:
         return None
-    unit = _LEX.units[m.group("unit")]
     if m.group("half") and isinstance(count, float):
-        count += 0.5
-    if not m.group("num") and m.group("unit") in ("decades", "centuries", "millennia"):
-        return Norm("DURATION", None, "PXY")
-    return Norm("DURATION", None, cal.duration(count, unit))
+        count += 0.5  # "a year and a half"
+    return Norm("DURATION", None, cal.duration(count, _LEX.units[m.group("unit")]))
+
+
+def _compound(m: re.Match[str], c: _Ctx) -> Norm:
+    """ "a weeklong", "a half-century", "a quarter century": one word for a count of units."""
+    unit = _LEX.units[m.group("unit") or m.group("unit2")]
+    share = {"half": 0.5, "quarter": 0.25}.get(m.group("frac") or "", 1.0)
+    return Norm("DURATION", None, cal.duration(share, unit))
 
 
 def _plural_only(m: re.Match[str], c: _Ctx) -> Norm | None:
@@ -449,6 +433,8 @@ def _rules() -> list[_Rule]:
         (rf"(?:(?:the|these|those|its|his|her|their|a) )?(?:(?:past|last|next|coming|previous|first|final|"
          rf"following|initial|remaining|recent|preceding|additional|extra|further) )?(?P<num>{_NUM})[ -]"
          rf"(?P<unit>{_UNIT})(?P<half> and a half)?(?:[ -]long|(?P<old>[ -]old))?", _duration),
+        (r"(?:(?:a|an|the) )?(?P<frac>half|quarter)[ -](?:(?:a|of a) )?(?P<unit>century|decade|year|hour)"
+         r"|(?:(?:a|an|the) )?(?P<unit2>day|week|month|year)-?long", _compound),
         (rf"(?P<lead>(?:the|these|those|recent|the past|the last|the next|the coming|the recent|the previous|"
          rf"past|last|next|coming) )?(?P<unit>{_UNIT})(?:[ -]long)?", _plural_only),
         (rf"(?P<word>{alt(_LEX.sets)})|every (?:(?P<num>{_NUM}) )?(?P<unit>{_UNIT})"
