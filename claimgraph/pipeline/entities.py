@@ -101,10 +101,11 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
     if cluster.core_type == "PERSON":
         # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
         return any(key in person_short_forms(m.name) for m in cluster.mentions)
-    if mention.label == "PERSON" and not mention.evidence.get("ORG"):
-        return False
-    if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES:
-        return False  # "Singapore" (a place) is not short for "Singapore Airlines"
+    if mention.evidence.get("PERSON", 0) > W_LABEL:
+        return False  # a title or role noun says this one is a person
+    if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES \
+            and (mention.place_name or mention.evidence.get(mention.type, 0) > W_LABEL):
+        return False  # "Singapore" (a known place) is not short for "Singapore Airlines"
     if mention.type == "ORG" and cluster.core_type == "PRODUCT":
         return False  # the maker "Boeing" is not short for its "Boeing 787"
     return any(key in compound_short_forms(m.name) for m in cluster.mentions)
@@ -230,8 +231,7 @@ def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> No
     for m in mentions:
         if m.evidence.get("PERSON", 0) > W_LABEL:
             continue  # a title or a role noun already said person
-        m.place_name = any(not match.alternate and match.place.feature in _GAZETTEER_FEATURES
-                           for match in gazetteer.lookup(m.name))
+        m.place_name = any(match.place.feature in _GAZETTEER_FEATURES for match in gazetteer.lookup(m.name))
 
 
 def extract_entities(doc: object, text: str, gazetteer: Gazetteer | None = None) -> tuple[Entity, ...]:

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimgraph.model import Span
-from claimgraph.pipeline.names import Lexicon, clean_name, is_acronym, lexicon, name_key, name_parts
+from claimgraph.pipeline.names import (
+    Lexicon,
+    acronym_matches,
+    clean_name,
+    is_acronym,
+    lexicon,
+    name_key,
+    name_parts,
+)
 
 #: spaCy labels that are not names: the time layer and the numbers are elsewhere.
 NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -91,7 +99,10 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str], label: str | 
         if tokens[0].text != ".":
             evidence["PERSON"] += W_CUE
         tokens.pop(0)
-    while tokens and (tokens[-1].lower_ in _POSSESSIVE_TOKENS or tokens[-1].is_punct):
+    while tokens and (tokens[-1].lower_ in _POSSESSIVE_TOKENS or tokens[-1].is_punct
+                      or (len(tokens) > 1 and tokens[-1].lower_.replace(".", "") in lex.post_nominals)):
+        if tokens[-1].lower_.replace(".", "") in lex.post_nominals:
+            evidence["PERSON"] += W_CUE
         tokens.pop()
     if len(tokens) > 1:
         last = tokens[-1]
@@ -121,6 +132,13 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Count
             evidence["PERSON"] += W_CUE
     if first.text in {"Operation", "Op."} or (first.lower_ in lex.event_prefixes and first.is_title):
         evidence["EVENT"] += 2 * W_CUE
+    if prev is not None and prev.lower_ in lex.org_nouns and prev.is_lower and prev.dep_ in ("compound", "nmod", "amod"):
+        evidence["ORG"] += W_CUE
+    for rel in (*[c for c in root.children if c.dep_ == "appos"], *([root.head] if root.dep_ == "appos" else [])):
+        if rel.lemma_.lower() in lex.org_nouns and rel.pos_ == "NOUN":
+            evidence["ORG"] += W_CUE
+    if len(tokens) > 1 and last.lower_ in lex.law_words and last.is_title:
+        evidence["LAW"] += W_CUE
     if _LOWER_CAMEL.match(first.text):
         evidence["PRODUCT"] += W_WORD
     words = {p.lower() for p in name_parts(" ".join(t.text for t in tokens))}
@@ -181,6 +199,34 @@ def _neighbour(doc: Any, i: int, step: int) -> Any:
     return doc[i] if 0 <= i < len(doc) else None
 
 
+def _split_at_function_words(tokens: list[Any], lex: Lexicon) -> list[list[Any]]:
+    """Split a span at lower-case words that cannot be inside a name ("as", "with", "said"),
+    keeping the connectors names do contain ("of", "del", "bin", "-e-")."""
+    pieces: list[list[Any]] = [[]]
+    for tok in tokens:
+        if tok.is_lower and tok.is_alpha and tok.lower_ not in lex.name_connectors:
+            pieces.append([])
+        else:
+            pieces[-1].append(tok)
+    pieces = [p for p in pieces if p and any(t.text[:1].isupper() for t in p)]
+    return pieces if len(pieces) > 1 else [tokens]
+
+
+def _person_extension(tokens: list[Any], doc: Any, ner_tokens: set[int]) -> list[Any]:
+    """spaCy's small model often drops a person's first given name ("Naveed [Akhtar
+    Qaisrani]"): take in capitalised proper nouns just before the name."""
+    lex = lexicon()
+    out = list(tokens)
+    while out[0].i > 0:
+        prev = doc[out[0].i - 1]
+        if prev.i in ner_tokens or prev.pos_ != "PROPN" or not prev.is_title or not prev.is_alpha \
+                or prev.lower_ in lex.person_titles or prev.lower_ in lex.role_nouns \
+                or prev.lower_ in lex.calendar_words or prev.whitespace_ != " ":
+            break
+        out.insert(0, prev)
+    return out
+
+
 def _event_extension(tokens: list[Any], doc: Any) -> list[Any]:
     """Include "Operation" when spaCy left it out of "Operation Zarb-e-Azb"."""
     prev = _neighbour(doc, tokens[0].i, -1)
@@ -220,6 +266,7 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
     lex = lexicon()
     mentions: list[Mention] = []
     ner_labels: dict[int, str] = {}
+    ner_tokens = {t.i for ent in doc.ents for t in ent}
     for ent in doc.ents:
         if ent.label_ in NON_NAME_LABELS:
             continue
@@ -235,6 +282,20 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         tokens = _trim(list(outer), lex, evidence, label)
         if not tokens:
             continue
+        pieces = _split_at_function_words(tokens, lex)
+        if len(pieces) > 1:
+            # "the FSB as Igor Shemetov": spaCy ran two names together; its label fits neither
+            for piece in pieces:
+                piece_evidence: Counter[str] = Counter()
+                _context_evidence(piece, doc, lex, piece_evidence)
+                mention = _from_tokens(piece, text, None, piece_evidence, lex)
+                if mention:
+                    mentions.append(mention)
+            continue
+        if label == "PERSON":
+            tokens = _person_extension(tokens, doc, ner_tokens)
+            if tokens[0].i < outer[0].i:
+                outer = [*doc[tokens[0].i:outer[0].i], *outer]
         tokens = _event_extension(tokens, doc)
         tokens = _product_extension(tokens, doc, lex, evidence)
         if tokens[-1].i > outer[-1].i:
@@ -283,12 +344,43 @@ def _parenthetical_acronyms(mentions: list[Mention], text: str) -> list[Mention]
         end = mention.span.end
         # spaCy often includes a trailing possessive or suffix; look right after the name
         match = _PAREN_ACRONYM.match(text, end)
-        if not match or not is_acronym(match.group(1)) or mention.parts < 2:
+        if not match or not is_acronym(match.group(1)):
             continue
+        acronym = match.group(1)
+        definer = mention
+        if not acronym_matches(acronym, mention.name):
+            definer = _widened(mention, acronym, text) or mention
+        if definer.parts < 2:
+            continue
+        if definer is not mention:
+            found.append(definer)
         span = Span.of(text, match.start(1), match.end(1))
         found.append(Mention(span=span, name=span.text, key=name_key(span.text), label=None,
-                             evidence=Counter(), defines=mention, from_ner=False))
+                             evidence=Counter(), defines=definer, from_ner=False))
     return found
+
+
+_NAME_WORDS_BEFORE = re.compile(r"(?:(?:[A-Z][\w'’.&-]*|of|the|and|for|de|del|e|i|ul|ud|al)[ \t]+){1,8}$")
+
+
+def _widened(mention: Mention, acronym: str, text: str) -> Mention | None:
+    """ "Islamic State West Africa Province (ISWAP)": spaCy found two names where the text
+    defines one; take in the capitalised words before the mention while that makes the
+    acronym's letters fit."""
+    start = mention.span.start
+    before = _NAME_WORDS_BEFORE.search(text, max(0, start - 120), start)
+    if not before:
+        return None
+    for word in re.finditer(r"\S+", before.group(0)):
+        cand_start = before.start() + word.start()
+        candidate = text[cand_start:mention.span.end]
+        if candidate.split()[0].lower() in ("the", "of", "and", "for"):
+            continue
+        if acronym_matches(acronym, candidate):
+            span = Span.of(text, cand_start, mention.span.end)
+            return Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None,
+                           evidence=Counter({"ORG": W_WORD}), from_ner=False)
+    return None
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

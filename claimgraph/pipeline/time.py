@@ -20,6 +20,7 @@ from claimgraph.model import Analysis, Span, Timex
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.time_calendar import Tense
 from claimgraph.pipeline.time_detect import Candidate, detect
+from claimgraph.pipeline.time_lexicon import alt, lexicon
 from claimgraph.pipeline.timenorm import Norm, normalize
 from claimgraph.settings import Settings
 
@@ -27,6 +28,9 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _MODAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "can", "ca"})
 _PERFECT_AUX = frozenset({"has", "have", "'ve", "had", "'d"})
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LEX = lexicon()
+#: a span that is only a holiday or a part of the day, which can modify a noun instead of dating it
+_MODIFIER_WORD = re.compile(f"(?i)(?:the\\s+)?{alt([*_LEX.holidays, *_LEX.parts_of_day])}$")
 #: words after which an infinitive points forward: "is set to begin", "plans to vote", "due to open"
 _FUTURE_GOVERNORS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "aim", "hope", "want",
                                "go", "prepare", "promise", "vow", "pledge", "slate", "poise", "likely",
@@ -56,7 +60,7 @@ def verb_tense(verb: Any, depth: int = 0) -> Tense | None:
         return "future"
     if "to" in words:
         governor = verb.head
-        if governor is verb or depth > 2:
+        if governor.i == verb.i or depth > 2:
             return None
         upper = _governing_verb(governor, verb.idx)
         outer = None if upper is None else verb_tense(upper, depth + 1)
@@ -87,19 +91,35 @@ def _governing_verb(tok: Any, origin: int) -> Any:
             return None
         if tok.pos_ in ("VERB", "AUX"):
             return tok
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok = tok.head
     return None
 
 
 def clause_tense(doc: Any, start: int, end: int) -> Tense | None:
-    """Tense of the verb that governs the characters [start, end) of ``doc``, if one can be found."""
+    """Tense of the verb that governs the characters [start, end) of ``doc``, if one can be found.
+
+    The present counts only for an expression that modifies the verb itself ("votes on
+    Thursday" is a schedule); inside a noun phrase ("is raising questions about Monday's
+    debate") the present tense of the clause says nothing about the expression.
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     verb = _governing_verb(span.root, start)
-    return None if verb is None else verb_tense(verb)
+    if verb is None:
+        return None
+    tense = verb_tense(verb)
+    if tense == "present":
+        tok = span.root.head
+        for _ in range(8):  # spaCy hands out a new Token object per access: compare indices
+            if tok.i == verb.i or tok.head.i == tok.i:
+                break
+            if tok.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+                return None
+            tok = tok.head
+    return tense
 
 
 class _Sentences:
@@ -147,10 +167,18 @@ def _tense(doc: Any, c: Candidate, headline_end: int) -> Tense | None:
     return tense
 
 
+def _names_a_thing(doc: Any, c: Candidate) -> bool:
+    """ "Christmas trees", "a night raid", "morning meetings": a holiday or part of day naming a noun."""
+    if not _MODIFIER_WORD.match(doc.text, c.start, c.end):
+        return False
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.dep_ == "compound"
+
+
 def timexes(text: str, doc: Any, published: str | None) -> tuple[Timex, ...]:
     """The time layer of one document: spans in text order with ids ``t1, t2, ...``."""
     anchor = anchor_date(published)
-    cands = detect(text, doc.ents)
+    cands = [c for c in detect(text, doc.ents) if not _names_a_thing(doc, c)]
     headline_end = text.find("\n")
     tenses = [_tense(doc, c, headline_end) for c in cands]
     norms = [normalize(c.expr or text[c.start:c.end], anchor, tense=t)

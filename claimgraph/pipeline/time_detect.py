@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimgraph.pipeline.time_lexicon import alt, lexicon, number_pattern
-from claimgraph.pipeline.timenorm import clean, parse
+from claimgraph.pipeline.timenorm import parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +75,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("date", rf"\b(?:{_WD}\s*,?\s*)?(?:{_MON_ANY}\s*{_DAY}(?:\s*,\s*{_YEAR}|\s+{_YEAR})?"
              rf"|{_i('the')}\s+{_DAY}\s+of\s+{_MON_ANY}(?:\s*,?\s*{_YEAR})?"
              rf"|{_DAY}\s+{_MON_ANY}(?:\s*,?\s*{_YEAR})?)\b"),
-    ("month", rf"(?:{_i(_POS)})?(?:\b{_i('last|next|this|this past')}\s+)?\b(?:{_MON_NOT_MAY}(?:{_MONTH_YEAR})?"
-              rf"|May{_MONTH_YEAR})\b"),
+    ("month", rf"(?:{_i(_POS)})?(?:\b{_i('last|next|this|this past')}\s+)?"
+              rf"\b(?:{_MON_NOT_MAY}(?:{_MONTH_YEAR})?|May{_MONTH_YEAR})\b"),
     ("week-of", rf"\b{_i('the')}\s+{_i('first|second|third|fourth|last|final')}\s+week\s+of\s+"
                 rf"(?:{_MON}(?:\s+{_YEAR})?|{_YEAR})\b"),
     ("may", rf"\b{_i(_MAY_CUE)}\s+(?P<t>May)\b"),
@@ -84,8 +84,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("weekday", rf"\b(?:{_i('last|next|this|coming|past')}\s+)?{_WD}(?:\s+{_i(_POD)})?\b"),
     ("deictic", _i(rf"\b(?:(?:early|earlier|late|later)\s+)?(?:today|tonight|yesterday|tomorrow)"
                    rf"(?:\s+{_POD})?\b|\b(?:this|last)\s+{_POD}\b")),
-    ("relative", _i(rf"\b{_POS}?(?:the\s+)?(?:this\s+past|{_REL})\s+(?:week(?:end)?|month|year|quarter|decade|century|spring"
-                    rf"|summer|autumn|fall|winter)\b|\bthe\s+(?:year|month|week)\s+(?:before|earlier)\b"
+    ("relative", _i(rf"\b{_POS}?(?:the\s+)?(?:this\s+past|{_REL})\s+(?:week(?:end)?|month|year|quarter|decade"
+                    rf"|century|spring|summer|autumn|fall|winter)\b"
+                    rf"|\bthe\s+(?:year|month|week)\s+(?:before|earlier|previous)\b"
                     rf"|\bthe\s+(?:very\s+)?(?:beginning|start|end|middle)\s+of\s+the\s+(?:year|month|week)\b")),
     ("year", rf"(?:{_i(_POS)})?(?:\b{_i('fiscal|financial|FY')}\s*(?:{_i('year')}\s+)?)?\b{_YEAR}\b(?!s\b)"
              rf"(?:[-–/](?:\d{{4}}|\d{{2}})\b)?"),
@@ -168,6 +169,7 @@ _VERSIONISH = re.compile(r"^\d+(?:\.\d+)+$|^\d{1,3}$")
 _CUE = re.compile(_i(rf"\b(?:{alt(_LEX.months)}|{alt(_LEX.weekdays)}|{_UNIT}|{alt(_LEX.seasons)}|"
                      rf"{alt(_LEX.holidays)}|{_POD}|time|period|era|term|date|recent|past|future|ago|later|"
                      rf"earlier|season|fiscal|financial|weekend|tonight|today|yesterday|tomorrow|now)\b|\d{{4}}"))
+_MODIFIER_LEAD = re.compile(_i(rf"{alt(_LEX.modifiers)}\s"))
 _SIGNAL_LEAD = re.compile(_i(rf"(?:{alt(_LEX.leading_signals)})\s+"))
 _ARTICLE_UNIT = re.compile(r"(?i)\b(?:an?|one)\s+(\w+)$")
 #: words after which "a day", "a year" is a length of time
@@ -180,7 +182,8 @@ _EXTENSION_WORDS = frozenset({w for phrase in (*_LEX.modifiers, *_LEX.positions)
     "past", "next", "last", "coming", "following", "previous", "first", "final", "calendar", "fiscal",
     "financial", "school", "academic", "half", "whole", "entire", "full", "in", "mid", "s"})
 #: "a good night", "a big year": an article, a describing word and a unit name no period
-_DESCRIBED_UNIT = re.compile(r"(?i)(?:an?|this|that)\s+(\w+)\s+(?:day|night|year|week|month|morning|evening)$")
+_DESCRIBED_UNIT = re.compile(
+    r"(?i)(?:an?|this|that)\s+(\w+)\s+(?:day|night|year|week|month|morning|evening)$")
 #: words after which a number spaCy calls CARDINAL is still a year ("since 2004")
 _YEAR_CUES = frozenset({"in", "since", "by", "until", "of", "from", "to", "before", "after", "during",
                         "through", "and", "the", "'s", "early", "late", "mid"})
@@ -219,6 +222,8 @@ def _rule_candidates(text: str) -> tuple[list[Candidate], list[Candidate]]:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Cut leading signals ("on Monday" -> "Monday"), possessives and stray punctuation."""
     while True:
+        if _MODIFIER_LEAD.match(text, start, end):
+            break  # "at least five years": "at" opens a modifier here, not a signal
         m = _SIGNAL_LEAD.match(text, start, end)
         if not m or m.end() >= end or not _CUE.search(text, m.end(), end):
             break

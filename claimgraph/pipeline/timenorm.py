@@ -46,9 +46,10 @@ _UNIT = alt(_LEX.units)
 _DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 _ORD = alt([*_LEX.ordinals, "1st", "2nd", "3rd", "4th"])
 _POD = alt(_LEX.parts_of_day)
-_SIGNALS = sorted(_LEX.leading_signals, key=len, reverse=True)
-_MODIFIERS = sorted(_LEX.modifiers, key=len, reverse=True)
-_POSITIONS = sorted(_LEX.positions, key=len, reverse=True)
+#: every word a span may open with that the value ignores, longest first so "at least" beats "at";
+#: True marks a position ("early", "the end of"), which narrows the period
+_LEADERS = sorted([(w, False) for w in (*_LEX.leading_signals, *_LEX.modifiers)]
+                  + [(w, True) for w in _LEX.positions], key=lambda wp: -len(wp[0]))
 
 
 def _month_no(word: str) -> int:
@@ -80,16 +81,15 @@ def clean(expression: str) -> tuple[str, bool]:
     changed = e not in _FIXED
     while changed:
         changed = False
-        for group in (_SIGNALS, _MODIFIERS, _POSITIONS):
-            for word in group:
-                if word == "from" and _RANGE_END.search(e):
-                    continue  # "from 2009 to 2011" is a range; keep its opening word
-                glue = "" if word.endswith("-") else " "
-                if e.startswith(word + glue) and len(e) > len(word) + len(glue):
-                    e = e[len(word) + len(glue):].lstrip(" -")
-                    positioned = positioned or group is _POSITIONS
-                    changed = True
-                    break
+        for word, is_position in _LEADERS:
+            if word == "from" and _RANGE_END.search(e):
+                continue  # "from 2009 to 2011" is a range; keep its opening word
+            glue = "" if word.endswith("-") else " "
+            if e.startswith(word + glue) and len(e) > len(word) + len(glue):
+                e = e[len(word) + len(glue):].lstrip(" -")
+                positioned = positioned or is_position
+                changed = e not in _FIXED
+                break
     return e, positioned
 
 
@@ -170,6 +170,22 @@ def _month_year(m: re.Match[str], c: _Ctx) -> Norm:
         return Norm("DATE", cal.month(c.anchor.year + step, mon) if c.anchor else None)
     year = _year_group(m, c)
     return Norm("DATE", cal.month(year, mon) if year else cal.month_only(c.anchor, mon, c.tense))
+
+
+def _month_rel(m: re.Match[str], c: _Ctx) -> Norm:
+    """ "last December" is the latest December before the anchor's month, "next June" the first after."""
+    rel, mon = m.group("rel"), _month_no(m.group("mon"))
+    if c.anchor is None:
+        return Norm("DATE", None)
+    now = c.anchor.year * 12 + c.anchor.month
+    keys = {y: y * 12 + mon for y in (c.anchor.year - 1, c.anchor.year, c.anchor.year + 1)}
+    if rel in ("last", "this past"):
+        year = max(y for y, k in keys.items() if k < now)
+    elif rel == "next":
+        year = min(y for y, k in keys.items() if k > now)
+    else:
+        return Norm("DATE", cal.month_only(c.anchor, mon, c.tense))
+    return Norm("DATE", cal.month(year, mon))
 
 
 def _numeric_date(m: re.Match[str], c: _Ctx) -> Norm | None:
@@ -291,7 +307,7 @@ def _season(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 _UNIT_STEP = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "prior": -1,
-              "next": 1, "coming": 1}
+              "this past": -1, "next": 1, "coming": 1}
 
 
 def _relative(m: re.Match[str], c: _Ctx) -> Norm:
@@ -409,6 +425,7 @@ def _rules() -> list[_Rule]:
         (rf"(?:the )?{_DAY}(?: of)? (?P<mon>{_MONTH})\.?(?:,? {_YEAR})?", _month_day),
         (rf"(?P<mon>{_MONTH})\.?(?:,? (?:of )?{_YEAR})?", _month_year),
         (rf"(?P<mon>{_MONTH}),? (?:of )?(?P<rel>this|last|next) year", _month_year),
+        (rf"(?P<rel>last|next|this|this past) (?P<mon>{_MONTH})", _month_rel),
         (r"(?:the )?(?P<ord>first|second|third|fourth|last|final) week of (?P<rest>.+)", _week_of),
         (r"(?P<y>\d{4})-(?P<mo>\d{2})(?:-(?P<d>\d{2}))?", _iso),
         (r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})", _numeric_date),
@@ -423,8 +440,8 @@ def _rules() -> list[_Rule]:
         (r"(?:the )?(?P<ord>first|second|1st|2nd|last|final|latter) half(?: of (?P<rest>.+))?", _half),
         (rf"(?:(?P<rel>this|last|next|the|coming|past) )?(?P<s>{alt(_LEX.seasons)})"
          rf"(?:,? (?:of )?(?P<rest>.+))?", _season),
-        (r"(?:(?P<the>the) )?(?P<rel>this|last|next|past|coming|previous|prior|following|current|same) "
-         r"(?P<unit>week|weekend|month|year|quarter|decade|century)", _relative),
+        (r"(?:(?P<the>the) )?(?P<rel>this past|this|last|next|past|coming|previous|prior|following|current"
+         r"|same) (?P<unit>week|weekend|month|year|quarter|decade|century)", _relative),
         (r"the (?:year|month|week) (?P<rel>before|earlier|previous)", lambda m, c: Norm("DATE", cal.shift(
             c.anchor, -1, _LEX.units[m.group(0).split()[1]]))),
         (r"the (?P<unit>year|month|week|day)", _the_unit),
