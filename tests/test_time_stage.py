@@ -128,3 +128,16 @@ def test_ranges_give_a_length_and_both_ends(pipeline: Pipeline) -> None:
     assert [(t.span.text, t.type, t.value, t.duration) for t in result.timex] == [
         ("from 2009 to 2011", "DURATION", None, "P2Y"), ("2009", "DATE", "2009", None),
         ("2011", "DATE", "2011", None)]
+
+
+@pytest.mark.parametrize(("sentence", "text", "value"), [
+    ("The trial begins on Monday.", "Monday", "2021-03-22"),  # a present-tense schedule
+    ("The company said on Monday that sales fell.", "Monday", "2021-03-15"),
+    ("He is raising questions about Monday's debate.", "Monday", "2021-03-15"),
+    ("Warren said last week Stumpf lied in an interview.", "last week", "2021-W10"),
+    ("It was the group's second attack this year.", "this year", "2021"),
+    ("They pledged it in Paris last December.", "last December", "2020-12"),
+])
+def test_sentences(pipeline: Pipeline, sentence: str, text: str, value: str) -> None:
+    result = pipeline(Document.from_text(sentence, published="2021-03-17"))
+    assert [(t.span.text, t.value) for t in result.timex] == [(text, value)]

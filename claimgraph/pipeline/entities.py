@@ -108,7 +108,12 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
         return False  # "Singapore" (a known place) is not short for "Singapore Airlines"
     if mention.type == "ORG" and cluster.core_type == "PRODUCT":
         return False  # the maker "Boeing" is not short for its "Boeing 787"
-    return any(key in compound_short_forms(m.name) for m in cluster.mentions)
+    # "Lashkar" for "Lashkar-e-Taiba" anywhere; "Vyoma" for "Vyoma Technologies" only after
+    # the full name was introduced: an "Apple" before "Apple Worldwide Developers
+    # Conference" is Apple itself
+    return any(key in compound_short_forms(m.name)
+               and ("-" in m.name.split()[0] or m.span.start < mention.span.start)
+               for m in cluster.mentions)
 
 
 def _surname_evidence(mentions: list[Mention]) -> None:

@@ -20,7 +20,6 @@ from claimgraph.model import Analysis, Span, Timex
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.time_calendar import Tense
 from claimgraph.pipeline.time_detect import Candidate, detect
-from claimgraph.pipeline.time_lexicon import alt, lexicon
 from claimgraph.pipeline.timenorm import Norm, normalize
 from claimgraph.settings import Settings
 
@@ -28,9 +27,6 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _MODAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "can", "ca"})
 _PERFECT_AUX = frozenset({"has", "have", "'ve", "had", "'d"})
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LEX = lexicon()
-#: a span that is only a holiday or a part of the day, which can modify a noun instead of dating it
-_MODIFIER_WORD = re.compile(f"(?i)(?:the\\s+)?{alt([*_LEX.holidays, *_LEX.parts_of_day])}$")
 #: words after which an infinitive points forward: "is set to begin", "plans to vote", "due to open"
 _FUTURE_GOVERNORS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "aim", "hope", "want",
                                "go", "prepare", "promise", "vow", "pledge", "slate", "poise", "likely",
@@ -167,18 +163,10 @@ def _tense(doc: Any, c: Candidate, headline_end: int) -> Tense | None:
     return tense
 
 
-def _names_a_thing(doc: Any, c: Candidate) -> bool:
-    """ "Christmas trees", "a night raid", "morning meetings": a holiday or part of day naming a noun."""
-    if not _MODIFIER_WORD.match(doc.text, c.start, c.end):
-        return False
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
-    return span is not None and len(span) > 0 and span.root.dep_ == "compound"
-
-
 def timexes(text: str, doc: Any, published: str | None) -> tuple[Timex, ...]:
     """The time layer of one document: spans in text order with ids ``t1, t2, ...``."""
     anchor = anchor_date(published)
-    cands = [c for c in detect(text, doc.ents) if not _names_a_thing(doc, c)]
+    cands = detect(text, doc.ents)
     headline_end = text.find("\n")
     tenses = [_tense(doc, c, headline_end) for c in cands]
     norms = [normalize(c.expr or text[c.start:c.end], anchor, tense=t)
