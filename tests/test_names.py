@@ -72,3 +72,16 @@ def test_alias_index_looks_up_every_form() -> None:
     assert index.lookup("the NIA") == {"e2"}
     assert index.lookup("Sharif") == {"e3", "e4"}  # ambiguity is the caller's to settle
     assert index.lookup("Nobody") == set()
+
+
+def test_entity_word_lists_are_all_words() -> None:
+    """YAML reads a bare `on` or `no` as a boolean; every entry must stay a word."""
+    import yaml
+
+    from claimgraph.pipeline.names import lexicon
+
+    raw = yaml.safe_load((__import__("pathlib").Path(__file__).resolve().parent.parent
+                          / "claimgraph" / "lexicons" / "entities.yaml").read_text(encoding="utf-8"))
+    for key, words in raw.items():
+        assert all(isinstance(w, str) for w in words), key
+    assert "on" in lexicon().name_connectors

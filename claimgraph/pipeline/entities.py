@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from claimgraph.model import Analysis, Entity, Span
 from claimgraph.pipeline import Stage
@@ -239,8 +240,32 @@ def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> No
         m.place_name = any(match.place.feature in _GAZETTEER_FEATURES for match in gazetteer.lookup(m.name))
 
 
-def extract_entities(doc: object, text: str, gazetteer: Gazetteer | None = None) -> tuple[Entity, ...]:
+def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """Places spaCy's NER missed ("near Gwoza"): a capitalised proper noun, not at the start
+    of a sentence, that the gazetteer knows as a city's, region's or country's own name."""
+    lex = lexicon()
+    common = lex.person_titles | lex.role_nouns | lex.org_nouns | lex.org_words_strong | lex.org_words_weak
+    taken = [m.span for m in mentions]
+    found = []
+    for tok in doc:
+        if tok.pos_ != "PROPN" or not tok.is_title or not tok.is_alpha or tok.is_sent_start \
+                or tok.ent_type_ or len(tok.text) < 4 or is_generic(tok.text) or tok.lower_ in common:
+            continue
+        if any(0 <= j < len(doc) and doc[j].is_title and doc[j].is_alpha for j in (tok.i - 1, tok.i + 1)):
+            continue  # part of a longer capitalised name ("Chief Operating Officer", "App Store")
+        span = Span.of(text, tok.idx, tok.idx + len(tok.text))
+        if any(span.overlaps(t) for t in taken):
+            continue
+        if any(not m.alternate and m.place.feature in _GAZETTEER_FEATURES for m in gazetteer.lookup(tok.text)):
+            found.append(Mention(span=span, name=tok.text, key=name_key(tok.text), label=None,
+                                 evidence=Counter({"GPE": W_LABEL}), from_ner=False, place_name=True))
+    return found
+
+
+def extract_entities(doc: Any, text: str, gazetteer: Gazetteer | None = None) -> tuple[Entity, ...]:
     mentions = find_mentions(doc, text)
+    if gazetteer is not None:
+        mentions += gazetteer_mentions(doc, text, gazetteer, mentions)
     mark_place_names(mentions, gazetteer)
     clusters = cluster_mentions(mentions)
     rescan(text, doc, clusters)
