@@ -66,21 +66,25 @@ def test_metadata(analyzer: Analyzer, case: dict[str, Any]) -> None:
 
 def test_entities_types_and_aliases(analyzer: Analyzer, case: dict[str, Any]) -> None:
     result = analysed(analyzer, case)
-    problems = []
+    problems, gaps = [], []
     for want in case.get("entities", []):
+        found = problems if "known_gap" not in want else gaps
         ent = entity_named(result, want["name"])
         if ent is None:
-            problems.append(f"missing {want['name']}")
+            found.append(f"missing {want['name']}")
             continue
         if name_key(ent.name) != name_key(want["name"]):
-            problems.append(f"{want['name']} is only an alias of {ent.name}")
+            found.append(f"{want['name']} is only an alias of {ent.name}")
         if ent.type != want["type"]:
-            problems.append(f"{want['name']}: type {ent.type}, want {want['type']}")
+            found.append(f"{want['name']}: type {ent.type}, want {want['type']}")
         have = {name_key(a) for a in ent.aliases}
         for alias in want.get("aliases", []):
             if name_key(alias) not in have:
-                problems.append(f"{want['name']}: alias {alias!r} not merged (has {sorted(ent.aliases)})")
+                found.append(f"{want['name']}: alias {alias!r} not merged (has {sorted(ent.aliases)})")
     assert not problems, "\n".join(problems)
+    if gaps:
+        # written down in the YAML with the reason: shown as xfail until the gap is closed
+        pytest.xfail("known gaps: " + "; ".join(gaps))
 
 
 def test_places_resolve_to_their_country(analyzer: Analyzer, case: dict[str, Any]) -> None:
