@@ -32,7 +32,7 @@ def test_analysis_round_trips_through_json(analyzer: Analyzer) -> None:
 
 
 def test_from_json_refuses_other_schemas() -> None:
-    with pytest.raises(ValueError, match="claimgraph.document/1"):
+    with pytest.raises(ValueError, match=r"claimgraph\.document/1"):
         Analysis.from_json({"schema": "other/2", "document": {}, "entities": []})
 
 

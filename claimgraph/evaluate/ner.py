@@ -27,7 +27,8 @@ TO_MEANTIME = {
 
 def _gold(rec: Record) -> tuple[list[Item], list[Item]]:
     """Typed gold items, and the spans of untyped gold (neutral: neither credit nor blame)."""
-    typed, neutral = [], []
+    typed: list[Item] = []
+    neutral: list[Item] = []
     for ent in rec.layer("entities"):
         if not rec.in_scored(ent["start"], ent["end"]):
             continue

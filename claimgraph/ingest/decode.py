@@ -215,10 +215,7 @@ def _guess(data: bytes, origin: str) -> Decoded:
 
 
 def _latin_script(text: str) -> bool:
-    for ch in text:
-        if ord(ch) > 0x7F and ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
-            return False
-    return True
+    return all(ord(ch) <= 0x7F or not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in text)
 
 
 def _label(codec: str) -> str:

@@ -12,14 +12,13 @@ model often misses ("the FSB" later in the article).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from claimgraph.model import Analysis, Entity, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
-from claimgraph.pipeline.mentions import W_LABEL, Mention, find_mentions
+from claimgraph.pipeline.mentions import W_LABEL, Evidence, Mention, find_mentions, new_evidence
 from claimgraph.pipeline.names import (
     acronym_matches,
     best_name,
@@ -48,10 +47,10 @@ _GAZETTEER_FEATURES = frozenset({"city", "admin1", "country", "us_state"})
 @dataclass(slots=True)
 class Cluster:
     mentions: list[Mention] = field(default_factory=list)
-    evidence: Counter[str] = field(default_factory=Counter)
+    evidence: Evidence = field(default_factory=new_evidence)
     #: evidence of the full-name mentions alone: what short forms are matched against, so
     #: that the order in which short forms join cannot change what joins next
-    core: Counter[str] = field(default_factory=Counter)
+    core: Evidence = field(default_factory=new_evidence)
 
     def add(self, mention: Mention, *, partial: bool) -> None:
         self.mentions.append(mention)
@@ -69,7 +68,7 @@ class Cluster:
                 self.core[etype] += weight
 
     @staticmethod
-    def _best(evidence: Counter[str]) -> str:
+    def _best(evidence: Evidence) -> str:
         if not evidence:
             return "OTHER"
         return max(evidence, key=lambda t: (evidence[t], -_TYPE_PRIORITY.index(t)))
@@ -177,7 +176,7 @@ def _forms(cluster: Cluster) -> set[str]:
             names.add(words[0].split("-")[0])
     out = set()
     for name in names:
-        if len(name) < 3 and not is_acronym(name) or name_key(name) in lex.calendar_words:
+        if (len(name) < 3 and not is_acronym(name)) or name_key(name) in lex.calendar_words:
             continue
         if " " not in name and not is_acronym(name) and (is_generic(name) or name_key(name) in country_keys()):
             continue
@@ -258,7 +257,7 @@ def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list
             continue
         if any(not m.alternate and m.place.feature in _GAZETTEER_FEATURES for m in gazetteer.lookup(tok.text)):
             found.append(Mention(span=span, name=tok.text, key=name_key(tok.text), label=None,
-                                 evidence=Counter({"GPE": W_LABEL}), from_ner=False, place_name=True))
+                                 evidence=new_evidence(GPE=W_LABEL), from_ner=False, place_name=True))
     return found
 
 

@@ -11,7 +11,7 @@ for the entity layer to weigh against spaCy's label.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,16 @@ from claimgraph.pipeline.names import (
     name_key,
     name_parts,
 )
+
+#: type -> weight of the observations that say a name is of that type
+Evidence = defaultdict[str, float]
+
+
+def new_evidence(**weights: float) -> Evidence:
+    out: Evidence = defaultdict(float)
+    out.update(weights)
+    return out
+
 
 #: spaCy labels that are not names: the time layer and the numbers are elsewhere.
 NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -60,7 +70,7 @@ class Mention:
     name: str
     key: str
     label: str | None
-    evidence: Counter[str] = field(default_factory=Counter)
+    evidence: Evidence = field(default_factory=new_evidence)
     #: the mention this one abbreviates when the text defines it: "Federal Security Service (FSB)".
     defines: Mention | None = None
     from_ner: bool = True
@@ -83,7 +93,7 @@ def _is_title(token: Any, lex: Lexicon) -> bool:
     return bool(token.text[:1].isupper()) and token.lower_.rstrip(".") in lex.person_titles
 
 
-def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str], label: str | None) -> list[Any]:
+def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None) -> list[Any]:
     """Remove what surrounds a name inside spaCy's span, noting what it tells about the type.
 
     A title is only stripped from what spaCy calls a person: "General" opens "General
@@ -112,7 +122,7 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Counter[str], label: str | 
     return tokens
 
 
-def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str],
+def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evidence,
                       label: str | None = None) -> None:
     first, last = tokens[0], tokens[-1]
     prev = _neighbour(doc, first.i, -1)
@@ -127,14 +137,16 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Count
         elif nxt.lower_ in lex.loc_suffixes and nxt.is_lower:
             evidence["LOC"] += W_WORD
     root = last if last.head.i < first.i or last.head.i > last.i else last.head
-    for rel in (*[c for c in root.children if c.dep_ == "appos"], *([root.head] if root.dep_ == "appos" else [])):
+    appositions = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+    for rel in appositions:
         if rel.lemma_.lower() in lex.role_nouns and rel.pos_ == "NOUN":
             evidence["PERSON"] += W_CUE
     if first.text in {"Operation", "Op."} or (first.lower_ in lex.event_prefixes and first.is_title):
         evidence["EVENT"] += 2 * W_CUE
-    if prev is not None and prev.lower_ in lex.org_nouns and prev.is_lower and prev.dep_ in ("compound", "nmod", "amod"):
+    if prev is not None and prev.lower_ in lex.org_nouns and prev.is_lower \
+            and prev.dep_ in ("compound", "nmod", "amod"):
         evidence["ORG"] += W_CUE
-    for rel in (*[c for c in root.children if c.dep_ == "appos"], *([root.head] if root.dep_ == "appos" else [])):
+    for rel in appositions:
         if rel.lemma_.lower() in lex.org_nouns and rel.pos_ == "NOUN":
             evidence["ORG"] += W_CUE
     if len(tokens) > 1 and last.lower_ in lex.law_words and last.is_title:
@@ -158,7 +170,7 @@ def _is_name(name: str, lex: Lexicon) -> bool:
     return not all(p.replace(",", "").replace(".", "").isdigit() for p in name.split())
 
 
-def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Counter[str],
+def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Evidence,
                  lex: Lexicon, *, outer: list[Any] | None = None, from_ner: bool = True) -> Mention | None:
     """A mention whose name is ``tokens``; its span is ``outer`` (the name plus a title or
     "the" that the NER span included) so that the mention shows what the text says."""
@@ -176,7 +188,7 @@ def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Coun
                    label=label, evidence=evidence, from_ner=from_ner)
 
 
-def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Counter[str]) -> list[Any]:
+def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evidence) -> list[Any]:
     """A maker's name followed by a model ("Airbus A350", "Bayraktar TB2") names a product."""
     last = tokens[-1]
     out = list(tokens)
@@ -272,7 +284,7 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
             continue
         label = LABEL_TYPES.get(ent.label_, "OTHER")
         ner_labels.update((t.i, label) for t in ent)
-        evidence: Counter[str] = Counter()
+        evidence = new_evidence()
         outer = list(ent)
         cut = next((n for n, t in enumerate(outer) if t.text in "([" and n > 0), None)
         if cut is not None:
@@ -286,7 +298,7 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         if len(pieces) > 1:
             # "the FSB as Igor Shemetov": spaCy ran two names together; its label fits neither
             for piece in pieces:
-                piece_evidence: Counter[str] = Counter()
+                piece_evidence = new_evidence()
                 _context_evidence(piece, doc, lex, piece_evidence)
                 mention = _from_tokens(piece, text, None, piece_evidence, lex)
                 if mention:
@@ -305,14 +317,14 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         if mention:
             mentions.append(mention)
     for tokens in _hyphen_compounds(doc):
-        evidence = Counter[str]()
+        evidence = new_evidence()
         tokens = _event_extension(tokens, doc)
         labels = Counter(ner_labels[t.i] for t in tokens if t.i in ner_labels)
-        label = labels.most_common(1)[0][0] if labels else None
-        _context_evidence(tokens, doc, lex, evidence, label)
-        if not evidence and not label:
+        compound_label = labels.most_common(1)[0][0] if labels else None
+        _context_evidence(tokens, doc, lex, evidence, compound_label)
+        if not evidence and not compound_label:
             evidence["ORG"] += W_WORD / 2  # a hyphenated proper compound is most often a group's name
-        mention = _from_tokens(tokens, text, label, evidence, lex, from_ner=False)
+        mention = _from_tokens(tokens, text, compound_label, evidence, lex, from_ner=False)
         if mention:
             mentions.append(mention)
     mentions.extend(_model_designations(doc, text, lex))
@@ -326,7 +338,7 @@ def _model_designations(doc: Any, text: str, lex: Lexicon) -> list[Mention]:
     found = []
     for tok in doc:
         if _LETTERED_MODEL.match(tok.text) and not tok.like_url:
-            evidence: Counter[str] = Counter({"PRODUCT": W_CUE})
+            evidence = new_evidence(PRODUCT=W_CUE)
             tokens = [tok]
             while tokens[-1].i + 1 < len(doc) and doc[tokens[-1].i + 1].pos_ == "PROPN" \
                     and doc[tokens[-1].i + 1].text[:1].isupper():
@@ -356,7 +368,7 @@ def _parenthetical_acronyms(mentions: list[Mention], text: str) -> list[Mention]
             found.append(definer)
         span = Span.of(text, match.start(1), match.end(1))
         found.append(Mention(span=span, name=span.text, key=name_key(span.text), label=None,
-                             evidence=Counter(), defines=definer, from_ner=False))
+                             evidence=new_evidence(), defines=definer, from_ner=False))
     return found
 
 
@@ -379,7 +391,7 @@ def _widened(mention: Mention, acronym: str, text: str) -> Mention | None:
         if acronym_matches(acronym, candidate):
             span = Span.of(text, cand_start, mention.span.end)
             return Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None,
-                           evidence=Counter({"ORG": W_WORD}), from_ner=False)
+                           evidence=new_evidence(ORG=W_WORD), from_ner=False)
     return None
 
 
