@@ -101,19 +101,28 @@ def test_places_resolve_to_their_country(analyzer: Analyzer, case: dict[str, Any
 def test_dates_and_values(analyzer: Analyzer, case: dict[str, Any]) -> None:
     result = analysed(analyzer, case)
     text = result.document.text
-    problems = []
+    problems, gaps = [], []
     for want in case.get("dates", []):
+        found_problems = gaps if "known_gap" in want else problems
         start = text.find(want["text"])
         assert start >= 0, f"{want['text']!r} is not in the text"
         end = start + len(want["text"])
         found = [t for t in result.timex if t.span.start < end and start < t.span.end]
         if not found:
-            problems.append(f"{want['text']!r} not detected")
-        elif want["value"] is not None and not any(t.value == str(want["value"]) for t in found):
-            problems.append(f"{want['text']!r}: {[t.value for t in found]}, want {want['value']}")
+            found_problems.append(f"{want['text']!r} not detected")
+        elif want["value"] is not None and not any(same_day(t.value, str(want["value"])) for t in found):
+            found_problems.append(f"{want['text']!r}: {[t.value for t in found]}, want {want['value']}")
         elif want["value"] is None and any(t.value for t in found):
-            problems.append(f"{want['text']!r}: a duration has no value, got {[t.value for t in found]}")
+            found_problems.append(f"{want['text']!r}: a duration has no value, got {[t.value for t in found]}")
     assert not problems, "\n".join(problems)
+    if gaps:
+        pytest.xfail("known gaps: " + "; ".join(gaps))
+
+
+def same_day(value: str | None, want: str) -> bool:
+    """Equal, or more precise on the same day: "on Saturday night" is 2024-02-03TNI (TIMEX3
+    part of day) where the expectation only names the day."""
+    return value is not None and (value == want or value.startswith(want + "T"))
 
 
 def test_not_entities(analyzer: Analyzer, case: dict[str, Any]) -> None:

@@ -58,7 +58,7 @@ def verb_tense(verb: Any, depth: int = 0) -> Tense | None:
         governor = verb.head
         if governor.i == verb.i or depth > 2:
             return None
-        upper = _governing_verb(governor, verb.idx)
+        upper = _governing_verb(governor, verb.i)
         outer = None if upper is None else verb_tense(upper, depth + 1)
         if governor.lemma_.lower() in _FUTURE_GOVERNORS and outer != "past":
             return "future"  # "is set to begin", "plans to vote"; not "was due to start"
@@ -75,15 +75,15 @@ def verb_tense(verb: Any, depth: int = 0) -> Tense | None:
 
 
 def _governing_verb(tok: Any, origin: int) -> Any:
-    """The nearest verb at or above ``tok`` in the parse, not crossing a line break.
+    """The nearest verb at or above ``tok`` in the parse, not crossing a line break from token ``origin``.
 
     A headline that spaCy ran into the first sentence must not lend its tense to the
     body ("Afghan forces launch ..." over "pushed into the villages on Sunday").
     """
-    text = tok.doc.text
+    doc = tok.doc
     for _ in range(8):
-        lo, hi = sorted((origin, tok.idx))
-        if "\n" in text[lo:hi]:
+        lo, hi = sorted((origin, tok.i))
+        if any("\n" in doc[k].text_with_ws for k in range(lo, hi)):
             return None
         if tok.pos_ in ("VERB", "AUX"):
             return tok
@@ -103,7 +103,7 @@ def clause_tense(doc: Any, start: int, end: int) -> Tense | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    verb = _governing_verb(span.root, start)
+    verb = _governing_verb(span.root, span.root.i)
     if verb is None:
         return None
     tense = verb_tense(verb)
@@ -125,8 +125,7 @@ class _Sentences:
     sentence, and a headline's "night" must not take the day of the sentence below.
     """
 
-    def __init__(self, doc: Any) -> None:
-        text = doc.text
+    def __init__(self, doc: Any, text: str) -> None:
         breaks = [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         self.starts = sorted({0, *(s.start_char for s in doc.sents), *breaks})
 
@@ -141,7 +140,7 @@ def _with_reference(cands: list[Candidate], norms: list[Norm], sents: _Sentences
             if n.type == "DATE" and n.value and _DAY_VALUE.match(n.value)]
     out = []
     for c, n, tense in zip(cands, norms, tenses, strict=True):
-        if n.type == "TIME" or (n.value is None and n.type == "DATE"):
+        if n.type == "TIME":
             sent = sents.index(c.start)
             near = [(abs(pos - c.start), value) for pos, s, value in days if s == sent and value]
             if near:
@@ -171,7 +170,7 @@ def timexes(text: str, doc: Any, published: str | None) -> tuple[Timex, ...]:
     tenses = [_tense(doc, c, headline_end) for c in cands]
     norms = [normalize(c.expr or text[c.start:c.end], anchor, tense=t)
              for c, t in zip(cands, tenses, strict=True)]
-    norms = _with_reference(cands, norms, _Sentences(doc), text, anchor, tenses)
+    norms = _with_reference(cands, norms, _Sentences(doc, text), text, anchor, tenses)
     return tuple(
         Timex(f"t{i}", Span.of(text, c.start, c.end), n.type, n.value, n.duration)
         for i, (c, n) in enumerate(zip(cands, norms, strict=True), 1)

@@ -46,10 +46,10 @@ _UNIT = alt(_LEX.units)
 _DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 _ORD = alt([*_LEX.ordinals, "1st", "2nd", "3rd", "4th"])
 _POD = alt(_LEX.parts_of_day)
-#: every word a span may open with that the value ignores, longest first so "at least" beats "at";
-#: True marks a position ("early", "the end of"), which narrows the period
-_LEADERS = sorted([(w, False) for w in (*_LEX.leading_signals, *_LEX.modifiers)]
-                  + [(w, True) for w in _LEX.positions], key=lambda wp: -len(wp[0]))
+#: the words a span may open with that its value ignores: signals, modifiers and positions
+#: ("early", "the end of", which narrow the period); the alternation tries "at least" before "at"
+_POSITION_WORDS = frozenset(_LEX.positions)
+_LEADER = re.compile(rf"({alt([*_LEX.leading_signals, *_LEX.modifiers, *_LEX.positions])})(?: |(?<=-))(?=.)")
 
 
 def _month_no(word: str) -> int:
@@ -78,23 +78,13 @@ def clean(expression: str) -> tuple[str, bool]:
     e = re.sub(r"(?<=\w) - (?=\w)", "-", re.sub(r"(?<=[a-z])\.(?=\d)", ". ", e))
     e = re.sub(r"\b([ap]) ?\. ?m\b(?: ?\.)?", r"\1.m.", re.sub(r"(?<=\d) : (?=\d\d)", ":", e))
     positioned = False
-    changed = e not in _FIXED
-    while changed:
-        changed = False
-        for word, is_position in _LEADERS:
-            if word == "from" and _RANGE_END.search(e):
-                continue  # "from 2009 to 2011" is a range; keep its opening word
-            glue = "" if word.endswith("-") else " "
-            if e.startswith(word + glue) and len(e) > len(word) + len(glue):
-                e = e[len(word) + len(glue):].lstrip(" -")
-                positioned = positioned or is_position
-                changed = e not in _FIXED
-                break
+    while e not in _FIXED and (m := _LEADER.match(e)):
+        word = m.group(1)
+        if word == "from" and _RANGE_END.search(e):
+            break  # "from 2009 to 2011" is a range; keep its opening word
+        e = e[m.end():].lstrip(" -")
+        positioned = positioned or word in _POSITION_WORDS
     return e, positioned
-
-
-def _year_of(norm: Norm | None) -> int | None:
-    return int(norm.value) if norm and norm.value and re.fullmatch(r"\d{4}", norm.value) else None
 
 
 # --- rules: each takes the regex match and the context, returns a Norm or None (pass) ---
@@ -245,9 +235,8 @@ def _century(m: re.Match[str], c: _Ctx) -> Norm:
 
 def _period_year(rest: str | None, c: _Ctx) -> int | None:
     """The year a "quarter of ..." or "summer of ..." names, if the rest reads as a year."""
-    if rest:
-        return _year_of(_parse(rest, c._replace(positioned=True)))
-    return None
+    norm = _parse(rest, c._replace(positioned=True)) if rest else None
+    return int(norm.value) if norm and norm.value and re.fullmatch(r"\d{4}", norm.value) else None
 
 
 def _g(m: re.Match[str], name: str) -> str | None:
