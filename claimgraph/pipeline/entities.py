@@ -11,7 +11,9 @@ model often misses ("the FSB" later in the article).
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +37,6 @@ from claimgraph.settings import Settings
 
 #: tie-break between types with equal evidence
 _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
-#: spaCy's label on a short form counts for nothing: a surname of a PERSON is a PERSON even
-#: where spaCy calls the bare surname an ORG or a GPE (cues around it still count)
-_PARTIAL_LABEL_WEIGHT = 0.0
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 #: a name the gazetteer knows as a city, region or country outweighs one spaCy label
 W_GAZETTEER = 1.5
@@ -46,40 +45,59 @@ _GAZETTEER_FEATURES = frozenset({"city", "admin1", "country", "us_state"})
 
 @dataclass(slots=True)
 class Cluster:
+    """Mentions of one entity and the evidence for its type.
+
+    Cues from the text (titles, "Operation", "district", the gazetteer) add up mention by
+    mention. spaCy's labels do not: its small model makes the same mistake on every use of
+    a name ("Ryanair" a PERSON five times), so n labels count 1 + ln(n) times one label.
+    """
+
     mentions: list[Mention] = field(default_factory=list)
-    evidence: Evidence = field(default_factory=new_evidence)
-    #: evidence of the full-name mentions alone: what short forms are matched against, so
+    cues: Evidence = field(default_factory=new_evidence)
+    labels: Counter[str] = field(default_factory=Counter)
+    #: the same for the full-name mentions alone: what short forms are matched against, so
     #: that the order in which short forms join cannot change what joins next
-    core: Evidence = field(default_factory=new_evidence)
+    core_cues: Evidence = field(default_factory=new_evidence)
+    core_labels: Counter[str] = field(default_factory=Counter)
 
     def add(self, mention: Mention, *, partial: bool) -> None:
         self.mentions.append(mention)
-        if mention.place_name and not partial:
+        for etype, weight in mention.evidence.items():
+            self.cues[etype] += weight
+            if not partial:
+                self.core_cues[etype] += weight
+        if partial:
+            # a short form's own label counts for nothing: a surname of a PERSON is a PERSON
+            # even where spaCy calls the bare surname an ORG or a GPE
+            return
+        if mention.place_name:
             # a known place's name, used in full: "Kyiv" is a city even where spaCy says
             # PERSON. Not for short forms, or every "Clinton" would make Bill Clinton a town.
-            self.evidence["GPE"] += W_GAZETTEER
-            self.core["GPE"] += W_GAZETTEER
-        for etype, weight in mention.evidence.items():
-            if partial and etype == mention.label:
-                # the label part of this mention's evidence is discounted, cues are not
-                weight -= W_LABEL * (1 - _PARTIAL_LABEL_WEIGHT)
-            self.evidence[etype] += weight
-            if not partial:
-                self.core[etype] += weight
+            self.cues["GPE"] += W_GAZETTEER
+            self.core_cues["GPE"] += W_GAZETTEER
+        if mention.label:
+            self.labels[mention.label] += 1
+            self.core_labels[mention.label] += 1
 
     @staticmethod
-    def _best(evidence: Evidence) -> str:
-        if not evidence:
+    def _best(cues: Evidence, labels: Counter[str]) -> str:
+        scores = new_evidence(**cues)
+        for label, n in labels.items():
+            scores[label] += W_LABEL * (1 + math.log(n))
+        if not scores:
             return "OTHER"
-        return max(evidence, key=lambda t: (evidence[t], -_TYPE_PRIORITY.index(t)))
+        return max(scores, key=lambda t: (scores[t], -_TYPE_PRIORITY.index(t)))
 
     @property
     def type(self) -> str:
-        return self._best(self.evidence)
+        return self._best(self.cues, self.labels)
 
     @property
     def core_type(self) -> str:
-        return self._best(self.core or self.evidence)
+        if self.core_cues or self.core_labels:
+            return self._best(self.core_cues, self.core_labels)
+        return self.type
+
 
     @property
     def keys(self) -> set[str]:
@@ -101,10 +119,10 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
     if cluster.core_type == "PERSON":
         # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
         return any(key in person_short_forms(m.name) for m in cluster.mentions)
-    if mention.evidence.get("PERSON", 0) > W_LABEL:
+    if mention.evidence.get("PERSON", 0) > 0:
         return False  # a title or role noun says this one is a person
     if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES \
-            and (mention.place_name or mention.evidence.get(mention.type, 0) > W_LABEL):
+            and (mention.place_name or mention.evidence.get(mention.type or "", 0) > 0):
         return False  # "Singapore" (a known place) is not short for "Singapore Airlines"
     if mention.type == "ORG" and cluster.core_type == "PRODUCT":
         return False  # the maker "Boeing" is not short for its "Boeing 787"
@@ -119,8 +137,7 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
 def _surname_evidence(mentions: list[Mention]) -> None:
     """A full name whose last word is used alone for a person elsewhere in the article is a
     person's name too, even where spaCy called the full name an organisation."""
-    person_words = {m.key for m in mentions if m.parts == 1 and m.evidence.get("PERSON", 0) > 0
-                    and max(m.evidence, key=lambda t: m.evidence[t]) == "PERSON"}
+    person_words = {m.key for m in mentions if m.parts == 1 and m.type == "PERSON"}
     for m in mentions:
         if m.parts > 1 and m.label != "PERSON" and name_key(clean_name(m.name).split()[-1]) in person_words:
             m.evidence["PERSON"] += W_LABEL
@@ -234,7 +251,7 @@ def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> No
     if gazetteer is None:
         return
     for m in mentions:
-        if m.evidence.get("PERSON", 0) > W_LABEL:
+        if m.evidence.get("PERSON", 0) > 0:
             continue  # a title or a role noun already said person
         m.place_name = any(match.place.feature in _GAZETTEER_FEATURES for match in gazetteer.lookup(m.name))
 

@@ -83,10 +83,13 @@ class Mention:
 
     @property
     def type(self) -> str | None:
-        """The type this mention's own evidence favours (None when it has none)."""
-        if not self.evidence:
-            return self.label
-        return max(self.evidence, key=lambda t: self.evidence[t])
+        """The type this mention alone favours: its cues plus spaCy's label (None: no evidence)."""
+        scores = new_evidence(**self.evidence)
+        if self.label:
+            scores[self.label] += W_LABEL
+        if not scores:
+            return None
+        return max(scores, key=lambda t: scores[t])
 
 
 def _is_title(token: Any, lex: Lexicon) -> bool:
@@ -182,8 +185,6 @@ def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Evid
     outer = outer or tokens
     start = min(outer[0].idx, tokens[0].idx)
     end = max(outer[-1].idx + len(outer[-1].text), tokens[-1].idx + len(tokens[-1].text))
-    if label:
-        evidence[label] += W_LABEL
     return Mention(span=Span.of(text, start, end), name=name, key=name_key(name),
                    label=label, evidence=evidence, from_ner=from_ner)
 
