@@ -96,6 +96,19 @@ def _is_title(token: Any, lex: Lexicon) -> bool:
     return bool(token.text[:1].isupper()) and token.lower_.rstrip(".") in lex.person_titles
 
 
+#: titles that also open the names of organisations ("General Motors", "Royal Air Force",
+#: "Supreme Court"): stripped only where spaCy already says PERSON, unless abbreviated
+_NAME_OPENING_TITLES = frozenset({
+    "general", "major", "marshal", "field", "chief", "president", "vice", "king", "queen", "prince",
+    "princess", "saint", "father", "lord", "lady", "sir", "dame", "pope", "cardinal", "bishop",
+    "justice", "officer", "commander", "captain", "admiral", "premier", "secretary", "minister",
+})
+
+
+def _unambiguous_title(token: Any, lex: Lexicon) -> bool:
+    return token.text.endswith(".") or token.lower_ not in _NAME_OPENING_TITLES
+
+
 def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None) -> list[Any]:
     """Remove what surrounds a name inside spaCy's span, noting what it tells about the type.
 
@@ -108,7 +121,8 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None
         if tok.text in "([" and n > 0:
             del tokens[n:]  # "Office of Foreign Assets Control (OFAC": the acronym is its own mention
             break
-    while label == "PERSON" and len(tokens) > 1 and (_is_title(tokens[0], lex) or tokens[0].text == "."):
+    while len(tokens) > 1 and (tokens[0].text == "." or _is_title(tokens[0], lex)
+                               and (label == "PERSON" or _unambiguous_title(tokens[0], lex))):
         if tokens[0].text != ".":
             evidence["PERSON"] += W_CUE
         tokens.pop(0)

@@ -1,0 +1,69 @@
+"""Accuracy: every evaluation of issue #2 on the shared/data benchmarks, printed as Markdown.
+
+Usage: python bench/accuracy.py [--only ner|time|geo]
+
+Reads ../shared/data (never copied into the repository). The same figures come from
+`claimgraph evaluate ner|time|geo --data FILE`; this script runs them on the splits
+bench/RESULTS.md reports, train and dev apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from claimgraph.evaluate.scoring import Report  # noqa: E402
+from claimgraph.settings import Settings  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data"
+MEANTIME = DATA / "news" / "meantime"
+RUNS = {
+    "ner": [("MEANTIME airbus+apple (train)", ["airbus", "apple"]), ("MEANTIME gm (dev)", ["gm"]),
+            ("MEANTIME airbus+apple+gm", ["airbus", "apple", "gm"])],
+    "time": [("MEANTIME airbus+apple (train)", ["airbus", "apple"]), ("MEANTIME gm (dev)", ["gm"]),
+             ("MEANTIME airbus+apple+gm", ["airbus", "apple", "gm"])],
+    "geo": [("GeoWebNews (all 200)", ["gwn"])],
+}
+
+
+def paths(names: list[str]) -> list[Path]:
+    return [DATA / "geo" / "gwn.jsonl" if n == "gwn" else MEANTIME / f"{n}.jsonl" for n in names]
+
+
+def markdown(report: Report, label: str, seconds: float) -> str:
+    columns: list[str] = []
+    for row in report.rows.values():
+        columns.extend(k for k in row if k not in columns)
+    lines = [f"#### {label} — {report.title} ({seconds:.0f} s)", "",
+             "| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name, row in report.rows.items():
+        lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    lines += [f"_{n}_" for n in report.notes]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=sorted(RUNS))
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        sys.exit(f"no benchmark data at {DATA}")
+    settings = Settings()
+    for task, runs in RUNS.items():
+        if args.only and task != args.only:
+            continue
+        evaluator = importlib.import_module(f"claimgraph.evaluate.{task}")
+        for label, names in runs:
+            start = time.perf_counter()
+            report = evaluator.evaluate(paths(names), settings=settings)
+            print(markdown(report, label, time.perf_counter() - start))
+
+
+if __name__ == "__main__":
+    main()
