@@ -247,12 +247,15 @@ def build_entities(clusters: list[Cluster]) -> tuple[Entity, ...]:
 
 
 def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> None:
-    """Note which names the gazetteer knows as a place's own name (not an alternate one)."""
+    """Note which names the gazetteer knows as a place's name, and which as a people's."""
     if gazetteer is None:
         return
     for m in mentions:
-        if m.evidence.get("PERSON", 0) > 0:
-            continue  # a title or a role noun already said person
+        if gazetteer.demonym(m.name):
+            m.evidence["NORP"] += W_GAZETTEER  # "Ukrainian", "Pakistanis": a people, not a place
+            continue
+        if m.evidence.get("PERSON", 0) > 0 or m.label == "NORP":
+            continue  # a title or a role noun already said person; "Ukrainian" names a people
         m.place_name = any(match.place.feature in _GAZETTEER_FEATURES for match in gazetteer.lookup(m.name))
 
 
