@@ -20,7 +20,7 @@ from typing import Any
 from claimgraph.model import Analysis, Entity, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
-from claimgraph.pipeline.mentions import W_LABEL, Evidence, Mention, find_mentions, new_evidence
+from claimgraph.pipeline.mentions import W_CUE, W_LABEL, Evidence, Mention, find_mentions, new_evidence
 from claimgraph.pipeline.names import (
     acronym_matches,
     best_name,
@@ -252,10 +252,11 @@ def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> No
         return
     for m in mentions:
         if gazetteer.demonym(m.name):
-            m.evidence["NORP"] += W_GAZETTEER  # "Ukrainian", "Pakistanis": a people, not a place
+            # "Ukrainian", "Pakistanis": a people, even in "the Russian region of Belgorod"
+            m.evidence["NORP"] += W_GAZETTEER + W_CUE
             continue
-        if m.evidence.get("PERSON", 0) > 0 or m.label == "NORP":
-            continue  # a title or a role noun already said person; "Ukrainian" names a people
+        if m.evidence.get("PERSON", 0) > 0:
+            continue  # a title or a role noun already said person
         m.place_name = any(match.place.feature in _GAZETTEER_FEATURES for match in gazetteer.lookup(m.name))
 
 

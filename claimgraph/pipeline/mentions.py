@@ -148,7 +148,7 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evide
         word = prev.lower_.rstrip(".")
         if _is_title(prev, lex) or (prev.is_lower and word in lex.role_nouns):
             evidence["PERSON"] += W_CUE
-    if nxt is not None and label != "NORP":  # "the Russian region of Belgorod": a people's adjective
+    if nxt is not None:
         if nxt.lower_ in lex.gpe_suffixes_strong or (nxt.lower_ in lex.gpe_suffixes_weak and nxt.is_lower):
             evidence["GPE"] += W_CUE
         elif nxt.lower_ in lex.loc_suffixes and nxt.is_lower:
