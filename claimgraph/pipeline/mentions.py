@@ -121,8 +121,8 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None
         if tok.text in "([" and n > 0:
             del tokens[n:]  # "Office of Foreign Assets Control (OFAC": the acronym is its own mention
             break
-    while len(tokens) > 1 and (tokens[0].text == "." or _is_title(tokens[0], lex)
-                               and (label == "PERSON" or _unambiguous_title(tokens[0], lex))):
+    while len(tokens) > 1 and (tokens[0].text == "." or (_is_title(tokens[0], lex)
+                               and (label == "PERSON" or _unambiguous_title(tokens[0], lex)))):
         if tokens[0].text != ".":
             evidence["PERSON"] += W_CUE
         tokens.pop(0)
