@@ -228,7 +228,19 @@ def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
         taken.append(span)
 
 
-def build_entities(clusters: list[Cluster]) -> tuple[Entity, ...]:
+_THE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
+
+
+def with_article(span: Span, text: str) -> Span:
+    """The mention as the noun phrase the text uses: "the GAO", "the Lashkar". The name
+    (and every alias) leaves "the" out; the mention span keeps it, as annotators do."""
+    if span.text[:4].lower() == "the ":
+        return span
+    match = _THE_BEFORE.search(text, max(0, span.start - 8), span.start)
+    return Span.of(text, match.start(), span.end) if match else span
+
+
+def build_entities(clusters: list[Cluster], text: str) -> tuple[Entity, ...]:
     ordered = sorted(clusters, key=lambda c: min(m.span.start for m in c.mentions))
     entities = []
     for n, cluster in enumerate(ordered, 1):
@@ -240,7 +252,8 @@ def build_entities(clusters: list[Cluster]) -> tuple[Entity, ...]:
             if name_key(name) not in seen:
                 seen.add(name_key(name))
                 aliases.append(name)
-        mentions = tuple(sorted((m.span for m in cluster.mentions), key=lambda s: (s.start, s.end)))
+        spans = [m.span if cluster.type == "PERSON" else with_article(m.span, text) for m in cluster.mentions]
+        mentions = tuple(sorted(spans, key=lambda s: (s.start, s.end)))
         entities.append(Entity(id=f"e{n}", name=canonical, type=cluster.type, aliases=tuple(aliases),
                                mentions=mentions))
     return tuple(entities)
@@ -289,7 +302,7 @@ def extract_entities(doc: Any, text: str, gazetteer: Gazetteer | None = None) ->
     mark_place_names(mentions, gazetteer)
     clusters = cluster_mentions(mentions)
     rescan(text, doc, clusters)
-    return build_entities(clusters)
+    return build_entities(clusters, text)
 
 
 def make_stage(settings: Settings) -> Stage:
