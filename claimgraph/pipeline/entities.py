@@ -187,6 +187,12 @@ def _forms(cluster: Cluster) -> set[str]:
     words = full.split()
     if cluster.type == "PERSON" and len(words) > 1:
         names.add(words[-1])
+    elif cluster.type == "PRODUCT":
+        # "the 787" and "777s" after "Boeing 787": the model designation names the product
+        for name in list(names):
+            for word in name.split()[1:]:
+                if _DESIGNATION.match(word) and not _YEAR.match(word):
+                    names.update({word, word + "s"})
     elif cluster.type == "ORG":
         parts = [p for p in full.replace("-", " ").split() if p]
         if len(parts) > 1 and ("-" in words[0] or parts[-1].lower() in lex.org_words_strong):
@@ -228,6 +234,8 @@ def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
         taken.append(span)
 
 
+_DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,}[A-Za-z0-9-]*$")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _THE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
 
 

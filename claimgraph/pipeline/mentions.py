@@ -182,7 +182,7 @@ def _is_name(name: str, lex: Lexicon) -> bool:
     if not any(c.isupper() for c in name) or not any(c.isalpha() for c in name):
         return False
     key = name_key(name)
-    if key in lex.calendar_words or key in lex.person_titles or key in lex.role_nouns:
+    if key in lex.calendar_words or key in lex.person_titles or key in lex.role_nouns or key in lex.currency_codes:
         return False
     return not all(p.replace(",", "").replace(".", "").isdigit() for p in name.split())
 

@@ -42,6 +42,7 @@ class Lexicon:
     generic_name_words: frozenset[str]
     name_connectors: frozenset[str]
     calendar_words: frozenset[str]
+    currency_codes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
