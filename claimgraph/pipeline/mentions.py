@@ -209,11 +209,22 @@ def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evid
     out = list(tokens)
     while out[-1].i + 1 < len(doc) and _MODEL.match(doc[out[-1].i + 1].text):
         out.append(doc[out[-1].i + 1])
+        out.extend(_glued(doc, out[-1]))
     if len(out) > len(tokens) or any(_MODEL.match(t.text) for t in tokens):
         evidence["PRODUCT"] += W_CUE
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
     if nxt is not None and nxt.lower_ in lex.product_words and nxt.is_lower:
         evidence["PRODUCT"] += W_WORD
+    return out
+
+
+def _glued(doc: Any, token: Any) -> list[Any]:
+    """Tokens written without a space after ``token``: the tokenizer cuts "A400M" into
+    "A400" + "M" (as if it were 400 million), but it is one designation."""
+    out: list[Any] = []
+    while token.whitespace_ == "" and token.i + 1 < len(doc) and doc[token.i + 1].is_alpha:
+        token = doc[token.i + 1]
+        out.append(token)
     return out
 
 
@@ -354,7 +365,7 @@ def _model_designations(doc: Any, text: str, lex: Lexicon) -> list[Mention]:
     for tok in doc:
         if _LETTERED_MODEL.match(tok.text) and not tok.like_url:
             evidence = new_evidence(PRODUCT=W_CUE)
-            tokens = [tok]
+            tokens = [tok, *_glued(doc, tok)]
             while tokens[-1].i + 1 < len(doc) and doc[tokens[-1].i + 1].pos_ == "PROPN" \
                     and doc[tokens[-1].i + 1].text[:1].isupper():
                 tokens.append(doc[tokens[-1].i + 1])
