@@ -7,6 +7,11 @@ the full name even when the short form comes first (a headline's "Qureshi"). Whe
 short form fits several entities (two Sharifs), the nearest preceding mention wins.
 Finally the text is scanned for further uses of the names found, which spaCy's small
 model often misses ("the FSB" later in the article).
+
+The gazetteer (the same one the ``places`` stage resolves against) is read here as
+evidence only: a name it knows as a city or country counts towards a place type, a
+people's name ("Ukrainian") towards NORP, and a proper noun spaCy missed next to it
+("near Gwoza") becomes a mention. Which place a name denotes is the ``places`` stage's.
 """
 
 from __future__ import annotations
@@ -97,11 +102,6 @@ class Cluster:
         if self.core_cues or self.core_labels:
             return self._best(self.core_cues, self.core_labels)
         return self.type
-
-
-    @property
-    def keys(self) -> set[str]:
-        return {m.key for m in self.mentions}
 
     def distance(self, mention: Mention) -> int:
         """How far the nearest mention of this cluster is; preceding ones count as nearer."""
