@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from claimgraph.evaluate.data import Record, read_many
-from claimgraph.evaluate.scoring import PRF, Item, Report, score
+from claimgraph.evaluate.scoring import PRF, Item, Report, score, score_any_overlap
 from claimgraph.model import Document
 from claimgraph.pipeline import Pipeline
 from claimgraph.pipeline.mentions import LABEL_TYPES, NON_NAME_LABELS
@@ -61,10 +61,16 @@ def evaluate(paths: Sequence[str | Path], *, settings: Settings) -> Report:
     for name, pred in (("claimgraph", ours), ("bare spaCy", spacy)):
         for mode in ("exact", "overlap"):
             report.rows[f"{name} {mode}"] = score(pred, gold, mode=mode, typed=True).as_dict()
+        report.rows[f"{name} any-overlap"] = score_any_overlap(pred, gold, typed=True)
     for label in sorted({g.label for g in gold if g.label}):
         prf: PRF = score([p for p in ours if p.label == label], [g for g in gold if g.label == label],
                          mode="overlap", typed=True)
         report.rows[f"claimgraph overlap {label}"] = prf.as_dict()
+    nested = sum(any(o is not g and o.doc == g.doc and o.start <= g.start and g.end <= o.end
+                     and (o.start, o.end) != (g.start, g.end) for o in gold) for g in gold)
     report.notes.append("types mapped to MEANTIME: PERSON->PER, ORG->ORG, GPE/LOC/FAC/NORP->LOC, "
                         "PRODUCT/WORK_OF_ART/LAW->PRO; gold names with no type are neutral")
+    report.notes.append(f"overlap pairs predictions and gold one to one; any-overlap does not. {nested} of "
+                        f"{len(gold)} gold names lie inside another gold name, which one-to-one cannot credit "
+                        "twice")
     return report

@@ -87,6 +87,32 @@ def score(pred: Iterable[Item], gold: Iterable[Item], *, mode: str, typed: bool 
     return PRF(tp=tp, fp=len(pred_l) - tp, fn=len(gold_l) - tp)
 
 
+def score_any_overlap(pred: Iterable[Item], gold: Iterable[Item], *, typed: bool = False) -> dict[str, float | int]:
+    """Lenient overlap: a prediction is right when it overlaps some gold item, a gold item is
+    found when some prediction overlaps it (same label when typed), with no one-to-one
+    pairing. Corpora that annotate nested names (MEANTIME lists both "Airbus parent EADS"
+    and "EADS") cap one-to-one recall for any system that outputs non-nested mentions."""
+    pred_l = list(dict.fromkeys(pred))
+    gold_l = list(dict.fromkeys(gold))
+
+    def hit(a: Item, b: Item) -> bool:
+        return a.doc == b.doc and a.start < b.end and b.start < a.end and (not typed or a.label == b.label)
+
+    by_doc: dict[str, list[Item]] = {}
+    for g in gold_l:
+        by_doc.setdefault(g.doc, []).append(g)
+    pred_by_doc: dict[str, list[Item]] = {}
+    for q in pred_l:
+        pred_by_doc.setdefault(q.doc, []).append(q)
+    right = sum(any(hit(q, g) for g in by_doc.get(q.doc, ())) for q in pred_l)
+    found = sum(any(hit(q, g) for q in pred_by_doc.get(g.doc, ())) for g in gold_l)
+    p = right / len(pred_l) if pred_l else 0.0
+    r = found / len(gold_l) if gold_l else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * f1, 1),
+            "pred_right": right, "gold_found": found}
+
+
 @dataclass(slots=True)
 class Report:
     """A named table of figures an evaluator prints (and ``bench/`` copies into RESULTS.md)."""
