@@ -87,3 +87,13 @@ def test_two_people_sharing_a_surname_take_the_nearest(analyzer: Analyzer) -> No
     first, second = (text.index("Sharif said"), text.index("Sharif called"))
     assert any(m.start == first for m in nawaz.mentions)
     assert any(m.start == second for m in shehbaz.mentions)
+
+
+def test_facility_words_belong_to_the_facility_and_places_are_not_shortened(analyzer: Analyzer) -> None:
+    text = ("Militants ambushed a convoy on the Maiduguri-Damboa road on Tuesday. Troops later "
+            "returned to Maiduguri. Detainees were moved to Bagram airbase, officials said.")
+    result = analyzer.analyze(Document.from_text(text, published="2021-04-15"))
+    names = {e.name: e for e in result.entities}
+    assert "Maiduguri" in names and names["Maiduguri"].type == "GPE"
+    assert not [e.name for e in result.entities if "Maiduguri" in e.aliases]
+    assert names["Bagram airbase"].type == "FAC"

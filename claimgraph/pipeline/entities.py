@@ -124,6 +124,8 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
     if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES \
             and (mention.place_name or mention.evidence.get(mention.type or "", 0) > 0):
         return False  # "Singapore" (a known place) is not short for "Singapore Airlines"
+    if cluster.core_type in _PLACE_TYPES:
+        return False  # places are not shortened to their first word: "Maiduguri" is not its road
     if mention.type == "ORG" and cluster.core_type == "PRODUCT":
         return False  # the maker "Boeing" is not short for its "Boeing 787"
     # "Lashkar" for "Lashkar-e-Taiba" anywhere; "Vyoma" for "Vyoma Technologies" only after

@@ -218,6 +218,18 @@ def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evid
     return out
 
 
+def _facility_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evidence) -> list[Any]:
+    """ "Heathrow airport", "Bagram airbase", "Adiala jail": the facility word written after
+    a name belongs to the facility's name."""
+    last = tokens[-1]
+    if last.i + 1 < len(doc):
+        nxt = doc[last.i + 1]
+        if nxt.is_lower and nxt.lower_ in lex.fac_suffixes and last.whitespace_ == " ":
+            evidence["FAC"] += W_CUE
+            return [*tokens, nxt]
+    return tokens
+
+
 def _glued(doc: Any, token: Any) -> list[Any]:
     """Tokens written without a space after ``token``: the tokenizer cuts "A400M" into
     "A400" + "M" (as if it were 400 million), but it is one designation."""
@@ -336,6 +348,7 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
                 outer = [*doc[tokens[0].i:outer[0].i], *outer]
         tokens = _event_extension(tokens, doc)
         tokens = _product_extension(tokens, doc, lex, evidence)
+        tokens = _facility_extension(tokens, doc, lex, evidence)
         if tokens[-1].i > outer[-1].i:
             outer = [*outer, *doc[outer[-1].i + 1:tokens[-1].i + 1]]
         _context_evidence(tokens, doc, lex, evidence, label)
