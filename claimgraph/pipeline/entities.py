@@ -238,19 +238,24 @@ def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
 
 _DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,}[A-Za-z0-9-]*$")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "nummod"})
 _THE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
 
 
-def with_article(span: Span, text: str) -> Span:
+def with_article(span: Span, text: str, doc: Any) -> Span:
     """The mention as the noun phrase the text uses: "the GAO", "the Lashkar". The name
-    (and every alias) leaves "the" out; the mention span keeps it, as annotators do."""
+    (and every alias) leaves "the" out; the mention span keeps it, as annotators do, unless
+    the name only modifies the noun the article belongs to ("the Apple operating system")."""
     if span.text[:4].lower() == "the ":
+        return span
+    last = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if last is not None and len(last) and last[-1].dep_ in _MODIFIER_DEPS and last[-1].head.i > last[-1].i:
         return span
     match = _THE_BEFORE.search(text, max(0, span.start - 8), span.start)
     return Span.of(text, match.start(), span.end) if match else span
 
 
-def build_entities(clusters: list[Cluster], text: str) -> tuple[Entity, ...]:
+def build_entities(clusters: list[Cluster], text: str, doc: Any) -> tuple[Entity, ...]:
     ordered = sorted(clusters, key=lambda c: min(m.span.start for m in c.mentions))
     entities = []
     for n, cluster in enumerate(ordered, 1):
@@ -262,7 +267,7 @@ def build_entities(clusters: list[Cluster], text: str) -> tuple[Entity, ...]:
             if name_key(name) not in seen:
                 seen.add(name_key(name))
                 aliases.append(name)
-        spans = [m.span if cluster.type == "PERSON" else with_article(m.span, text) for m in cluster.mentions]
+        spans = [m.span if cluster.type == "PERSON" else with_article(m.span, text, doc) for m in cluster.mentions]
         mentions = tuple(sorted(spans, key=lambda s: (s.start, s.end)))
         entities.append(Entity(id=f"e{n}", name=canonical, type=cluster.type, aliases=tuple(aliases),
                                mentions=mentions))
@@ -312,7 +317,7 @@ def extract_entities(doc: Any, text: str, gazetteer: Gazetteer | None = None) ->
     mark_place_names(mentions, gazetteer)
     clusters = cluster_mentions(mentions)
     rescan(text, doc, clusters)
-    return build_entities(clusters, text)
+    return build_entities(clusters, text, doc)
 
 
 def make_stage(settings: Settings) -> Stage:

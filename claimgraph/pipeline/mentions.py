@@ -234,9 +234,16 @@ def _glued(doc: Any, token: Any) -> list[Any]:
     """Tokens written without a space after ``token``: the tokenizer cuts "A400M" into
     "A400" + "M" (as if it were 400 million), but it is one designation."""
     out: list[Any] = []
-    while token.whitespace_ == "" and token.i + 1 < len(doc) and doc[token.i + 1].is_alpha:
-        token = doc[token.i + 1]
-        out.append(token)
+    while token.whitespace_ == "" and token.i + 1 < len(doc):
+        nxt = doc[token.i + 1]
+        if nxt.is_alpha or nxt.is_digit:
+            out.append(nxt)
+        elif nxt.text in _HYPHEN_CONNECTORS and nxt.whitespace_ == "" and token.i + 2 < len(doc) \
+                and (doc[token.i + 2].is_alpha or doc[token.i + 2].is_digit):
+            out.extend([nxt, doc[token.i + 2]])  # "737-800"
+        else:
+            break
+        token = out[-1]
     return out
 
 
