@@ -181,7 +181,11 @@ def load_gazetteer(min_population: int = 15000, *, use_cache: bool = True) -> Ga
     """The gazetteer for cities of at least ``min_population`` (500, 1000, 5000 or 15000)."""
     if min_population not in (500, 1000, 5000, 15000):
         raise ValueError(f"gazetteer_min_population must be one of 500, 1000, 5000, 15000, not {min_population}")
-    path = _cache_path(min_population) if use_cache else None
+    try:
+        path = _cache_path(min_population) if use_cache else None
+    except (RuntimeError, OSError) as exc:  # no home directory, unreadable source stats
+        log.warning("not caching the gazetteer: %s", exc)
+        path = None
     if path is not None and path.is_file():
         cached = _read_cache(path)
         if cached is not None:
