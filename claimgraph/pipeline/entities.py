@@ -231,7 +231,7 @@ def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
             continue
         (idx,) = owners[match.group(0)]
         clusters[idx].mentions.append(
-            Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None, from_ner=False)
+            Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None)
         )
         taken.append(span)
 
@@ -306,7 +306,7 @@ def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list
             continue
         if any(not m.alternate and m.place.feature in _GAZETTEER_FEATURES for m in gazetteer.lookup(tok.text)):
             found.append(Mention(span=span, name=tok.text, key=name_key(tok.text), label=None,
-                                 evidence=new_evidence(GPE=W_LABEL), from_ner=False, place_name=True))
+                                 evidence=new_evidence(GPE=W_LABEL), place_name=True))
     return found
 
 

@@ -73,7 +73,6 @@ class Mention:
     evidence: Evidence = field(default_factory=new_evidence)
     #: the mention this one abbreviates when the text defines it: "Federal Security Service (FSB)".
     defines: Mention | None = None
-    from_ner: bool = True
     #: the name is a known place's own name in the gazetteer (set by the entity stage)
     place_name: bool = False
 
@@ -188,7 +187,7 @@ def _is_name(name: str, lex: Lexicon) -> bool:
 
 
 def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Evidence,
-                 lex: Lexicon, *, outer: list[Any] | None = None, from_ner: bool = True) -> Mention | None:
+                 lex: Lexicon, *, outer: list[Any] | None = None) -> Mention | None:
     """A mention whose name is ``tokens``; its span is ``outer`` (the name plus a title or
     "the" that the NER span included) so that the mention shows what the text says."""
     if not tokens:
@@ -200,7 +199,7 @@ def _from_tokens(tokens: list[Any], text: str, label: str | None, evidence: Evid
     start = min(outer[0].idx, tokens[0].idx)
     end = max(outer[-1].idx + len(outer[-1].text), tokens[-1].idx + len(tokens[-1].text))
     return Mention(span=Span.of(text, start, end), name=name, key=name_key(name),
-                   label=label, evidence=evidence, from_ner=from_ner)
+                   label=label, evidence=evidence)
 
 
 def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evidence) -> list[Any]:
@@ -370,7 +369,7 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         _context_evidence(tokens, doc, lex, evidence, compound_label)
         if not evidence and not compound_label:
             evidence["ORG"] += W_WORD / 2  # a hyphenated proper compound is most often a group's name
-        mention = _from_tokens(tokens, text, compound_label, evidence, lex, from_ner=False)
+        mention = _from_tokens(tokens, text, compound_label, evidence, lex)
         if mention:
             mentions.append(mention)
     mentions.extend(_model_designations(doc, text, lex))
@@ -389,7 +388,7 @@ def _model_designations(doc: Any, text: str, lex: Lexicon) -> list[Mention]:
             while tokens[-1].i + 1 < len(doc) and doc[tokens[-1].i + 1].pos_ == "PROPN" \
                     and doc[tokens[-1].i + 1].text[:1].isupper():
                 tokens.append(doc[tokens[-1].i + 1])
-            mention = _from_tokens(tokens, text, None, evidence, lex, from_ner=False)
+            mention = _from_tokens(tokens, text, None, evidence, lex)
             if mention:
                 found.append(mention)
     return found
@@ -414,7 +413,7 @@ def _parenthetical_acronyms(mentions: list[Mention], text: str) -> list[Mention]
             found.append(definer)
         span = Span.of(text, match.start(1), match.end(1))
         found.append(Mention(span=span, name=span.text, key=name_key(span.text), label=None,
-                             evidence=new_evidence(), defines=definer, from_ner=False))
+                             evidence=new_evidence(), defines=definer))
     return found
 
 
@@ -437,7 +436,7 @@ def _widened(mention: Mention, acronym: str, text: str) -> Mention | None:
         if acronym_matches(acronym, candidate):
             span = Span.of(text, cand_start, mention.span.end)
             return Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None,
-                           evidence=new_evidence(ORG=W_WORD), from_ner=False)
+                           evidence=new_evidence(ORG=W_WORD))
     return None
 
 
