@@ -134,18 +134,22 @@ class Entity:
     type: str
     aliases: tuple[str, ...]
     mentions: tuple[Span, ...]
+    #: role and kind nouns the text attaches to it ("commander", "spokesman", "group"),
+    #: most frequent first: what descriptions like "the commander" are resolved against
+    roles: tuple[str, ...] = ()
 
     def to_json(self, geo: Geo | None = None) -> JSON:
         return {
             "id": self.id, "name": self.name, "type": self.type, "aliases": list(self.aliases),
             "mentions": [m.to_json() for m in self.mentions],
             "geo": geo.to_json() if geo else None,
+            "roles": list(self.roles),
         }
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Entity:
         return cls(obj["id"], obj["name"], obj["type"], tuple(obj.get("aliases", ())),
-                   tuple(Span.from_json(m) for m in obj.get("mentions", ())))
+                   tuple(Span.from_json(m) for m in obj.get("mentions", ())), tuple(obj.get("roles", ())))
 
 
 @dataclass(frozen=True, slots=True)

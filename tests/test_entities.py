@@ -97,3 +97,18 @@ def test_facility_words_belong_to_the_facility_and_places_are_not_shortened(anal
     assert "Maiduguri" in names and names["Maiduguri"].type == "GPE"
     assert not [e.name for e in result.entities if "Maiduguri" in e.aliases]
     assert names["Bagram airbase"].type == "FAC"
+
+
+def test_roles_are_recorded_for_descriptions_to_resolve_against(result: Analysis) -> None:
+    assert "commander" in find(result, "Hafiz Rahman Qureshi").roles
+    assert "general" in find(result, "Asim Munir").roles  # "Gen." spelled out
+    assert "chief" not in find(result, "Lashkar-e-Taiba").roles  # "The Lashkar chief" is a person's role
+
+
+def test_alias_index_over_an_analysis_finds_roles(result: Analysis) -> None:
+    from claimgraph.pipeline.names import AliasIndex
+
+    index = AliasIndex.of(result.entities)
+    qureshi = find(result, "Hafiz Rahman Qureshi").id
+    assert qureshi in index.lookup_role("commander")
+    assert index.lookup("Qureshi's") == {qureshi}

@@ -25,7 +25,15 @@ from typing import Any
 from claimgraph.model import Analysis, Entity, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
-from claimgraph.pipeline.mentions import W_CUE, W_LABEL, Evidence, Mention, find_mentions, new_evidence
+from claimgraph.pipeline.mentions import (
+    W_CUE,
+    W_LABEL,
+    Evidence,
+    Mention,
+    find_mentions,
+    new_evidence,
+    roles_of,
+)
 from claimgraph.pipeline.names import (
     acronym_matches,
     best_name,
@@ -269,8 +277,11 @@ def build_entities(clusters: list[Cluster], text: str, doc: Any) -> tuple[Entity
                 aliases.append(name)
         spans = [m.span if cluster.type == "PERSON" else with_article(m.span, text, doc) for m in cluster.mentions]
         mentions = tuple(sorted(spans, key=lambda s: (s.start, s.end)))
+        roles: Counter[str] = Counter()
+        for m in cluster.mentions:
+            roles.update(roles_of(m.span, doc, person=cluster.type == "PERSON"))
         entities.append(Entity(id=f"e{n}", name=canonical, type=cluster.type, aliases=tuple(aliases),
-                               mentions=mentions))
+                               mentions=mentions, roles=tuple(r for r, _ in roles.most_common())))
     return tuple(entities)
 
 

@@ -138,6 +138,38 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None
     return tokens
 
 
+def roles_of(span: Span, doc: Any, *, person: bool) -> set[str]:
+    """Role and kind nouns the text attaches to a mention: "militant commander X", "Gen. X",
+    "X, the commander of Y", "the steel group X". Coreference (#3) matches descriptions
+    such as "the commander" or "the group" against these."""
+    lex = lexicon()
+    nouns = lex.role_nouns | lex.person_titles if person else lex.org_nouns
+    found: set[str] = set()
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if tokens is None or not len(tokens):
+        return found
+    for tok in tokens:
+        word = tok.lower_.rstrip(".")
+        if word in nouns and (tok.is_lower or _is_title(tok, lex)):
+            found.add(word)
+    prev = _neighbour(doc, tokens[0].i, -1)
+    steps = 0
+    while prev is not None and steps < 3 and (prev.is_alpha or prev.text.endswith(".")):
+        word = prev.lower_.rstrip(".")
+        if word in nouns:
+            found.add(word)
+        elif not (prev.pos_ in ("ADJ", "PROPN") or prev.is_title):
+            break
+        prev = _neighbour(doc, prev.i, -1)
+        steps += 1
+    root = tokens.root
+    for rel in [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else []):
+        if rel.pos_ == "NOUN" and rel.lemma_.lower() in nouns:
+            found.add(rel.lemma_.lower())
+    honorifics = {"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady"}
+    return {lex.title_expansions.get(word, word) for word in found - honorifics}
+
+
 def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evidence,
                       label: str | None = None) -> None:
     first, last = tokens[0], tokens[-1]

@@ -43,6 +43,7 @@ class Lexicon:
     name_connectors: frozenset[str]
     calendar_words: frozenset[str]
     currency_codes: frozenset[str]
+    title_expansions: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +52,9 @@ def lexicon() -> Lexicon:
     raw: dict[str, Any] = yaml.safe_load(
         resources.files("claimgraph.lexicons").joinpath("entities.yaml").read_text(encoding="utf-8")
     )
-    return Lexicon(**{key: frozenset(str(w).lower() for w in raw[key]) for key in Lexicon.__slots__})
+    return Lexicon(**{key: frozenset(str(w).lower() for w in raw[key]) for key in Lexicon.__slots__
+                      if key != "title_expansions"},
+                   title_expansions={str(k): str(v) for k, v in raw["title_expansions"].items()})
 
 
 @lru_cache(maxsize=1)
@@ -180,8 +183,24 @@ class AliasIndex:
         self._exact: dict[str, set[str]] = {}
         self._short: dict[str, set[str]] = {}
         self._acronyms: dict[str, set[str]] = {}
+        self._roles: dict[str, set[str]] = {}
 
-    def add(self, entity_id: str, name: str, entity_type: str, aliases: Sequence[str] = ()) -> None:
+    @classmethod
+    def of(cls, entities: Iterable[Any]) -> AliasIndex:
+        """An index over the entities of one analysis (anything with id, name, type, aliases, roles)."""
+        index = cls()
+        for ent in entities:
+            index.add(ent.id, ent.name, ent.type, ent.aliases, roles=getattr(ent, "roles", ()))
+        return index
+
+    def lookup_role(self, noun: str) -> set[str]:
+        """Entities the text has described with this role or kind noun ("commander", "group")."""
+        return set(self._roles.get(noun.lower().rstrip("."), ()))
+
+    def add(self, entity_id: str, name: str, entity_type: str, aliases: Sequence[str] = (), *,
+            roles: Sequence[str] = ()) -> None:
+        for role in roles:
+            self._roles.setdefault(role, set()).add(entity_id)
         for form in (name, *aliases):
             self._exact.setdefault(name_key(form), set()).add(entity_id)
             if entity_type == "PERSON":
