@@ -322,7 +322,10 @@ class Analysis:
         return {
             "schema": SCHEMA_ID,
             "document": self.document.to_json(),
-            "sentences": [s.to_json() for s in self.sentences],
+            # each sentence lists the claims whose content it holds: the rest is the outlet's own
+            "sentences": [{**s.to_json(), "claims": [c.id for c in self.claims
+                                                     if any(part.overlaps(s) for part in c.content)]}
+                          for s in self.sentences],
             "entities": [e.to_json(self.places.get(e.id)) for e in self.entities],
             "timex": [t.to_json() for t in self.timex],
             "claims": [c.to_json() for c in self.claims],

@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from claimgraph.model import Analysis
+from claimgraph.coverage import shares
+from claimgraph.model import Analysis, Claim
 
 _TYPE_ORDER = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
 
@@ -57,8 +58,32 @@ def _dates(analysis: Analysis) -> Table:
     return table
 
 
+def _claims(analysis: Analysis) -> Table:
+    sh = shares(analysis)
+    table = Table(title=f"Claims — outlet's own {sh.own:.0%}, attributed {sh.attributed:.0%} "
+                        f"(anonymous {sh.anonymous:.0%}) of the text", expand=True)
+    table.add_column("source", style="bold")
+    table.add_column("type", style="cyan")
+    table.add_column("cue")
+    table.add_column("says")
+    names = {e.id: e.name for e in analysis.entities}
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in analysis.claims:
+        src = claim.source
+        key = (names.get(src.entity, src.span.text) if src.entity else src.span.text) if src else "(unattributed)"
+        by_source[key].append(claim)
+    for source, claims in sorted(by_source.items(), key=lambda kv: -len(kv[1])):
+        for n, claim in enumerate(claims):
+            content = " … ".join(c.text for c in claim.content)
+            table.add_row(source if n == 0 else "", claim.source.type if claim.source else "",
+                          claim.cue.text if claim.cue else "", content[:160] + ("…" if len(content) > 160 else ""))
+    return table
+
+
 def render(analysis: Analysis, console: Console) -> None:
     parts: list[Panel | Table | Text] = [_entities(analysis)]
     if analysis.timex:
         parts.append(_dates(analysis))
+    if analysis.claims:
+        parts.append(_claims(analysis))
     console.print(Panel(Group(_header(analysis), *parts), expand=True))
