@@ -155,6 +155,13 @@ def evaluate_geo(data: DataOpt, as_json: JsonOpt = False) -> None:
     _run_eval("geo", data, as_json)
 
 
+@evaluate_app.command("attribution")
+def evaluate_attribution(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Attribution (PolNeAR, MEANTIME): cue, source and content P/R/F1, exact and token overlap,
+    attribution-level F1 and speaker resolution of pronoun sources."""
+    _run_eval("attribution", data, as_json)
+
+
 def main() -> None:
     app()
 

@@ -43,16 +43,23 @@ def _places(settings: Settings) -> Stage:
     return places.make_stage(settings)
 
 
-#: name -> factory, in the order they run. Later issues append claims, events, relations.
+def _claims(settings: Settings) -> Stage:
+    from claimgraph.pipeline import claims
+
+    return claims.make_stage(settings)
+
+
+#: name -> factory, in the order they run. Later issues append events and relations.
 STAGES: dict[str, StageFactory] = {
     "nlp": _nlp,
     "entities": _entities,
     "time": _time,
     "places": _places,
+    "claims": _claims,
 }
 
 #: bump when a stage's output changes, so stored analyses can be re-processed (#5).
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 class Pipeline:

@@ -1,0 +1,381 @@
+"""Stage ``claims``: who says what. Each attributed statement becomes a :class:`Claim`
+with its source, its cue and its content.
+
+Passes over the parse the ``nlp`` stage made (no other model), in this order:
+
+1. direct quotes (:mod:`quotes`): a quote with a cue verb right after it ('"...," he
+   said') or right before it ('he said: "..."'). A quote that follows its cue clause
+   ('"...," he said, "..."', or the next paragraph of a long quote) joins the same claim
+   as a further content span. Content keeps its quote marks, as PolNeAR and PARC do;
+2. headline attributions: 'Trump: Cruz Has a Long Way to Go' (a named speaker only);
+3. indirect speech: a cue verb of the lexicon and its clausal complement ('he said
+   (that) ...', "that" kept), pro-forms ('half said so'), a few verbs with a direct object
+   ('denied the report'), parenthetical cues ('This campaign, he says, is different'),
+   cue nouns with a "that" clause ('his claim that ...'), "according to X", and verbs that
+   frame a quoted phrase ('praised X as "..."'). Indirect speech that embeds a quoted
+   phrase is mixed. Cues inside a quoted phrase, modal or future cues ('will tell') and
+   beliefs inside another claim ('she said she thinks') are not claims of their own;
+4. floating quotes: a whole quoted sentence with no cue continues the previous speaker;
+5. pronoun sources prefer the latest speaker ("He added ..."), see :meth:`_Extractor.pronouns`.
+
+Sources are typed and resolved by :mod:`coref`. Everything is local to a cue (bounded
+token windows; a quote's or a token's sentence found by bisection; content found through
+the parse capped at :data:`claims_base.MAX_CONTENT` characters), so the stage is linear in
+the text even for one huge sentence or hundreds of stray quote marks.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from claimgraph.errors import PipelineError
+from claimgraph.model import Analysis, Claim, Source
+from claimgraph.pipeline import Stage
+from claimgraph.pipeline.claims_base import (
+    MAX_FLOAT_GAP,
+    MAX_SPLIT_GAP,
+    MODALS,
+    STOPS,
+    VERB_POS,
+    WINDOW_AFTER,
+    WINDOW_BEFORE,
+    ClaimsBase,
+    Draft,
+)
+from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
+from claimgraph.pipeline.quotes import MARKS, Quote, find_quotes
+from claimgraph.settings import Settings
+
+
+class _Extractor(ClaimsBase):
+    """The passes, in the order :meth:`run` calls them."""
+
+    # -- pass 1: direct quotes ----------------------------------------------------------------
+
+    def standalone(self, q: Quote) -> bool:
+        """A quote that is a sentence or a clause of its own, not a phrase inside one."""
+        i = q.open - 1
+        while i >= 0 and self.text[i] in " \t":
+            i -= 1
+        if i < 0 or self.text[i] in "\n.!?:,;—–" or self.text[i] in MARKS:
+            return True
+        t = self.tok_before(q.open)
+        return t >= 0 and self.is_cue(self.doc[t])
+
+    def cue_after(self, q: Quote) -> tuple[Any, Any] | None:
+        doc = self.doc
+        if self.text[q.end - 1:q.end] == ".":
+            return None  # the quote ended its sentence: what follows is a new one
+        i = self.tok_after(q.close + 1)
+        while i < len(doc) and (doc[i].is_punct and doc[i].text not in MARKS) and doc[i].text not in ".!?":
+            i += 1
+        first = i
+        for j in range(first, min(len(doc), first + WINDOW_AFTER)):
+            tok = doc[j]
+            if tok.text in STOPS or "\n" in tok.text:
+                break
+            if not self.is_cue(tok) or j in self.used:
+                continue
+            if any(c.dep_ == "ccomp" and c.i > j for c in tok.children):
+                break  # the cue of a clause of its own: '"...", she said, adding that ...'
+            subj = self.subject(tok)
+            if j == first or (subj is not None and subj.left_edge.i <= first <= subj.right_edge.i):
+                nxt = doc[j + 1] if j + 1 < len(doc) else None
+                if subj is None and nxt is not None and nxt.head.i == j and nxt.pos_ in ("PROPN", "PRON", "NOUN"):
+                    subj = nxt  # "said Khan", parsed as something other than a subject
+                if subj is not None and subj.idx < q.close:
+                    subj = None
+                return tok, subj
+            break
+        return None
+
+    def cue_before(self, q: Quote) -> tuple[Any, Any] | None:
+        doc = self.doc
+        i = self.tok_before(q.open)
+        if i < 0:
+            return None
+        if doc[i].text not in (":", ",") and not self.is_cue(doc[i]):
+            return None
+        for j in range(i, max(-1, i - WINDOW_BEFORE), -1):
+            tok = doc[j]
+            if j < i and (tok.text in STOPS or "\n" in tok.text):
+                break
+            if self.is_cue(tok) and j not in self.used:
+                return tok, self.subject(tok)
+        return None
+
+    def direct(self, quotes: list[Quote]) -> list[Quote]:
+        """Claims for the quotes with a cue; returns the standalone quotes left without one."""
+        left: list[Quote] = []
+        last: Draft | None = None
+        for q in quotes:
+            if not self.standalone(q):
+                continue
+            segments = [self.span(s, e) for s, e in q.outer]
+            found = self.cue_after(q)
+            if found is None and last is not None and last.close < q.open <= last.close + MAX_SPLIT_GAP \
+                    and last.cue_token >= 0 and last.close < self.doc[last.cue_token].idx < q.open \
+                    and "\n" not in self.text[last.close:q.open]:
+                last.content.extend(segments)
+                last.close = q.close
+                self.quoted.extend(q.outer)
+                continue
+            if found is None:
+                found = self.cue_before(q)
+            if found is None:
+                left.append(q)
+                last = None
+                continue
+            cue, subj = found
+            self.used.add(cue.i)
+            draft = Draft("direct", self.source_of(subj, cue) if subj is not None else None, self.cue_span(cue),
+                          segments, close=q.close, cue_token=cue.i)
+            self.drafts.append(draft)
+            self.quoted.extend(q.outer)
+            last = draft
+        return left
+
+    # -- pass 1b: headline attributions ----------------------------------------------------------
+
+    def headlines(self) -> None:
+        """'Trump: Cruz Has a Long Way to Go' — a short line opened by a name or a noun
+        phrase and a colon: the phrase is the source, the colon the cue, the rest the content."""
+        text = self.text
+        start = 0
+        while start < len(text):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            colon = text.find(":", start, min(end, start + 60))
+            if colon > start and end - start <= 300 and not text[colon - 1].isdigit():
+                self.headline(start, colon, end)
+            start = end + 1
+
+    def headline(self, start: int, colon: int, end: int) -> None:
+        doc = self.doc
+        first, last = self.tok_after(start), self.tok_before(colon)
+        if not 0 <= first <= last or last - first > 5 or not doc[first].text[:1].isupper():
+            return
+        tokens = doc[first:last + 1]
+        if any(t.pos_ in VERB_POS or t.pos_ == "PRON" for t in tokens) or not any(t.pos_ == "PROPN" for t in tokens):
+            return
+        s, e = colon + 1, end
+        while s < e and self.text[s].isspace():
+            s += 1
+        while e > s and self.text[e - 1].isspace():
+            e -= 1
+        if len(self.text[s:e].split()) < 3 or self.inside_quote(s):
+            return
+        content = self.span(s, e)
+        source = self.resolver.source(doc[first], doc[last], tokens.root)
+        if source.entity is None:
+            return  # "UPDATE: ...", "Watch: ...": only a named speaker opens a headline claim
+        self.drafts.append(Draft("direct" if self.text[s] in MARKS else "indirect", source,
+                                 self.span(colon, colon + 1), [content]))
+        self.quoted.append((s, e))
+        self.quoted.sort()
+
+    # -- pass 2: indirect speech ----------------------------------------------------------------
+
+    def indirect(self, phrases: list[Quote]) -> None:
+        self.quoted.sort()
+        lex = self.lex
+        for tok in self.doc:
+            if tok.i in self.used or self.inside_quote(tok.idx):
+                continue
+            lemma = tok.lemma_.lower()
+            if tok.lower_ in self.phrase_starts:
+                self.according(tok, phrases)
+            elif tok.pos_ in VERB_POS and lemma in lex.cue_verbs:
+                self.cue_verb(tok, lemma, phrases)
+            elif tok.pos_ == "NOUN" and lemma in lex.cue_nouns:
+                self.cue_noun(tok, phrases)
+            if tok.pos_ == "VERB" and lemma in lex.mixed_verbs and tok.i not in self.used:
+                self.mixed_verb(tok, phrases)
+
+    def cue_verb(self, tok: Any, lemma: str, phrases: list[Quote]) -> None:
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and (lemma in self.lex.object_cues or lemma in self.lex.pro_clause_cues):
+            comp = next((c for c in tok.children if c.dep_ == "dobj" and c.ent_type_ != "PERSON"
+                         and (c.pos_ != "PRON" or lemma in self.lex.pro_clause_cues)), None)
+        if comp is None and lemma in self.lex.pro_clause_cues:
+            # "half said so", "72 percent said yes"
+            comp = next((c for c in tok.children if c.lower_ in self.lex.pro_clauses and c.i > tok.i), None)
+        if comp is None and tok.dep_ == "parataxis" and tok.head.i > tok.i:
+            self.parenthetical(tok, phrases)
+            return
+        if comp is None:
+            return
+        if self.nested(tok.idx, beliefs=lemma in self.lex.belief_verbs) or self.unasserted(tok):
+            return
+        content = self.clip(self.token_span(comp.left_edge.i, comp.right_edge.i), tok.idx)
+        if content is None or self.inside_quote(content.start) or content.start <= tok.idx < content.end:
+            return
+        subj = self.subject(tok)
+        mixed = self.embeds_quote(content, phrases)
+        self.used.add(tok.i)
+        source = self.source_of(subj, tok) if subj is not None else None
+        self.drafts.append(Draft("mixed" if mixed else "indirect", source, self.cue_span(tok), [mixed or content]))
+
+    def parenthetical(self, tok: Any, phrases: list[Quote]) -> None:
+        """'This campaign, he says, is different': the content is the clause around the cue,
+        in two spans when the cue interrupts it."""
+        head, subj = tok.head, self.subject(tok)
+        if subj is None or head.right_edge.i - head.left_edge.i > 200:
+            return
+        parts = [self.token_span(head.left_edge.i, tok.left_edge.i - 1),
+                 self.token_span(tok.right_edge.i + 1, head.right_edge.i)]
+        content = [c for c in (self.clip(p, tok.idx) for p in parts) if c is not None]
+        if not content or self.inside_quote(content[0].start):
+            return
+        self.used.add(tok.i)
+        kind = "mixed" if any(self.embeds_quote(c, phrases) for c in content) else "indirect"
+        self.drafts.append(Draft(kind, self.source_of(subj, tok), self.cue_span(tok), content))
+
+    def nested(self, pos: int, *, beliefs: bool) -> bool:
+        """Whether a cue lies inside a quoted phrase (what someone says they told or heard
+        is part of their claim) or, for a verb of belief, inside the content of a claim found
+        so far ("she said she thinks ..." is one claim)."""
+        i = bisect_right(self.phrase_opens, pos) - 1
+        if i >= 0 and pos < self.phrases[i].close:
+            return True
+        return beliefs and any(c.start <= pos < c.end for d in self.drafts[-8:] for c in d.content)
+
+    def unasserted(self, tok: Any) -> bool:
+        """A cue not (yet) uttered: "will tell", "can't say", "going to say", "to tell"."""
+        if tok.dep_ == "xcomp":
+            return True
+        return any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children)
+
+    def cue_noun(self, tok: Any, phrases: list[Quote]) -> None:
+        clause = None
+        for child in tok.children:
+            if child.dep_ in ("acl", "ccomp", "appos") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+                clause = child
+        if clause is None:
+            return
+        content = self.clip(self.token_span(clause.left_edge.i, clause.right_edge.i), tok.idx)
+        if content is None or content.start <= tok.idx < content.end:
+            return
+        speaker = None
+        for child in tok.children:
+            if child.dep_ == "poss":
+                speaker = child
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                speaker = next((c for c in child.children if c.dep_ == "pobj"), speaker)
+        mixed = self.embeds_quote(content, phrases)
+        self.used.add(tok.i)
+        self.drafts.append(Draft("mixed" if mixed else "indirect",
+                                 self.source_of(speaker) if speaker is not None else None,
+                                 self.cue_span(tok), [mixed or content]))
+
+    def according(self, tok: Any, phrases: list[Quote]) -> None:
+        doc = self.doc
+        for phrase in self.lex.according_to:
+            end = tok.i + len(phrase)
+            if end > len(doc) or tuple(t.lower_ for t in doc[tok.i:end]) != phrase:
+                continue
+            last = doc[end - 1]
+            pobj = next((c for c in last.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                return
+            sent = self.sentence_of(tok.idx)
+            # the sentence, but never across a line break (a headline above, a dateline)
+            line_start = self.text.rfind("\n", sent.start, tok.idx) + 1 or sent.start
+            line_end = self.text.find("\n", tok.idx, sent.end)
+            lo = self.tok_after(max(sent.start, line_start))
+            hi = self.tok_before(sent.end if line_end < 0 else line_end)
+            right = max(pobj.right_edge.i, end - 1)
+            parts = [self.token_span(lo, tok.i - 1), self.token_span(right + 1, hi)]
+            content = [p for p in parts if p is not None and any(ch.isalnum() for ch in p.text)]
+            if not content:
+                return
+            self.used.add(tok.i)
+            self.drafts.append(Draft("according_to", self.source_of(pobj),
+                                     self.span(tok.idx, last.idx + len(last.text)), content))
+            return
+
+    def mixed_verb(self, tok: Any, phrases: list[Quote]) -> None:
+        if tok.right_edge.i <= tok.i:
+            return
+        found = self.clip(self.token_span(tok.i + 1, tok.right_edge.i), tok.idx)
+        content = self.embeds_quote(found, phrases) if found is not None else None
+        if content is None:
+            return
+        subj = self.subject(tok)
+        self.used.add(tok.i)
+        self.drafts.append(Draft("mixed", self.source_of(subj, tok) if subj is not None else None,
+                                 self.cue_span(tok), [content]))
+
+    # -- pass 3: floating quotes ----------------------------------------------------------------
+
+    def floating(self, quotes: list[Quote]) -> None:
+        spoken = sorted((d for d in self.drafts if d.source is not None), key=lambda d: d.content[-1].end)
+        ends = [d.content[-1].end for d in spoken]
+        for q in quotes:
+            i = q.open - 1
+            while i >= 0 and self.text[i] in " \t":
+                i -= 1
+            if i >= 0 and self.text[i] not in "\n.!?" and self.text[i] not in MARKS:
+                continue  # not a sentence of its own
+            k = bisect_right(ends, q.open) - 1
+            if k < 0 or q.open - ends[k] > MAX_FLOAT_GAP:
+                continue
+            self.drafts.append(Draft("direct", spoken[k].source, None,
+                                     [self.span(s, e) for s, e in q.outer]))
+
+    def pronouns(self, drafts: list[Draft]) -> None:
+        """Pronoun sources prefer the latest speaker: "he" or "she" after a person's claim
+        (gender permitting) is that person, whoever else was named in between ("Khan said
+        ... the army ... Ali ... He added ..."); "they" right after a claim of anonymous or
+        collective sources ("officials said ... They added ...") are those sources again."""
+        lex, resolver = self.lex, self.resolver
+        previous: Draft | None = None
+        for draft in drafts:
+            src = draft.source
+            word = src.span.text.lower() if src is not None else ""
+            prev = previous.source if previous is not None else None
+            if src is not None and prev is not None and prev.entity is not None and prev.type == "person" \
+                    and (word in lex.male_pronouns or word in lex.female_pronouns) \
+                    and src.span.start - prev.span.end < MAX_FLOAT_GAP // 2:
+                gender = "m" if word in lex.male_pronouns else "f"
+                if resolver.gender.get(prev.entity) in (gender, None):
+                    draft.source = Source(prev.entity, src.span, "person")
+            if src is not None and previous is not None and previous.source is not None \
+                    and src.span.text.lower() in self.lex.plural_pronouns \
+                    and previous.source.type == "anonymous" and src.span.start - previous.start < MAX_SPLIT_GAP * 3:
+                draft.source = Source(previous.source.entity, src.span, "anonymous")
+            if src is not None:
+                previous = draft
+
+    def run(self) -> tuple[Claim, ...]:
+        quotes = find_quotes(self.text)
+        phrases = [q for q in quotes if not self.standalone(q)]
+        self.phrase_opens = [q.open for q in phrases]
+        self.phrases = phrases
+        left = self.direct(quotes)
+        self.quoted.sort()
+        self.headlines()
+        self.indirect(phrases)
+        self.floating(left)
+        drafts = sorted(self.drafts, key=lambda d: d.start)
+        self.pronouns(drafts)
+        return tuple(Claim(f"c{n}", d.kind, d.source, d.cue, tuple(d.content)) for n, d in enumerate(drafts, 1))
+
+
+def extract_claims(analysis: Analysis, lex: AttributionLexicon | None = None) -> tuple[Claim, ...]:
+    if not analysis.document.text.strip():
+        return ()
+    return _Extractor(analysis, lex or attribution_lexicon()).run()
+
+
+def make_stage(settings: Settings) -> Stage:
+    lex = attribution_lexicon()  # read the word lists once, before the first document
+
+    def run(analysis: Analysis) -> Analysis:
+        if analysis.doc is None:
+            raise PipelineError("stage 'claims' needs the 'nlp' stage to run first")
+        return analysis.add(claims=extract_claims(analysis, lex))
+
+    return run

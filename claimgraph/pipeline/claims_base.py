@@ -1,0 +1,196 @@
+"""Shared machinery of the claims stage: the draft a claim is built in, and the
+helpers every pass uses (spans trimmed to their words, the speaker of a cue verb, the
+sentence of a position by bisection). The passes themselves are in :mod:`claims`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+from claimgraph.model import Analysis, Source, Span
+from claimgraph.pipeline.coref import AttributionLexicon, Resolver
+from claimgraph.pipeline.quotes import MARKS, Quote
+
+#: tokens looked at after a quote for its cue, and before it
+WINDOW_AFTER = 10
+WINDOW_BEFORE = 12
+#: at most this many characters between two quotes of one speaker split around the cue
+MAX_SPLIT_GAP = 120
+#: content found through the parse is never longer than this (quotes are bounded by paragraphs)
+MAX_CONTENT = 3000
+#: a floating quote continues a speaker quoted at most this many characters earlier
+MAX_FLOAT_GAP = 1500
+VERB_POS = frozenset({"VERB", "AUX"})
+MODALS = frozenset({"will", "'ll", "’ll", "can", "ca", "could", "should", "might", "may", "must", "shall"})
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+STOPS = frozenset(".!?") | MARKS
+_EDGE_PUNCT = ",;:—–-" + "".join(MARKS)
+
+
+@dataclass(slots=True)
+class Draft:
+    kind: str
+    source: Source | None
+    cue: Span | None
+    content: list[Span]
+    #: where the last quote of a direct claim closed, and the cue's token (to join split quotes)
+    close: int = -1
+    cue_token: int = -1
+
+    @property
+    def start(self) -> int:
+        spans = [s for s in (self.source.span if self.source else None, self.cue, *self.content) if s]
+        return min(s.start for s in spans)
+
+
+class ClaimsBase:
+    def __init__(self, analysis: Analysis, lex: AttributionLexicon) -> None:
+        self.text = analysis.document.text
+        self.doc = analysis.doc
+        self.lex = lex
+        self.resolver = Resolver(analysis, lex)
+        self.starts = [t.idx for t in self.doc]
+        self.sentences = analysis.sentences or (Span.of(self.text, 0, len(self.text)),)
+        self.sent_starts = [s.start for s in self.sentences]
+        self.used: set[int] = set()
+        self.quoted: list[tuple[int, int]] = []  # direct content ranges, sorted
+        self.drafts: list[Draft] = []
+        self.phrase_starts = {phrase[0] for phrase in lex.according_to}
+        self.phrase_opens: list[int] = []
+        self.phrases: list[Quote] = []
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def span(self, start: int, end: int) -> Span:
+        return Span.of(self.text, start, end)
+
+    def token_span(self, first: int, last: int) -> Span | None:
+        """Tokens first..last as a span, punctuation trimmed from the edges ("that" is kept,
+        as PolNeAR and PARC annotate content). Quote marks stay when they pair up inside."""
+        doc = self.doc
+        while first <= last and (doc[first].is_punct or doc[first].is_space or doc[first].text in _EDGE_PUNCT):
+            if doc[first].text in MARKS and self._paired(first, last):
+                break
+            first += 1
+        while last >= first and (doc[last].text in _EDGE_PUNCT or doc[last].is_space
+                                 or (doc[last].is_punct and doc[last].text not in "?!")):
+            if doc[last].text in MARKS and self._paired(first, last):
+                break
+            last -= 1
+        if first > last:
+            return None
+        start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+        if end - start > MAX_CONTENT:
+            return None  # a parse that long delimits nothing (and nested ones would copy it n times)
+        return self.span(start, end)
+
+    def _paired(self, first: int, last: int) -> bool:
+        if last - first > 400:
+            return False  # a long stretch: do not count (keeps the stage linear)
+        return sum(self.doc[i].text in MARKS for i in range(first, last + 1)) % 2 == 0
+
+    def clip(self, span: Span | None, anchor: int) -> Span | None:
+        """The part of a span on the line of ``anchor`` (a headline or a dateline above is
+        never part of a claim, whatever the parse says)."""
+        if span is None or "\n" not in span.text:
+            return span
+        start = max(span.start, self.text.rfind("\n", span.start, anchor) + 1)
+        end = self.text.find("\n", anchor, span.end)
+        end = span.end if end < 0 else end
+        while start < end and self.text[start] in " \t,;:":
+            start += 1
+        while end > start and self.text[end - 1] in " \t,;:":
+            end -= 1
+        return self.span(start, end) if start < end else None
+
+    def cue_span(self, tok: Any) -> Span:
+        end = tok
+        for child in tok.children:
+            if child.dep_ == "prt" and child.i == tok.i + 1:
+                end = child
+        return self.span(tok.idx, end.idx + len(end.text))
+
+    def is_cue(self, tok: Any) -> bool:
+        return tok.pos_ in VERB_POS and tok.lemma_.lower() in self.lex.cue_verbs
+
+    def subject(self, verb: Any) -> Any | None:
+        """The speaker of a cue verb: its subject, the agent of a passive, or the subject of
+        the verb it is coordinated with or subordinated to ("he smiled and said", "implying")."""
+        seen = 0
+        tok = verb
+        while seen < 4:
+            for child in tok.children:
+                if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and child.lower_ == "it"
+                                                 and any(c.dep_ == "auxpass" for c in tok.children)):
+                    for agent in tok.children:
+                        if agent.dep_ == "agent":
+                            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+                    return None
+                if child.dep_ in _SUBJECT_DEPS:
+                    if child.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
+                        return tok.head  # "the SFO, which said ...": the relative's antecedent
+                    return child
+            if tok.dep_ not in ("conj", "advcl", "xcomp") or tok.head.i == tok.i:
+                return None
+            tok = tok.head
+            seen += 1
+        return None
+
+    def source_of(self, head: Any, cue: Any = None) -> Source:
+        first, last = head.left_edge.i, head.right_edge.i
+        if cue is not None and first <= cue.i <= last:
+            # "the SFO, which said ...": the phrase ends before the clause holding the cue
+            for child in head.children:
+                if child.i > head.i and child.left_edge.i <= cue.i <= child.right_edge.i:
+                    last = child.left_edge.i - 1
+        doc = self.doc
+        while last > first and (doc[last].is_space or doc[last].dep_ == "case" or (
+                doc[last].is_punct and not (doc[last].text == ")" and "(" in doc[first:last].text))):
+            last -= 1
+        while first < last and (self.doc[first].is_punct or self.doc[first].is_space):
+            first += 1
+        # a line break (a headline, a dateline's own line) bounds the phrase
+        line_start = self.text.rfind("\n", doc[first].idx, head.idx) + 1
+        while first < head.i and doc[first].idx < line_start:
+            first += 1
+        line_end = self.text.find("\n", head.idx, doc[last].idx)
+        while line_end >= 0 and last > head.i and doc[last].idx >= line_end:
+            last -= 1
+        # "RENO, Nev. (AP) — Republican hopeful Donald Trump": the dateline is not the source
+        for i in range(min(last, first + 15) - 1, first - 1, -1):
+            if doc[i].text in ("—", "–", "--") and "(" in doc[first:i].text:
+                first = i + 1
+                head = doc[first:last + 1].root if head.i < first else head
+                break
+        # "X, the commander of Y,": an appositive keeps its closing comma, as annotators do
+        if last + 1 < len(doc) and doc[last + 1].text == "," and any(
+                doc[i].text == "," for i in range(first, min(last, first + 80))):
+            last += 1
+        return self.resolver.source(doc[first], doc[last], head)
+
+    def inside_quote(self, pos: int) -> bool:
+        i = bisect_right(self.quoted, (pos, 1 << 60)) - 1
+        return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
+
+    def sentence_of(self, pos: int) -> Span:
+        return self.sentences[max(0, bisect_right(self.sent_starts, pos) - 1)]
+
+    def tok_after(self, pos: int) -> int:
+        return bisect_left(self.starts, pos)
+
+    def tok_before(self, pos: int) -> int:
+        return bisect_left(self.starts, pos) - 1
+
+
+    def embeds_quote(self, span: Span, phrases: list[Quote]) -> Span | None:
+        """The content with the quoted phrase it embeds (None when it embeds none); a phrase
+        that closes just after the content's last word is taken in whole, marks included."""
+        i = bisect_left(self.phrase_opens, span.start - 1)
+        if i >= len(phrases) or phrases[i].start >= span.end:
+            return None
+        q = phrases[i]
+        if q.close >= span.end and q.close - span.end <= 2:
+            return self.span(span.start, q.close + 1)
+        return span
