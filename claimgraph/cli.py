@@ -107,14 +107,10 @@ def _print_report(report: object, as_json: bool) -> None:
         print(json.dumps(report.as_dict(), indent=2))
         return
     table = Table(title=report.title)
-    columns: list[str] = []
-    for row in report.rows.values():
-        columns.extend(k for k in row if k not in columns)
     table.add_column("")
-    for col in columns:
-        table.add_column(col, justify="right")
+    table.add_column("figures")
     for name, row in report.rows.items():
-        table.add_row(name, *(str(row.get(c, "")) for c in columns))
+        table.add_row(name, "  ".join(f"{k} {v}" for k, v in row.items()))
     console = Console()
     console.print(table)
     for note in report.notes:
