@@ -11,6 +11,7 @@ from rich.text import Text
 
 from claimgraph.coverage import shares
 from claimgraph.model import Analysis, Claim
+from claimgraph.pipeline.names import name_key
 
 _TYPE_ORDER = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
 
@@ -67,10 +68,18 @@ def _claims(analysis: Analysis) -> Table:
     table.add_column("cue")
     table.add_column("says")
     names = {e.id: e.name for e in analysis.entities}
+    forms = {e.id: {name_key(n) for n in (e.name, *e.aliases)} for e in analysis.entities}
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in analysis.claims:
         src = claim.source
-        key = (names.get(src.entity, src.span.text) if src.entity else src.span.text) if src else "(unattributed)"
+        if src is None:
+            key = "(no source found)"
+        elif src.entity and name_key(src.span.text) in forms.get(src.entity, ()):
+            key = names[src.entity]  # the source is named: "Qureshi" is Hafiz Rahman Qureshi
+        elif src.entity:
+            key = f"{src.span.text} → {names.get(src.entity, src.entity)}"
+        else:
+            key = src.span.text
         by_source[key].append(claim)
     for source, claims in sorted(by_source.items(), key=lambda kv: -len(kv[1])):
         for n, claim in enumerate(claims):
