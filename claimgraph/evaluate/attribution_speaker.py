@@ -16,7 +16,7 @@ The reference is therefore approximated from the gold attributions themselves:
   is not skipped over for an earlier name;
 * the prediction is **right** when its ``source.entity`` has a mention overlapping the proxy
   antecedent, or its name or an alias and the antecedent's words contain one another
-  (case-insensitive, whole words: "Trump" and "Donald Trump" match, "Bill Clinton" and
+  (case-insensitive, whole words: "Sharif" and "Nawaz Sharif" match, "Bill Clinton" and
   "Hillary Clinton" do not). An unresolved source (``entity`` null) is wrong.
 
 The proxy is wrong whenever the pronoun refers to someone who is not the latest named
@@ -84,7 +84,7 @@ def _words(text: str) -> tuple[str, ...]:
     words = tuple(w.lower() for w in _WORD.findall(text))
     while words and words[0] in _NOT_NAMES:
         words = words[1:]
-    if len(words) > 1 and words[-1] == "s":  # possessive "Trump's"
+    if len(words) > 1 and words[-1] == "s":  # possessive "Sharif's"
         words = words[:-1]
     return words
 

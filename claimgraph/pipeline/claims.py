@@ -7,7 +7,7 @@ Passes over the parse the ``nlp`` stage made (no other model), in this order:
    said') or right before it ('he said: "..."'). A quote that follows its cue clause
    ('"...," he said, "..."', or the next paragraph of a long quote) joins the same claim
    as a further content span. Content keeps its quote marks, as PolNeAR and PARC do;
-2. headline attributions: 'Trump: Cruz Has a Long Way to Go' (a named speaker only);
+2. headline attributions: 'Khan: Talks Will Resume Next Week' (a named speaker only);
 3. indirect speech: a cue verb of the lexicon and its clausal complement ('he said
    (that) ...', "that" kept), pro-forms ('half said so'), a few verbs with a direct object
    ('denied the report'), parenthetical cues ('This campaign, he says, is different'),
@@ -139,7 +139,7 @@ class _Extractor(ClaimsBase):
     # -- pass 1b: headline attributions ----------------------------------------------------------
 
     def headlines(self) -> None:
-        """'Trump: Cruz Has a Long Way to Go' — a short line opened by a name or a noun
+        """'Khan: Talks Will Resume Next Week' — a short line opened by a name or a noun
         phrase and a colon: the phrase is the source, the colon the cue, the rest the content."""
         text = self.text
         start = 0

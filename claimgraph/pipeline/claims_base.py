@@ -158,7 +158,7 @@ class ClaimsBase:
         line_end = self.text.find("\n", head.idx, doc[last].idx)
         while line_end >= 0 and last > head.i and doc[last].idx >= line_end:
             last -= 1
-        # "RENO, Nev. (AP) — Republican hopeful Donald Trump": the dateline is not the source
+        # "QUETTA, Pakistan (AP) — Provincial minister Ali Baloch": the dateline is not the source
         for i in range(min(last, first + 15) - 1, first - 1, -1):
             if doc[i].text in ("—", "–", "--") and "(" in doc[first:i].text:
                 first = i + 1
