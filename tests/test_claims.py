@@ -266,3 +266,55 @@ def test_lexicon_words_are_lower_case_strings() -> None:
         assert all(isinstance(w, str) and w == w.lower() for w in words), key
     lex = attribution_lexicon()
     assert {"say", "deny", "tweet", "imply"} <= lex.cue_verbs and ("according", "to") in lex.according_to
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Prosecutor Daniel Okafor told the jury during the trial that the director had approved false valuations.",
+     "that the director had approved false valuations"),
+    ("Martin Brenner told analysts on a call that the merger would bring large savings.",
+     "that the merger would bring large savings"),
+    ("Saima Bukhari told a weekly briefing that Pakistan had acted and that it rejected the report.",
+     "that Pakistan had acted and that it rejected the report"),
+])
+def test_told_listener_is_not_content(pipeline: Pipeline, text: str, want: str) -> None:
+    _, found = claims(pipeline, text)
+    told = only(found, "told")
+    assert texts(told) == [want]
+
+
+def test_parenthetical_cue_in_mid_sentence(pipeline: Pipeline) -> None:
+    text = "The talks failed after two days, Smith said, and the delegates went home."
+    _, found = claims(pipeline, text)
+    said = only(found, "said")
+    assert said.source is not None and said.source.span.text == "Smith"
+    assert texts(said) == ["The talks failed after two days", "the delegates went home"]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The agency said it would appeal the ruling next month, and that the fines had been paid.",
+     "it would appeal the ruling next month, and that the fines had been paid"),
+    ("Villaflor said the team had cleared the main area and that work on roads, a market and a mosque "
+     "would begin soon.",
+     "the team had cleared the main area and that work on roads, a market and a mosque would begin soon"),
+])
+def test_coordinated_that_clauses(pipeline: Pipeline, text: str, want: str) -> None:
+    _, found = claims(pipeline, text)
+    said = only(found, "said")
+    assert texts(said) == [want]
+
+
+def test_second_cue_shares_the_subject(pipeline: Pipeline) -> None:
+    text = ("Abdullahi Yakasai, a spokesman for the army, confirmed that the convoy had been attacked "
+            "but said troops had repelled the fighters.")
+    _, found = claims(pipeline, text)
+    confirmed, said = only(found, "confirmed"), only(found, "said")
+    assert texts(confirmed) == ["that the convoy had been attacked"]
+    assert said.source is not None and "Abdullahi Yakasai" in said.source.span.text
+    assert texts(said) == ["troops had repelled the fighters"]
+
+
+def test_possessor_is_not_the_source(pipeline: Pipeline) -> None:
+    text = "Martin Whitcombe's lawyer, Rebecca Lowther, said that her client would appeal."
+    analysis, found = claims(pipeline, text)
+    said = only(found, "said")
+    assert entity_name(analysis, said) == "Rebecca Lowther"

@@ -9,8 +9,9 @@ Passes over the parse the ``nlp`` stage made (no other model), in this order:
    as a further content span. Content keeps its quote marks, as PolNeAR and PARC do;
 2. headline attributions: 'Khan: Talks Will Resume Next Week' (a named speaker only);
 3. indirect speech: a cue verb of the lexicon and its clausal complement ('he said
-   (that) ...', "that" kept), pro-forms ('half said so'), a few verbs with a direct object
-   ('denied the report'), parenthetical cues ('This campaign, he says, is different'),
+   (that) ...', "that" kept; coordinated 'that A and that B' together; after 'told
+   <listener>' the that-clause, never the listener), pro-forms ('half said so'), a few verbs with a direct object
+   ('denied the report'), parenthetical cues ('This campaign, he says, is different'; 'X, he said, and Y'),
    cue nouns with a "that" clause ('his claim that ...'), "according to X", and verbs that
    frame a quoted phrase ('praised X as "..."'). Indirect speech that embeds a quoted
    phrase is mixed. Cues inside a quoted phrase, modal or future cues ('will tell') and
@@ -46,6 +47,9 @@ from claimgraph.pipeline.claims_base import (
 from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
 from claimgraph.pipeline.quotes import MARKS, Quote, find_quotes
 from claimgraph.settings import Settings
+
+#: Cue verbs whose direct object is the listener, not the content: "told the jury that ...".
+LISTENER_CUES = frozenset({"tell", "assure", "inform", "remind", "warn", "brief"})
 
 
 class _Extractor(ClaimsBase):
@@ -193,22 +197,75 @@ class _Extractor(ClaimsBase):
             if tok.pos_ == "VERB" and lemma in lex.mixed_verbs and tok.i not in self.used:
                 self.mixed_verb(tok, phrases)
 
+    def listener_clause(self, tok: Any) -> tuple[int, int] | None:
+        """'told the jury (during the trial) that ...': the parser often hangs the
+        that-clause on a noun after the listener; the content runs from that "that" to the
+        end of the cue's clause."""
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+        if obj is None:
+            return None
+        doc = self.doc
+        for j in range(obj.i + 1, min(tok.right_edge.i, obj.i + 12) + 1):
+            t = doc[j]
+            if t.text in STOPS or t.text in (";", ":") or "\n" in t.text:
+                return None
+            if t.lower_ == "that" and j + 1 < len(doc) and doc[j + 1].pos_ not in VERB_POS \
+                    and doc[j + 1].pos_ != "AUX" and not doc[j + 1].is_punct:
+                return j, tok.right_edge.i
+        return None
+
     def cue_verb(self, tok: Any, lemma: str, phrases: list[Quote]) -> None:
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and lemma in LISTENER_CUES:
+            found = self.listener_clause(tok)
+            if found is not None:
+                self.add_indirect(tok, lemma, phrases, *found)
+                return
         if comp is None and (lemma in self.lex.object_cues or lemma in self.lex.pro_clause_cues):
             comp = next((c for c in tok.children if c.dep_ == "dobj" and c.ent_type_ != "PERSON"
                          and (c.pos_ != "PRON" or lemma in self.lex.pro_clause_cues)), None)
         if comp is None and lemma in self.lex.pro_clause_cues:
             # "half said so", "72 percent said yes"
             comp = next((c for c in tok.children if c.lower_ in self.lex.pro_clauses and c.i > tok.i), None)
-        if comp is None and tok.dep_ == "parataxis" and tok.head.i > tok.i:
+        if comp is None and tok.dep_ == "parataxis" and (tok.head.i > tok.i or self.interrupts(tok)):
             self.parenthetical(tok, phrases)
             return
         if comp is None:
             return
+        last = self.coordinated_end(tok, comp) if comp.dep_ == "ccomp" else comp.right_edge.i
+        self.add_indirect(tok, lemma, phrases, comp.left_edge.i, last)
+
+    def coordinated_end(self, tok: Any, comp: Any) -> int:
+        """The end of the content when further clauses are coordinated with the first:
+        'said that A(,) and that B' (the parser hangs B on the cue, as a second ccomp or as
+        a conj opened by "that")."""
+        doc, last = self.doc, int(comp.right_edge.i)
+        for child in comp.children:
+            if child.dep_ == "conj" and self.is_cue(child) and not any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+                # "confirmed that A but said B": B is the second cue's, not part of A
+                last = int(child.left_edge.i) - 1
+                while last > comp.i and (doc[last].dep_ == "cc" or doc[last].is_punct):
+                    last -= 1
+                return last
+        for child in tok.children:
+            if child.i <= last:
+                continue
+            if child.dep_ in ("punct", "cc") and child.right_edge.i == child.i:
+                continue
+            clause = child.dep_ == "ccomp" or (child.dep_ == "conj" and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in child.children))
+            between = doc[last + 1:child.left_edge.i]
+            if not clause or any(not (t.is_punct or t.dep_ == "cc") for t in between) \
+                    or any(t.text in STOPS for t in between):
+                break
+            last = int(child.right_edge.i)
+        return last
+
+    def add_indirect(self, tok: Any, lemma: str, phrases: list[Quote], first: int, last: int) -> None:
         if self.nested(tok.idx, beliefs=lemma in self.lex.belief_verbs) or self.unasserted(tok):
             return
-        content = self.clip(self.token_span(comp.left_edge.i, comp.right_edge.i), tok.idx)
+        content = self.clip(self.token_span(first, last), tok.idx)
         if content is None or self.inside_quote(content.start) or content.start <= tok.idx < content.end:
             return
         subj = self.subject(tok)
@@ -223,14 +280,29 @@ class _Extractor(ClaimsBase):
         head, subj = tok.head, self.subject(tok)
         if subj is None or head.right_edge.i - head.left_edge.i > 200:
             return
+        after = tok.right_edge.i + 1
+        while after < len(self.doc) and (self.doc[after].text == "," or self.doc[after].dep_ == "cc"):
+            after += 1  # 'X, Qaisrani said, and Y': the second span starts at Y
         parts = [self.token_span(head.left_edge.i, tok.left_edge.i - 1),
-                 self.token_span(tok.right_edge.i + 1, head.right_edge.i)]
+                 self.token_span(after, head.right_edge.i)]
         content = [c for c in (self.clip(p, tok.idx) for p in parts) if c is not None]
         if not content or self.inside_quote(content[0].start):
             return
         self.used.add(tok.i)
         kind = "mixed" if any(self.embeds_quote(c, phrases) for c in content) else "indirect"
         self.drafts.append(Draft(kind, self.source_of(subj, tok), self.cue_span(tok), content))
+
+    def interrupts(self, tok: Any) -> bool:
+        """A cue set off by commas after the start of its clause, with more of the clause
+        after it: 'X, Qaisrani said, and Y'."""
+        doc, first, last = self.doc, tok.left_edge.i, tok.right_edge.i
+        if doc[first].text != ",":
+            first -= 1
+        if doc[last].text != ",":
+            last += 1
+        if first <= 0 or last + 1 >= len(doc) or doc[first].text != "," or doc[last].text != ",":
+            return False
+        return tok.head.right_edge.i > last + 1 and doc[last + 1].text not in STOPS
 
     def nested(self, pos: int, *, beliefs: bool) -> bool:
         """Whether a cue lies inside a quoted phrase (what someone says they told or heard

@@ -120,6 +120,12 @@ class ClaimsBase:
         the verb it is coordinated with or subordinated to ("he smiled and said", "implying")."""
         seen = 0
         tok = verb
+        head = verb.head
+        if verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.i != head.i and self.is_cue(head.head) \
+                and not any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "nsubjpass" for c in verb.children):
+            # "X confirmed that A but said B": the parser hangs the second cue on A; its
+            # subject is the first cue's
+            tok = head.head
         while seen < 4:
             for child in tok.children:
                 if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and child.lower_ == "it"

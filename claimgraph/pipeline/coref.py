@@ -116,13 +116,13 @@ class Resolver:
                 continue
             if m_start <= head_at < m_end:
                 return eid
-            if self.types[eid] == "PERSON" and person is None:
-                person = eid
+            owns = m_start < head_at and self.text[m_end:m_end + 2] in ("'s", "’s")
+            if self.types[eid] == "PERSON" and person is None and not owns:
+                person = eid  # "Whitcombe's barrister, Rebecca Lowther": Lowther, not Whitcombe
+            elif owns:
+                possessor = possessor or eid
             elif m_start < head_at:
-                if self.text[m_end:m_end + 2] in ("'s", "’s"):
-                    possessor = possessor or eid
-                else:
-                    before = before or eid
+                before = before or eid
         return person or before or possessor
 
     def _is_subject(self, start: int) -> bool:
