@@ -36,7 +36,7 @@ class Shares:
 def sentence_coverage(sentences: Sequence[Span], claims: Sequence[Claim]) -> list[SentenceCoverage]:
     out = []
     for sentence in sentences:
-        covering = [c for c in claims if any(part.overlaps(sentence) for part in c.content)]
+        covering = [c for c in claims if c.covers(sentence)]
         out.append(SentenceCoverage(
             sentence=sentence,
             claims=tuple(c.id for c in covering),

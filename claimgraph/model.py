@@ -208,6 +208,10 @@ class Claim:
     cue: Span | None
     content: tuple[Span, ...]
 
+    def covers(self, span: Span) -> bool:
+        """Does this claim's content lie (in part) in ``span``, e.g. a sentence?"""
+        return any(part.overlaps(span) for part in self.content)
+
     def to_json(self) -> JSON:
         return {
             "id": self.id, "kind": self.kind,
@@ -323,8 +327,7 @@ class Analysis:
             "schema": SCHEMA_ID,
             "document": self.document.to_json(),
             # each sentence lists the claims whose content it holds: the rest is the outlet's own
-            "sentences": [{**s.to_json(), "claims": [c.id for c in self.claims
-                                                     if any(part.overlaps(s) for part in c.content)]}
+            "sentences": [{**s.to_json(), "claims": [c.id for c in self.claims if c.covers(s)]}
                           for s in self.sentences],
             "entities": [e.to_json(self.places.get(e.id)) for e in self.entities],
             "timex": [t.to_json() for t in self.timex],

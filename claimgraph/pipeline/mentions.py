@@ -138,6 +138,12 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None
     return tokens
 
 
+def _appositions(root: Any) -> list[Any]:
+    """Nouns in apposition to a name, either way round: "X, the commander of Y" and
+    "the commander, X,"."""
+    return [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+
+
 def roles_of(span: Span, doc: Any, *, person: bool) -> set[str]:
     """Role and kind nouns the text attaches to a mention: "militant commander X", "Gen. X",
     "X, the commander of Y", "the steel group X". Coreference (#3) matches descriptions
@@ -163,7 +169,7 @@ def roles_of(span: Span, doc: Any, *, person: bool) -> set[str]:
         prev = _neighbour(doc, prev.i, -1)
         steps += 1
     root = tokens.root
-    for rel in [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else []):
+    for rel in _appositions(root):
         if rel.pos_ == "NOUN" and rel.lemma_.lower() in nouns:
             found.add(rel.lemma_.lower())
     honorifics = {"mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady"}
@@ -185,7 +191,7 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evide
         elif nxt.lower_ in lex.loc_suffixes and nxt.is_lower:
             evidence["LOC"] += W_WORD
     root = last if last.head.i < first.i or last.head.i > last.i else last.head
-    appositions = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+    appositions = _appositions(root)
     for rel in appositions:
         if rel.lemma_.lower() in lex.role_nouns and rel.pos_ == "NOUN":
             evidence["PERSON"] += W_CUE
