@@ -1,9 +1,9 @@
-"""Accuracy: every evaluation of issue #2 on the shared/data benchmarks, printed as Markdown.
+"""Accuracy: every evaluation on the shared/data benchmarks, printed as Markdown.
 
-Usage: python bench/accuracy.py [--only ner|time|geo]
+Usage: python bench/accuracy.py [--only ner|time|geo|attribution]
 
 Reads ../shared/data (never copied into the repository). The same figures come from
-`claimgraph evaluate ner|time|geo --data FILE`; this script runs them on the splits
+`claimgraph evaluate ner|time|geo|attribution --data FILE`; this script runs them on the splits
 bench/RESULTS.md reports, train and dev apart.
 """
 
@@ -29,11 +29,13 @@ RUNS = {
     "time": [("MEANTIME airbus+apple (train)", ["airbus", "apple"]), ("MEANTIME gm (dev)", ["gm"]),
              ("MEANTIME airbus+apple+gm", ["airbus", "apple", "gm"])],
     "geo": [("GeoWebNews (all 200)", ["gwn"])],
+    "attribution": [("PolNeAR dev", ["polnear-dev"])],
 }
 
 
 def paths(names: list[str]) -> list[Path]:
-    return [DATA / "geo" / "gwn.jsonl" if n == "gwn" else MEANTIME / f"{n}.jsonl" for n in names]
+    special = {"gwn": DATA / "geo" / "gwn.jsonl", "polnear-dev": DATA / "attribution" / "polnear" / "dev.jsonl"}
+    return [special.get(n, MEANTIME / f"{n}.jsonl") for n in names]
 
 
 def markdown(report: Report, label: str, seconds: float) -> str:
