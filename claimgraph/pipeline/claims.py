@@ -31,7 +31,7 @@ from bisect import bisect_right
 from typing import Any
 
 from claimgraph.errors import PipelineError
-from claimgraph.model import Analysis, Claim, Source
+from claimgraph.model import Analysis, Claim, Source, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.claims_base import (
     MAX_FLOAT_GAP,
@@ -41,18 +41,20 @@ from claimgraph.pipeline.claims_base import (
     VERB_POS,
     WINDOW_AFTER,
     WINDOW_BEFORE,
-    ClaimsBase,
     Draft,
 )
+from claimgraph.pipeline.claims_frames import FramesMixin
 from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
 from claimgraph.pipeline.quotes import MARKS, Quote, find_quotes
 from claimgraph.settings import Settings
 
 #: Cue verbs whose direct object is the listener, not the content: "told the jury that ...".
 LISTENER_CUES = frozenset({"tell", "assure", "inform", "remind", "warn", "brief"})
+#: subjects that are the writer or a quoted speaker, never a source of their own
+FIRST_PERSON = frozenset({"i", "we"})
 
 
-class _Extractor(ClaimsBase):
+class _Extractor(FramesMixin):
     """The passes, in the order :meth:`run` calls them."""
 
     # -- pass 1: direct quotes ----------------------------------------------------------------
@@ -190,7 +192,8 @@ class _Extractor(ClaimsBase):
             lemma = tok.lemma_.lower()
             if tok.lower_ in self.phrase_starts:
                 self.according(tok, phrases)
-            elif tok.pos_ in VERB_POS and lemma in lex.cue_verbs:
+            elif tok.pos_ in VERB_POS and (lemma in lex.cue_verbs or lemma in lex.attitude_verbs
+                                           or lemma in lex.raising_verbs or lemma in lex.cue_preps):
                 self.cue_verb(tok, lemma, phrases)
             elif tok.pos_ == "NOUN" and lemma in lex.cue_nouns:
                 self.cue_noun(tok, phrases)
@@ -216,6 +219,13 @@ class _Extractor(ClaimsBase):
 
     def cue_verb(self, tok: Any, lemma: str, phrases: list[Quote]) -> None:
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and self.raising(tok, lemma, phrases):
+            return
+        lex = self.lex
+        if lemma not in lex.cue_verbs and lemma not in lex.attitude_verbs:
+            if lemma in lex.cue_preps:  # "pushed for talks": a cue only with its preposition
+                self.frame(tok, lemma, phrases, prep_only=True)
+            return
         if comp is None and lemma in LISTENER_CUES:
             found = self.listener_clause(tok)
             if found is not None:
@@ -231,9 +241,19 @@ class _Extractor(ClaimsBase):
             self.parenthetical(tok, phrases)
             return
         if comp is None:
+            if lemma not in lex.clause_only_cues:
+                self.frame(tok, lemma, phrases)
             return
         last = self.coordinated_end(tok, comp) if comp.dep_ == "ccomp" else comp.right_edge.i
         self.add_indirect(tok, lemma, phrases, comp.left_edge.i, last)
+
+    def frame(self, tok: Any, lemma: str, phrases: list[Quote], *, prep_only: bool = False) -> None:
+        """A cue verb whose content is its object, infinitive or preposition."""
+        found = self.complement(tok, lemma)
+        if found is None or (prep_only and found[2] is None):
+            return
+        first, last, prep = found
+        self.add_indirect(tok, lemma, phrases, first, last, cue=self.cue_with(tok, prep))
 
     def coordinated_end(self, tok: Any, comp: Any) -> int:
         """The end of the content when further clauses are coordinated with the first:
@@ -262,17 +282,21 @@ class _Extractor(ClaimsBase):
             last = int(child.right_edge.i)
         return last
 
-    def add_indirect(self, tok: Any, lemma: str, phrases: list[Quote], first: int, last: int) -> None:
+    def add_indirect(self, tok: Any, lemma: str, phrases: list[Quote], first: int, last: int,
+                     cue: Span | None = None) -> None:
         if self.nested(tok.idx, beliefs=lemma in self.lex.belief_verbs) or self.unasserted(tok):
             return
         content = self.clip(self.token_span(first, last), tok.idx)
         if content is None or self.inside_quote(content.start) or content.start <= tok.idx < content.end:
             return
         subj = self.subject(tok)
+        if subj is not None and lemma in self.lex.belief_verbs and subj.lower_ in FIRST_PERSON:
+            return  # "I think ...": a quoted speaker's (inside a transcript) or the author's own
         mixed = self.embeds_quote(content, phrases)
         self.used.add(tok.i)
         source = self.source_of(subj, tok) if subj is not None else None
-        self.drafts.append(Draft("mixed" if mixed else "indirect", source, self.cue_span(tok), [mixed or content]))
+        self.drafts.append(Draft("mixed" if mixed else "indirect", source, cue or self.cue_span(tok),
+                                 [mixed or content]))
 
     def parenthetical(self, tok: Any, phrases: list[Quote]) -> None:
         """'This campaign, he says, is different': the content is the clause around the cue,
@@ -317,7 +341,7 @@ class _Extractor(ClaimsBase):
         """A cue not (yet) uttered: "will tell", "can't say", "going to say", "to tell"."""
         if tok.dep_ == "xcomp":
             return True
-        return any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children)
+        return any(c.dep_ == "aux" and (c.lower_ in MODALS or c.tag_ == "TO") for c in tok.children)
 
     def cue_noun(self, tok: Any, phrases: list[Quote]) -> None:
         clause = None

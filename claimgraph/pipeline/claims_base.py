@@ -26,6 +26,8 @@ VERB_POS = frozenset({"VERB", "AUX"})
 MODALS = frozenset({"will", "'ll", "’ll", "can", "ca", "could", "should", "might", "may", "must", "shall"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 STOPS = frozenset(".!?") | MARKS
+#: dependents of a cue verb written right before it that belong to the cue
+_CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 _EDGE_PUNCT = ",;:—–-" + "".join(MARKS)
 
 
@@ -106,11 +108,22 @@ class ClaimsBase:
         return self.span(start, end) if start < end else None
 
     def cue_span(self, tok: Any) -> Span:
+        """The cue verb with its particle ("pointed out") and the auxiliaries, negation and
+        adverbs right before it ("has also said", "did not deny", "jokingly offered"): they
+        say how the claim was made, and attribution corpora mark them as part of the cue."""
         end = tok
         for child in tok.children:
             if child.dep_ == "prt" and child.i == tok.i + 1:
                 end = child
-        return self.span(tok.idx, end.idx + len(end.text))
+        start = tok
+        j = tok.i - 1
+        while j >= 0 and tok.i - j <= 4:
+            before = self.doc[j]
+            if before.head.i != tok.i or before.dep_ not in _CUE_MODIFIERS or before.tag_ in ("WRB", "WDT"):
+                break
+            start = before
+            j -= 1
+        return self.span(start.idx, end.idx + len(end.text))
 
     def is_cue(self, tok: Any) -> bool:
         return tok.pos_ in VERB_POS and tok.lemma_.lower() in self.lex.cue_verbs

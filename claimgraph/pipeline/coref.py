@@ -48,6 +48,9 @@ class AttributionLexicon:
     belief_verbs: frozenset[str]
     object_cues: frozenset[str]
     mixed_verbs: frozenset[str]
+    attitude_verbs: frozenset[str]
+    clause_only_cues: frozenset[str]
+    raising_verbs: frozenset[str]
     cue_nouns: frozenset[str]
     according_to: tuple[tuple[str, ...], ...]
     anonymous_heads: frozenset[str]
@@ -60,6 +63,8 @@ class AttributionLexicon:
     neuter_pronouns: frozenset[str]
     male_words: frozenset[str]
     female_words: frozenset[str]
+    #: "call for", "refer to": the prepositions that belong to a cue verb, by verb lemma
+    cue_preps: dict[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -69,9 +74,13 @@ def attribution_lexicon() -> AttributionLexicon:
         resources.files("claimgraph.lexicons").joinpath("attribution.yaml").read_text(encoding="utf-8")
     )
     words = {key: frozenset(str(w).lower() for w in raw[key])
-             for key in AttributionLexicon.__slots__ if key != "according_to"}
+             for key in AttributionLexicon.__slots__ if key not in ("according_to", "cue_preps")}
     phrases = tuple(tuple(str(p).lower().split()) for p in raw["according_to"])
-    return AttributionLexicon(according_to=phrases, **words)
+    preps: dict[str, set[str]] = {}
+    for entry in raw["cue_preps"]:
+        verb, prep = str(entry).lower().split()
+        preps.setdefault(verb, set()).add(prep)
+    return AttributionLexicon(according_to=phrases, cue_preps={v: frozenset(p) for v, p in preps.items()}, **words)
 
 
 def _gender(entity: Entity, text: str, lex: AttributionLexicon) -> str | None:
