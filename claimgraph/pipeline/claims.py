@@ -36,7 +36,6 @@ from claimgraph.pipeline import Stage
 from claimgraph.pipeline.claims_base import (
     MAX_FLOAT_GAP,
     MAX_SPLIT_GAP,
-    MODALS,
     STOPS,
     VERB_POS,
     WINDOW_AFTER,
@@ -327,21 +326,6 @@ class _Extractor(FramesMixin):
         if first <= 0 or last + 1 >= len(doc) or doc[first].text != "," or doc[last].text != ",":
             return False
         return tok.head.right_edge.i > last + 1 and doc[last + 1].text not in STOPS
-
-    def nested(self, pos: int, *, beliefs: bool) -> bool:
-        """Whether a cue lies inside a quoted phrase (what someone says they told or heard
-        is part of their claim) or, for a verb of belief, inside the content of a claim found
-        so far ("she said she thinks ..." is one claim)."""
-        i = bisect_right(self.phrase_opens, pos) - 1
-        if i >= 0 and pos < self.phrases[i].close:
-            return True
-        return beliefs and any(c.start <= pos < c.end for d in self.drafts[-8:] for c in d.content)
-
-    def unasserted(self, tok: Any) -> bool:
-        """A cue not (yet) uttered: "will tell", "can't say", "going to say", "to tell"."""
-        if tok.dep_ == "xcomp":
-            return True
-        return any(c.dep_ == "aux" and (c.lower_ in MODALS or c.tag_ == "TO") for c in tok.children)
 
     def cue_noun(self, tok: Any, phrases: list[Quote]) -> None:
         clause = None

@@ -189,6 +189,21 @@ class ClaimsBase:
             last += 1
         return self.resolver.source(doc[first], doc[last], head)
 
+    def nested(self, pos: int, *, beliefs: bool) -> bool:
+        """Whether a cue lies inside a quoted phrase (what someone says they told or heard
+        is part of their claim) or, for a verb of belief, inside the content of a claim found
+        so far ("she said she thinks ..." is one claim)."""
+        i = bisect_right(self.phrase_opens, pos) - 1
+        if i >= 0 and pos < self.phrases[i].close:
+            return True
+        return beliefs and any(c.start <= pos < c.end for d in self.drafts[-8:] for c in d.content)
+
+    def unasserted(self, tok: Any) -> bool:
+        """A cue not (yet) uttered: "will tell", "can't say", "going to say", "to tell"."""
+        if tok.dep_ == "xcomp":
+            return True
+        return any(c.dep_ == "aux" and (c.lower_ in MODALS or c.tag_ == "TO") for c in tok.children)
+
     def inside_quote(self, pos: int) -> bool:
         i = bisect_right(self.quoted, (pos, 1 << 60)) - 1
         return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
