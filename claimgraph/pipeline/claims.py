@@ -44,7 +44,7 @@ from claimgraph.pipeline.claims_base import (
 )
 from claimgraph.pipeline.claims_frames import FramesMixin
 from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
-from claimgraph.pipeline.quotes import MARKS, Quote, find_quotes
+from claimgraph.pipeline.quotes import MARK_TOKENS, MARKS, Quote, find_quotes
 from claimgraph.settings import Settings
 
 #: Cue verbs whose direct object is the listener, not the content: "told the jury that ...".
@@ -61,9 +61,9 @@ class _Extractor(FramesMixin):
     def standalone(self, q: Quote) -> bool:
         """A quote that is a sentence or a clause of its own, not a phrase inside one."""
         i = q.open - 1
-        while i >= 0 and self.text[i] in " \t":
+        while i >= 0 and self.view[i] in " \t":
             i -= 1
-        if i < 0 or self.text[i] in "\n.!?:,;—–" or self.text[i] in MARKS:
+        if i < 0 or self.view[i] in "\n.!?:,;—–" or self.view[i] in MARKS:
             return True
         t = self.tok_before(q.open)
         return t >= 0 and self.is_cue(self.doc[t])
@@ -73,7 +73,7 @@ class _Extractor(FramesMixin):
         if self.text[q.end - 1:q.end] == ".":
             return None  # the quote ended its sentence: what follows is a new one
         i = self.tok_after(q.close + 1)
-        while i < len(doc) and (doc[i].is_punct and doc[i].text not in MARKS) and doc[i].text not in ".!?":
+        while i < len(doc) and (doc[i].is_punct and doc[i].text not in MARK_TOKENS) and doc[i].text not in ".!?":
             i += 1
         first = i
         for j in range(first, min(len(doc), first + WINDOW_AFTER)):
@@ -162,8 +162,10 @@ class _Extractor(FramesMixin):
         if not 0 <= first <= last or last - first > 5 or not doc[first].text[:1].isupper():
             return
         tokens = doc[first:last + 1]
-        if any(t.pos_ in VERB_POS or t.pos_ == "PRON" for t in tokens) or not any(t.pos_ == "PROPN" for t in tokens):
-            return
+        if any(t.pos_ == "PRON" or (t.pos_ in VERB_POS and (t.text[:1].islower() or t.i == tokens.root.i))
+               for t in tokens) \
+                or any(t.lower_ in self.lex.headline_labels for t in tokens):
+            return  # "UPDATE: ...", "Watch: ...", "Here is why: ..."
         s, e = colon + 1, end
         while s < e and self.text[s].isspace():
             s += 1
@@ -172,10 +174,12 @@ class _Extractor(FramesMixin):
         if len(self.text[s:e].split()) < 3 or self.inside_quote(s):
             return
         content = self.span(s, e)
-        source = self.resolver.source(doc[first], doc[last], tokens.root)
-        if source.entity is None:
-            return  # "UPDATE: ...", "Watch: ...": only a named speaker opens a headline claim
-        self.drafts.append(Draft("direct" if self.text[s] in MARKS else "indirect", source,
+        root = tokens.root
+        source = self.resolver.source(doc[first], doc[last], root)
+        named = source.entity is not None or all(t.text[:1].isupper() or not t.is_alpha for t in tokens)
+        if not named and source.type not in ("document", "organization", "anonymous"):
+            return  # only a name, or a noun that can speak ("Poll: ...", "Officials: ..."), opens a claim
+        self.drafts.append(Draft("direct" if self.view[s] in MARKS else "indirect", source,
                                  self.span(colon, colon + 1), [content]))
         self.quoted.append((s, e))
         self.quoted.sort()
@@ -395,9 +399,9 @@ class _Extractor(FramesMixin):
         ends = [d.content[-1].end for d in spoken]
         for q in quotes:
             i = q.open - 1
-            while i >= 0 and self.text[i] in " \t":
+            while i >= 0 and self.view[i] in " \t":
                 i -= 1
-            if i >= 0 and self.text[i] not in "\n.!?" and self.text[i] not in MARKS:
+            if i >= 0 and self.view[i] not in "\n.!?" and self.view[i] not in MARKS:
                 continue  # not a sentence of its own
             k = bisect_right(ends, q.open) - 1
             if k < 0 or q.open - ends[k] > MAX_FLOAT_GAP:

@@ -11,7 +11,7 @@ from typing import Any
 
 from claimgraph.model import Analysis, Source, Span
 from claimgraph.pipeline.coref import AttributionLexicon, Resolver
-from claimgraph.pipeline.quotes import MARKS, Quote
+from claimgraph.pipeline.quotes import MARK_TOKENS, MARKS, Quote, marks_view
 
 #: tokens looked at after a quote for its cue, and before it
 WINDOW_AFTER = 10
@@ -25,7 +25,7 @@ MAX_FLOAT_GAP = 1500
 VERB_POS = frozenset({"VERB", "AUX"})
 MODALS = frozenset({"will", "'ll", "’ll", "can", "ca", "could", "should", "might", "may", "must", "shall"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-STOPS = frozenset(".!?") | MARKS
+STOPS = frozenset(".!?") | MARK_TOKENS
 #: dependents of a cue verb written right before it that belong to the cue
 _CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 _EDGE_PUNCT = ",;:—–-" + "".join(MARKS)
@@ -50,6 +50,8 @@ class Draft:
 class ClaimsBase:
     def __init__(self, analysis: Analysis, lex: AttributionLexicon) -> None:
         self.text = analysis.document.text
+        #: the text with two-character quote marks as straight ones (same offsets), for mark checks
+        self.view = marks_view(self.text)
         self.doc = analysis.doc
         self.lex = lex
         self.resolver = Resolver(analysis, lex)
@@ -73,12 +75,12 @@ class ClaimsBase:
         as PolNeAR and PARC annotate content). Quote marks stay when they pair up inside."""
         doc = self.doc
         while first <= last and (doc[first].is_punct or doc[first].is_space or doc[first].text in _EDGE_PUNCT):
-            if doc[first].text in MARKS and self._paired(first, last):
+            if doc[first].text in MARK_TOKENS and self._paired(first, last):
                 break
             first += 1
         while last >= first and (doc[last].text in _EDGE_PUNCT or doc[last].is_space
                                  or (doc[last].is_punct and doc[last].text not in "?!")):
-            if doc[last].text in MARKS and self._paired(first, last):
+            if doc[last].text in MARK_TOKENS and self._paired(first, last):
                 break
             last -= 1
         if first > last:
@@ -91,7 +93,7 @@ class ClaimsBase:
     def _paired(self, first: int, last: int) -> bool:
         if last - first > 400:
             return False  # a long stretch: do not count (keeps the stage linear)
-        return sum(self.doc[i].text in MARKS for i in range(first, last + 1)) % 2 == 0
+        return sum(self.doc[i].text in MARK_TOKENS for i in range(first, last + 1)) % 2 == 0
 
     def clip(self, span: Span | None, anchor: int) -> Span | None:
         """The part of a span on the line of ``anchor`` (a headline or a dateline above is

@@ -50,6 +50,7 @@ class AttributionLexicon:
     mixed_verbs: frozenset[str]
     attitude_verbs: frozenset[str]
     clause_only_cues: frozenset[str]
+    headline_labels: frozenset[str]
     raising_verbs: frozenset[str]
     cue_nouns: frozenset[str]
     according_to: tuple[tuple[str, ...], ...]

@@ -7,7 +7,8 @@ paragraph with a new opening mark, so a quote open at the end of a paragraph con
 when the next non-empty paragraph starts with an opening mark. Any other unclosed quote
 is dropped (best effort: a stray mark never swallows the rest of the article). A second
 opening mark inside an open quote restarts it. Single quotes are not read: the
-apostrophe and the closing single quote are the same character.
+apostrophe and the closing single quote are the same character. Two-character marks
+(two apostrophes or backticks) are read through :func:`marks_view`.
 
 Every mark is looked at once and every quote is emitted once, so the pass is linear in
 the length of the text however many marks are unbalanced.
@@ -21,6 +22,31 @@ OPENING = frozenset("“„«")
 CLOSING = frozenset("”»")
 STRAIGHT = '"'
 MARKS = OPENING | CLOSING | {STRAIGHT}
+#: quote marks as tokens: also the two-character marks of typewriter-era copy (''word'', ``word'')
+MARK_TOKENS = MARKS | {"''", "``"}
+
+
+def marks_view(text: str) -> str:
+    """The text with each two-character quote mark (``''`` or two backticks, used by some
+    wires and archives) made a straight mark and a space, at the same length, so that
+    offsets into the view are offsets into the text. An opening pair keeps its mark first
+    ('"' + ' ') and a closing one last (' ' + '"'), so a quote's outer span covers both
+    characters of the real marks."""
+    if "''" not in text and "``" not in text:
+        return text
+    out = list(text)
+    i = 0
+    while i + 1 < len(text):
+        pair = text[i:i + 2]
+        if pair == "``" or (pair == "''" and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–-")):
+            out[i], out[i + 1] = STRAIGHT, " "
+            i += 2
+        elif pair == "''":
+            out[i], out[i + 1] = " ", STRAIGHT
+            i += 2
+        else:
+            i += 1
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +113,7 @@ def _is_opening(text: str, i: int, is_open: bool) -> bool:
 
 
 def find_quotes(text: str) -> list[Quote]:
+    text = marks_view(text)
     quotes: list[Quote] = []
     paragraphs = [p for p in _paragraphs(text) if text[p[0]:p[1]].strip()]
     # (inner, outer) segments of a quote running on from earlier paragraphs
