@@ -82,7 +82,8 @@ class _Extractor(FramesMixin):
                 break
             if not self.is_cue(tok) or j in self.used:
                 continue
-            if any(c.dep_ == "ccomp" and c.i > j for c in tok.children):
+            if any(c.dep_ == "ccomp" and c.i > j and not any(
+                    t.text in MARK_TOKENS for t in doc[j + 1:c.left_edge.i + 1]) for c in tok.children):
                 break  # the cue of a clause of its own: '"...", she said, adding that ...'
             subj = self.subject(tok)
             if j == first or (subj is not None and subj.left_edge.i <= first <= subj.right_edge.i):

@@ -150,9 +150,9 @@ class ClaimsBase:
                             return next((c for c in agent.children if c.dep_ == "pobj"), None)
                     return None
                 if child.dep_ in _SUBJECT_DEPS:
-                    if child.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
-                        return tok.head  # "the SFO, which said ...": the relative's antecedent
-                    return child
+                    return child  # a relative pronoun too: source_of resolves it to its antecedent
+            if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+                return tok.head  # "a letter warning that ...", "emails showing ..."
             if tok.dep_ not in ("conj", "advcl", "xcomp") or tok.head.i == tok.i:
                 return None
             tok = tok.head
@@ -160,7 +160,16 @@ class ClaimsBase:
         return None
 
     def source_of(self, head: Any, cue: Any = None) -> Source:
+        if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
+            # "the SFO, which said ...": the relative pronoun is the source's span (as
+            # annotators mark it), whom it stands for comes from its antecedent
+            antecedent = self.source_of(head.head.head, head.head)
+            return Source(antecedent.entity, self.span(head.idx, head.idx + len(head.text)), antecedent.type)
         first, last = head.left_edge.i, head.right_edge.i
+        for child in head.children:
+            if child.i > head.i and child.dep_ in ("relcl", "acl") and first < child.left_edge.i <= last:
+                last = child.left_edge.i - 1  # "Barkley, who said ...," / "a report published Wednesday"
+                break
         if cue is not None and first <= cue.i <= last:
             # "the SFO, which said ...": the phrase ends before the clause holding the cue
             for child in head.children:
