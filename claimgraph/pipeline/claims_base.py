@@ -110,13 +110,15 @@ class ClaimsBase:
         return self.span(start, end) if start < end else None
 
     def cue_span(self, tok: Any) -> Span:
-        """The cue verb with its particle ("pointed out") and the auxiliaries, negation and
+        """The cue verb with its particle ("pointed out"), a colon right after it, and the auxiliaries, negation and
         adverbs right before it ("has also said", "did not deny", "jokingly offered"): they
         say how the claim was made, and attribution corpora mark them as part of the cue."""
         end = tok
         for child in tok.children:
             if child.dep_ == "prt" and child.i == tok.i + 1:
                 end = child
+        if end.i + 1 < len(self.doc) and self.doc[end.i + 1].text == ":":
+            end = self.doc[end.i + 1]  # "he said: ...": the colon introduces, as the verb does
         start = tok
         j = tok.i - 1
         while j >= 0 and tok.i - j <= 4:
