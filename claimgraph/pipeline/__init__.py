@@ -59,7 +59,7 @@ STAGES: dict[str, StageFactory] = {
 }
 
 #: bump when a stage's output changes, so stored analyses can be re-processed (#5).
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 class Pipeline:
