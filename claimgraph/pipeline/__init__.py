@@ -49,17 +49,24 @@ def _claims(settings: Settings) -> Stage:
     return claims.make_stage(settings)
 
 
-#: name -> factory, in the order they run. Later issues append events and relations.
+def _events(settings: Settings) -> Stage:
+    from claimgraph.pipeline import events
+
+    return events.make_stage(settings)
+
+
+#: name -> factory, in the order they run.
 STAGES: dict[str, StageFactory] = {
     "nlp": _nlp,
     "entities": _entities,
     "time": _time,
     "places": _places,
     "claims": _claims,
+    "events": _events,
 }
 
 #: bump when a stage's output changes, so stored analyses can be re-processed (#5).
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 class Pipeline:

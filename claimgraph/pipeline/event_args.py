@@ -1,0 +1,174 @@
+"""The participants, time, place and modality of one event mention, read off the parse.
+
+Actor and recipient come from the trigger's own dependents: subject and object of a verb
+(the "by" agent and the passive subject swapped back), "X's attack on Y", "the attack on Y
+by X", a name modifying the noun ("a Taliban attack", "a UN designation"), or, for a noun
+that is the object of a light verb ("militants carried out the attack"), that verb's
+subject. Pronouns and descriptions ("he", "the group", "the commander") resolve to entities
+through the claims stage's coreference (:class:`coref.Resolver`), so "he was arrested"
+points to the person the text last named. An argument the parse does not give stays None.
+
+Time and place attach by walking up the parse from a date or a place mention: they belong
+to the first event trigger or verb they reach, so "in 2004" in "the 2004 hijacking" is the
+hijacking's, and "on Thursday" in "he said on Thursday that X attacked Y" is the saying's,
+not the attack's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimgraph.model import DateRef, Ref, Span
+from claimgraph.pipeline.coref import Resolver
+from claimgraph.pipeline.event_lexicon import EventLexicon
+
+#: verbs that carry out a nominal event: their subject is its actor
+LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
+                         "make", "commit", "perpetrate", "orchestrate", "plan", "lead", "execute", "file",
+                         "issue", "level", "bring", "press", "sign", "hold", "begin", "start", "continue"})
+#: prepositions that introduce a verb's recipient when it has no object
+RECIPIENT_PREPS = frozenset({"on", "against", "at", "with", "to", "into", "upon", "toward", "towards"})
+#: prepositions after an event noun that introduce its recipient ("the arrest of Khan", "the attack on the base")
+NOUN_RECIPIENT_PREPS = frozenset({"on", "against", "of", "at", "upon", "to", "with"})
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+#: at most this many tokens are walked up from a date or place to its event
+MAX_WALK = 12
+
+
+class ArgumentReader:
+    """Reads arguments for the mentions of one analysed document."""
+
+    def __init__(self, resolver: Resolver, lex: EventLexicon, triggers: set[int]) -> None:
+        self.resolver = resolver
+        self.doc = resolver.doc
+        self.text = resolver.text
+        self.lex = lex
+        self.triggers = triggers
+
+    # -- participants ---------------------------------------------------------------------------
+
+    def ref(self, head: Any) -> Ref:
+        """The phrase headed by ``head`` (its modifiers before it and name parts after it,
+        not its relative clauses or prepositional tails) resolved to an entity."""
+        doc = self.doc
+        first, last = head.left_edge.i, head.i
+        for child in head.children:
+            if child.i > head.i and child.dep_ in ("compound", "flat"):
+                last = max(last, child.right_edge.i)
+        while first < head.i and (doc[first].is_punct or doc[first].dep_ in ("cc", "preconj")):
+            first += 1
+        if head.i - first > 12:
+            first = head.i
+        source = self.resolver.source(doc[first], doc[last], head)
+        return Ref(source.entity, source.span)
+
+    def verb_arguments(self, tok: Any) -> tuple[Any | None, Any | None]:
+        actor = recipient = None
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+        for child in tok.children:
+            if child.dep_ == "nsubj" and not passive:
+                actor = child
+            elif child.dep_ == "nsubjpass":
+                recipient = child
+            elif child.dep_ == "agent":
+                actor = next((c for c in child.children if c.dep_ == "pobj"), actor)
+            elif child.dep_ in ("dobj", "dative") and recipient is None:
+                recipient = child
+        if recipient is None:
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS and child.i > tok.i:
+                    recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if recipient is not None:
+                        break
+        if actor is None and not passive:
+            actor = self._inherited_subject(tok)
+        if actor is not None and actor.tag_ in ("WDT", "WP") and actor.head.dep_ == "relcl":
+            actor = actor.head.head  # "militants who attacked": the antecedent
+        return actor, recipient
+
+    def _inherited_subject(self, tok: Any) -> Any | None:
+        """'X stormed the base and killed ...', 'X vowed to attack ...': the subject of the
+        verb this one is coordinated with or governed by."""
+        for _ in range(3):
+            if tok.dep_ not in ("conj", "xcomp", "advcl") or tok.head.i == tok.i:
+                return None
+            if tok.dep_ == "advcl" and tok.tag_ != "VBG":
+                return None  # "after police arrived, militants fled": another clause's subject
+            tok = tok.head
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj
+        return None
+
+    def noun_arguments(self, tok: Any) -> tuple[Any | None, Any | None]:
+        actor = recipient = None
+        for child in tok.children:
+            if child.dep_ == "poss":
+                actor = child
+            elif child.dep_ == "compound" and child.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") and actor is None:
+                actor = child  # "a Taliban attack", "a UN designation"
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                actor = next((c for c in child.children if c.dep_ == "pobj"), actor)
+            elif child.dep_ == "prep" and child.lower_ in NOUN_RECIPIENT_PREPS and recipient is None:
+                recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
+        head = tok.head
+        if actor is None and tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LIGHT_VERBS:
+            actor = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if actor is None:
+                actor = next((p for a in head.children if a.dep_ == "agent" for p in a.children
+                              if p.dep_ == "pobj"), None)
+        if actor is not None and actor.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+            actor = None
+        return actor, recipient
+
+    # -- time, place, modality --------------------------------------------------------------------
+
+    def owner(self, tok: Any) -> int | None:
+        """The event trigger (or other verb) a date or place token belongs to."""
+        steps = 0
+        while steps < MAX_WALK:
+            if tok.i in self.triggers:
+                return int(tok.i)
+            if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
+                return int(tok.i)
+            if tok.head.i == tok.i:
+                return None
+            tok = tok.head
+            steps += 1
+        return None
+
+    def head_of(self, span: Span) -> Any | None:
+        found = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+        return found.root if found is not None and len(found) else None
+
+    def when(self, trigger: int, timex_heads: list[tuple[Any, DateRef]]) -> DateRef | None:
+        for head, ref in timex_heads:
+            if self.owner(head) == trigger:
+                return ref
+        return None
+
+    def where(self, trigger: int, place_heads: list[tuple[Any, Ref]], taken: set[str]) -> Ref | None:
+        for head, ref in place_heads:
+            if ref.entity in taken:
+                continue
+            if self.owner(head) == trigger:
+                return ref
+        return None
+
+    def modality(self, tok: Any) -> str:
+        lex = self.lex
+        for child in tok.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return "negated"
+        for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ in lex.future_aux:
+                return "future"
+            if child.dep_ == "aux" and child.lower_ in lex.hypothetical_aux:
+                return "hypothetical"
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() == "go" and tok.head.tag_ == "VBG":
+            return "future"  # "is going to impose"
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in lex.hypothetical_heads:
+            return "hypothetical"  # "plans to attack", "threatened to strike"
+        if tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in lex.hypothetical_heads:
+            return "hypothetical"  # "the threat of sanctions" is not a sanction
+        return "asserted"
