@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimgraph.coverage import shares
-from claimgraph.model import Analysis, Claim
+from claimgraph.model import Analysis, Claim, Event, Ref
 from claimgraph.pipeline.names import name_key
 
 _TYPE_ORDER = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
@@ -89,10 +89,54 @@ def _claims(analysis: Analysis) -> Table:
     return table
 
 
+def _ref_name(analysis: Analysis, ref: Ref | None, names: dict[str, str]) -> str:
+    if ref is None:
+        return "?"
+    return names.get(ref.entity, ref.span.text) if ref.entity else ref.span.text
+
+
+def _events(analysis: Analysis) -> Table:
+    """A timeline: dated events in date order (a year sorts before the days in it), then
+    the undated ones in text order; who reports each, the outlet when no claim holds it."""
+    table = Table(title="Events (timeline)", expand=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("type", style="cyan", no_wrap=True)
+    table.add_column("who → whom")
+    table.add_column("where")
+    table.add_column("trigger")
+    table.add_column("according to")
+    names = {e.id: e.name for e in analysis.entities}
+    claims = {c.id: c for c in analysis.claims}
+
+    def order(event: Event) -> tuple[int, str, int]:
+        value = event.when.value if event.when and event.when.value else None
+        return (0 if value else 1, value or "", event.trigger.start)
+
+    for event in sorted(analysis.events, key=order):
+        date = event.when.value if event.when and event.when.value else "—"
+        if event.when and event.when.span.text != event.trigger.text and event.when.value:
+            date += f" ({event.when.span.text})"
+        claim = claims.get(event.claim) if event.claim else None
+        if claim is None:
+            said = "the outlet"
+        elif claim.source is None:
+            said = "(unnamed)"
+        else:
+            said = names.get(claim.source.entity, claim.source.span.text) if claim.source.entity \
+                else claim.source.span.text
+        trigger = event.trigger.text + ("" if event.modality == "asserted" else f" [{event.modality}]")
+        table.add_row(date, event.type, f"{_ref_name(analysis, event.actor, names)} → "
+                                         f"{_ref_name(analysis, event.recipient, names)}",
+                      _ref_name(analysis, event.where, names) if event.where else "", trigger, said)
+    return table
+
+
 def render(analysis: Analysis, console: Console) -> None:
     parts: list[Panel | Table | Text] = [_entities(analysis)]
     if analysis.timex:
         parts.append(_dates(analysis))
     if analysis.claims:
         parts.append(_claims(analysis))
+    if analysis.events:
+        parts.append(_events(analysis))
     console.print(Panel(Group(_header(analysis), *parts), expand=True))

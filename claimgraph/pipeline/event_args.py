@@ -57,6 +57,9 @@ class ArgumentReader:
                 last = max(last, child.right_edge.i)
         while first < head.i and (doc[first].is_punct or doc[first].dep_ in ("cc", "preconj")):
             first += 1
+        # a hyphenated name the tokenizer split ("Lashkar-e-Islam's"): take the whole word
+        while first > 0 and not doc[first - 1].whitespace_ and (doc[first - 1].is_alpha or doc[first - 1].text in "-–"):
+            first -= 1
         if head.i - first > 12:
             first = head.i
         source = self.resolver.source(doc[first], doc[last], head)
@@ -171,4 +174,7 @@ class ArgumentReader:
             return "hypothetical"  # "plans to attack", "threatened to strike"
         if tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in lex.hypothetical_heads:
             return "hypothetical"  # "the threat of sanctions" is not a sanction
+        if tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX") \
+                and tok.head.i != tok.i:
+            return self.modality(tok.head)  # "will impose sanctions": the sanctions are future too
         return "asserted"

@@ -38,8 +38,11 @@ def _todays_news(tok: Any) -> bool:
         return False
     if tok.tag_ in _PRESENT_TAGS and tok.tag_ != "VBG":
         return True
-    auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
-    return any(a.lower_ in ("has", "have", "is", "are", "am") for a in auxes)
+    auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
+    if any(a in ("has", "have") for a in auxes) and not passive:
+        return True  # "has attacked"; "has been banned" is a standing state, not today's act
+    return tok.tag_ == "VBG" and any(a in ("is", "are", "am") for a in auxes)
 
 
 class _Builder:
@@ -136,19 +139,29 @@ def type_for_pair(analysis: Analysis, actor: tuple[int, int], recipient: tuple[i
         heads.append(span.root)
     up_a = [heads[0], *heads[0].ancestors]
     up_b = [heads[1], *heads[1].ancestors]
-    seen_b = {t.i for t in up_b}
-    meet = next((t for t in up_a if t.i in seen_b), None)
-    path = up_a[:up_a.index(meet) + 1] if meet is not None else up_a
-    if meet is not None:
-        path += up_b[:next(k for k, t in enumerate(up_b) if t.i == meet.i)]
-    # nearest the meeting point first: that is the predicate linking the two
-    path.sort(key=lambda t: abs(t.i - (meet.i if meet is not None else t.i)))
+    seen_a = {t.i for t in up_a}
+    k_b = next((k for k, t in enumerate(up_b) if t.i in seen_a), len(up_b) - 1)
+    meet = up_b[k_b] if up_b[k_b].i in seen_a else None
+    k_a = next((k for k, t in enumerate(up_a) if meet is not None and t.i == meet.i), len(up_a) - 1)
+    # the recipient's own predicate first ("condemned the US", "a deal with China"), up to
+    # where the two paths meet, then the actor's side
+    path = ([meet] if meet is not None else []) + up_b[1:k_b] + list(reversed(up_a[1:k_a]))
+    shared = [t for t in up_b[1:k_b] if meet is not None and t.dep_ == "conj" and t.head.i == meet.i
+              and t.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)]
+    if shared:
+        # "Iran condemned X and signed a deal with China": the shared subject's second act
+        path = shared + [t for t in path if t.i != shared[0].i]
     for tok in path:
         if tok.i in (heads[0].i, heads[1].i):
             continue
         typ = type_of_token(tok, lex)
         if typ is not None and (tok.pos_ in ("VERB", "AUX") or lex.is_event_noun(tok.lemma_.lower())):
             return typ
+        for child in tok.children:  # "signed a deal with China": the verb's object names the event
+            if child.dep_ == "dobj" and lex.is_event_noun(child.lemma_.lower()):
+                typ = type_of_token(child, lex)
+                if typ is not None and tok.pos_ in ("VERB", "AUX") and type_of_token(tok, lex) is None:
+                    return typ
     centre = meet.i if meet is not None else heads[0].i
     sent = doc[centre].sent
     candidates = [t for t in sent if t.pos_ in ("VERB", "NOUN") and t.i not in (heads[0].i, heads[1].i)]
