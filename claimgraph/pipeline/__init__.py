@@ -55,6 +55,12 @@ def _events(settings: Settings) -> Stage:
     return events.make_stage(settings)
 
 
+def _relations(settings: Settings) -> Stage:
+    from claimgraph.pipeline import relations
+
+    return relations.make_stage(settings)
+
+
 #: name -> factory, in the order they run.
 STAGES: dict[str, StageFactory] = {
     "nlp": _nlp,
@@ -63,6 +69,7 @@ STAGES: dict[str, StageFactory] = {
     "places": _places,
     "claims": _claims,
     "events": _events,
+    "relations": _relations,
 }
 
 #: bump when a stage's output changes, so stored analyses can be re-processed (#5).
