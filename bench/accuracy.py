@@ -1,9 +1,9 @@
 """Accuracy: every evaluation on the shared/data benchmarks, printed as Markdown.
 
-Usage: python bench/accuracy.py [--only ner|time|geo|attribution]
+Usage: python bench/accuracy.py [--only ner|time|geo|attribution|events]
 
 Reads ../shared/data (never copied into the repository). The same figures come from
-`claimgraph evaluate ner|time|geo|attribution --data FILE`; this script runs them on the splits
+`claimgraph evaluate ner|time|geo|attribution|events --data FILE`; this script runs them on the splits
 bench/RESULTS.md reports, train and dev apart.
 """
 
@@ -30,11 +30,14 @@ RUNS = {
              ("MEANTIME airbus+apple+gm", ["airbus", "apple", "gm"])],
     "geo": [("GeoWebNews (all 200)", ["gwn"])],
     "attribution": [("PolNeAR dev", ["polnear-dev"])],
+    "events": [("PLV train", ["plv-train"]), ("MEANTIME gm (dev)", ["gm"]), ("IndiaPoliceEvents dev", ["ipe-dev"])],
 }
 
 
 def paths(names: list[str]) -> list[Path]:
-    special = {"gwn": DATA / "geo" / "gwn.jsonl", "polnear-dev": DATA / "attribution" / "polnear" / "dev.jsonl"}
+    special = {"gwn": DATA / "geo" / "gwn.jsonl", "polnear-dev": DATA / "attribution" / "polnear" / "dev.jsonl",
+               "plv-train": DATA / "events" / "plv" / "train.jsonl",
+               "ipe-dev": DATA / "events" / "indiapoliceevents" / "dev.jsonl"}
     return [special.get(n, MEANTIME / f"{n}.jsonl") for n in names]
 
 

@@ -158,6 +158,14 @@ def evaluate_attribution(data: DataOpt, as_json: JsonOpt = False) -> None:
     _run_eval("attribution", data, as_json)
 
 
+@evaluate_app.command("events")
+def evaluate_events(data: DataOpt, as_json: JsonOpt = False) -> None:
+    """Events (PLV, MEANTIME, IndiaPoliceEvents, by the records' corpus): PLOVER type accuracy and
+    macro-F1 given the gold dyad; event-mention F1 and actor/recipient attachment; police event
+    labels per sentence."""
+    _run_eval("events", data, as_json)
+
+
 def main() -> None:
     app()
 
