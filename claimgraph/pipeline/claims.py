@@ -17,7 +17,7 @@ Passes over the parse the ``nlp`` stage made (no other model), in this order:
    phrase is mixed. Cues inside a quoted phrase, modal or future cues ('will tell') and
    beliefs inside another claim ('she said she thinks') are not claims of their own;
 4. floating quotes: a whole quoted sentence with no cue continues the previous speaker;
-5. pronoun sources prefer the latest speaker ("He added ..."), see :meth:`_Extractor.pronouns`.
+5. pronoun sources prefer the latest speaker ("He added ..."), see :mod:`claims_sources`.
 
 Sources are typed and resolved by :mod:`coref`. Everything is local to a cue (bounded
 token windows; a quote's or a token's sentence found by bisection; content found through
@@ -31,7 +31,7 @@ from bisect import bisect_right
 from typing import Any
 
 from claimgraph.errors import PipelineError
-from claimgraph.model import Analysis, Claim, Source, Span
+from claimgraph.model import Analysis, Claim, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.claims_base import (
     MAX_FLOAT_GAP,
@@ -43,6 +43,7 @@ from claimgraph.pipeline.claims_base import (
     Draft,
 )
 from claimgraph.pipeline.claims_frames import FramesMixin
+from claimgraph.pipeline.claims_sources import SourcesMixin
 from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
 from claimgraph.pipeline.quotes import MARK_TOKENS, MARKS, Quote, find_quotes
 from claimgraph.settings import Settings
@@ -53,7 +54,7 @@ LISTENER_CUES = frozenset({"tell", "assure", "inform", "remind", "warn", "brief"
 FIRST_PERSON = frozenset({"i", "we"})
 
 
-class _Extractor(FramesMixin):
+class _Extractor(FramesMixin, SourcesMixin):
     """The passes, in the order :meth:`run` calls them."""
 
     # -- pass 1: direct quotes ----------------------------------------------------------------
@@ -222,7 +223,9 @@ class _Extractor(FramesMixin):
         return None
 
     def cue_verb(self, tok: Any, lemma: str, phrases: list[Quote]) -> None:
-        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        # a clause in the cue's paragraph first: the parser may hang a headline's verb on the cue too
+        comps = sorted((c for c in tok.children if c.dep_ == "ccomp"), key=lambda c: not self.same_paragraph(c, tok))
+        comp = comps[0] if comps else None
         if comp is None and self.raising(tok, lemma, phrases):
             return
         lex = self.lex
@@ -409,30 +412,6 @@ class _Extractor(FramesMixin):
                 continue
             self.drafts.append(Draft("direct", spoken[k].source, None,
                                      [self.span(s, e) for s, e in q.outer]))
-
-    def pronouns(self, drafts: list[Draft]) -> None:
-        """Pronoun sources prefer the latest speaker: "he" or "she" after a person's claim
-        (gender permitting) is that person, whoever else was named in between ("Khan said
-        ... the army ... Ali ... He added ..."); "they" right after a claim of anonymous or
-        collective sources ("officials said ... They added ...") are those sources again."""
-        lex, resolver = self.lex, self.resolver
-        previous: Draft | None = None
-        for draft in drafts:
-            src = draft.source
-            word = src.span.text.lower() if src is not None else ""
-            prev = previous.source if previous is not None else None
-            if src is not None and prev is not None and prev.entity is not None and prev.type == "person" \
-                    and (word in lex.male_pronouns or word in lex.female_pronouns) \
-                    and src.span.start - prev.span.end < MAX_FLOAT_GAP // 2:
-                gender = "m" if word in lex.male_pronouns else "f"
-                if resolver.gender.get(prev.entity) in (gender, None):
-                    draft.source = Source(prev.entity, src.span, "person")
-            if src is not None and previous is not None and previous.source is not None \
-                    and src.span.text.lower() in self.lex.plural_pronouns \
-                    and previous.source.type == "anonymous" and src.span.start - previous.start < MAX_SPLIT_GAP * 3:
-                draft.source = Source(previous.source.entity, src.span, "anonymous")
-            if src is not None:
-                previous = draft
 
     def run(self) -> tuple[Claim, ...]:
         quotes = find_quotes(self.text)

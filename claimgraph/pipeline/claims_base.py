@@ -5,6 +5,7 @@ sentence of a position by bisection). The passes themselves are in :mod:`claims`
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,13 @@ STOPS = frozenset(".!?") | MARK_TOKENS
 #: dependents of a cue verb written right before it that belong to the cue
 _CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 _EDGE_PUNCT = ",;:—–-" + "".join(MARKS)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: tags of a finite verb (a past participle is VBN: "the man called Bob" is a modifier)
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+#: entity types (none for a common noun) a speaker set off before its cue may have
+_SPEAKER_ENTS = frozenset({"", "PERSON", "ORG", "NORP", "GPE"})
+#: participles that give the name of the one a phrase describes: "a man identified as ..."
+_NAMING_VERBS = frozenset({"identify", "name"})
 
 
 @dataclass(slots=True)
@@ -134,7 +142,22 @@ class ClaimsBase:
 
     def subject(self, verb: Any) -> Any | None:
         """The speaker of a cue verb: its subject, the agent of a passive, or the subject of
-        the verb it is coordinated with or subordinated to ("he smiled and said", "implying")."""
+        the verb it is coordinated with or subordinated to ("he smiled and said", "implying").
+        A subject a blank line away (a headline's noun the parser hung on the first
+        sentence's verb) is none; then a name set off right before the cue
+        ("In New Delhi, Randhir Mehta, a spokesman, said") is looked for, see :meth:`fronted_speaker`."""
+        found = self._parsed_subject(verb)
+        if found is not None:
+            between = self.text[min(found.idx, verb.idx):max(found.idx, verb.idx)]
+            # a blank line always parts them; a single line break (some archives wrap lines
+            # inside sentences) only when the subject is not the cue's own
+            if not self.same_paragraph(found, verb) or ("\n" in between and found.head.i != verb.i):
+                found = None
+        if found is None and not any(c.dep_ in ("nsubjpass", "auxpass", "csubj") for c in verb.children):
+            found = self.fronted_speaker(verb)
+        return found
+
+    def _parsed_subject(self, verb: Any) -> Any | None:
         seen = 0
         tok = verb
         head = verb.head
@@ -145,6 +168,8 @@ class ClaimsBase:
             tok = head.head
         while seen < 4:
             for child in tok.children:
+                if tok is not verb and child.dep_ == "nsubjpass" and child.lower_ != "it":
+                    return child  # "X is shown in the video saying ...": the one shown speaks
                 if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and child.lower_ == "it"
                                                  and any(c.dep_ == "auxpass" for c in tok.children)):
                     for agent in tok.children:
@@ -153,12 +178,38 @@ class ClaimsBase:
                     return None
                 if child.dep_ in _SUBJECT_DEPS:
                     return child  # a relative pronoun too: source_of resolves it to its antecedent
-            if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
-                return tok.head  # "a letter warning that ...", "emails showing ..."
+            if tok.dep_ == "acl" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN") and (
+                    tok.tag_ == "VBG" or (tok.tag_ in _FINITE and tok.head.dep_ == "ROOT")):
+                # "a letter warning that ...", "emails showing ..."; and a finite verb the parser
+                # hung on a noun left without a verb: "The governor, speaking in Abuja, called for ..."
+                return tok.head
             if tok.dep_ not in ("conj", "advcl", "xcomp") or tok.head.i == tok.i:
                 return None
             tok = tok.head
             seen += 1
+        return None
+
+    def same_paragraph(self, a: Any, b: Any) -> bool:
+        """Whether no blank line parts tokens ``a`` and ``b``: the parser may join a headline
+        or a dateline to the first sentence, and hang one's verb on the other's."""
+        return not _BLANK_LINE.search(self.text, min(a.idx, b.idx), max(a.idx, b.idx))
+
+    def fronted_speaker(self, verb: Any) -> Any | None:
+        """'In New Delhi, Randhir Mehta, a spokesman for the ministry, said ...': after a
+        fronted phrase the parser may hang the name on that phrase and leave the cue without
+        a subject. The speaker is then the name (or noun) with an appositive that ends, with
+        its comma, right before the cue, on the cue's line."""
+        doc = self.doc
+        comma = verb.i - 1
+        if comma < 1 or doc[comma].text != ",":
+            return None
+        for k in range(max(0, verb.i - 60), comma):
+            tok = doc[k]
+            if tok.right_edge.i not in (comma, comma - 1) or tok.pos_ not in ("PROPN", "NOUN") \
+                    or tok.ent_type_ not in _SPEAKER_ENTS or "\n" in self.text[tok.idx:verb.idx]:
+                continue
+            if any(c.dep_ == "appos" for c in tok.children):
+                return tok
         return None
 
     def source_of(self, head: Any, cue: Any = None) -> Source:
@@ -168,9 +219,11 @@ class ClaimsBase:
             antecedent = self.source_of(head.head.head, head.head)
             return Source(antecedent.entity, self.span(head.idx, head.idx + len(head.text)), antecedent.type)
         first, last = head.left_edge.i, head.right_edge.i
+        clause = None
         for child in head.children:
             if child.i > head.i and child.dep_ in ("relcl", "acl") and first < child.left_edge.i <= last:
                 last = child.left_edge.i - 1  # "Barkley, who said ...," / "a report published Wednesday"
+                clause = child
                 break
         if cue is not None and first <= cue.i <= last:
             # "the SFO, which said ...": the phrase ends before the clause holding the cue
@@ -200,7 +253,32 @@ class ClaimsBase:
         if last + 1 < len(doc) and doc[last + 1].text == "," and any(
                 doc[i].text == "," for i in range(first, min(last, first + 80))):
             last += 1
-        return self.resolver.source(doc[first], doc[last], head)
+        source = self.resolver.source(doc[first], doc[last], head)
+        if source.entity is None and clause is not None and source.type in ("anonymous", "other", "person"):
+            named = self.identified_as(clause)
+            if named is not None:
+                source = Source(named, source.span, "person")
+        return source
+
+    def identified_as(self, clause: Any) -> str | None:
+        """The person a participle clause names: "One of the men, identified by the FSB as
+        Igor Shemetov," speaks as Shemetov; the phrase itself names no one."""
+        if clause.lemma_.lower() not in _NAMING_VERBS:
+            return None
+        # the name right after "as", however it was parsed ("identified by the FSB as X")
+        doc, resolver = self.doc, self.resolver
+        for t in doc[clause.i + 1:min(clause.i + 12, len(doc) - 1)]:
+            if t.lower_ == "as":
+                eid = resolver.entity_at(doc[t.i + 1].idx)
+                return eid if eid is not None and resolver.types.get(eid) == "PERSON" else None
+            if t.text in STOPS or t.text in (";", ":"):
+                break
+        for child in clause.children:  # "a woman named Mary Jones"
+            if child.dep_ in ("oprd", "dobj", "attr") and child.i > clause.i:
+                eid = resolver.entity_at(child.idx)
+                if eid is not None and resolver.types.get(eid) == "PERSON":
+                    return eid
+        return None
 
     def nested(self, pos: int, *, beliefs: bool) -> bool:
         """Whether a cue lies inside a quoted phrase (what someone says they told or heard

@@ -11,9 +11,13 @@ A source noun phrase is typed and, where the text allows, resolved to an entity 
 - a description ("the commander", "the agency"): the entities the text gave that role or
   kind noun (``AliasIndex.lookup_role``), nearest first; for a kind noun ("the agency")
   with no such entity, the nearest organisation;
-- anonymous heads ("officials", "security sources") and documents ("the indictment")
-  get their own types; an organisation named inside them ("Pentagon officials", "a UN
-  report") is kept as the entity they speak for.
+- anonymous heads ("officials", "security sources", "One said") and documents ("the
+  indictment") get their own types; an organisation named inside them ("Pentagon
+  officials", "a UN report") is kept as the entity they speak for. A role noun after
+  "a"/"an" ("an ECP spokesman") introduces someone new and unnamed: anonymous too;
+- "the registry", "the commission": the organisation whose name ends on that noun
+  ("National Civil Registry"), nearest first; a name with a kind noun before it ("the
+  industry association Eurofer") is an organisation even when no entity was found.
 
 Every search walks back from the source over a bounded number of mentions, so the cost
 per claim does not grow with the article.
@@ -38,6 +42,10 @@ WINDOW = 2000
 MAX_STEPS = 60
 _ORG_TYPES = frozenset({"ORG", "GPE", "NORP"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: determiners that introduce someone new: "an ECP spokesman" is not a person named before
+_INDEFINITE = frozenset({"a", "an", "another", "one"})
+#: words that end the head of an organisation's name: "Ministry of Defence" is a ministry
+_NAME_TAIL = frozenset({"of", "for", "on", "in", "and", "&"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +103,21 @@ def _gender(entity: Entity, text: str, lex: AttributionLexicon) -> str | None:
     return "m" if male and not female else "f" if female and not male else None
 
 
+def name_head(name: str) -> str | None:
+    """The kind noun an organisation's name ends on, lower case: "registry" for "National
+    Civil Registry", "ministry" for "Ministry of External Affairs". A text that has named the
+    organisation in full goes on to call it by that noun ("the registry"); one-word names
+    have no such noun."""
+    words = name.split()
+    for n, word in enumerate(words):
+        if word.lower() in _NAME_TAIL:
+            words = words[:n]
+            break
+    if len(words) < 2 or not words[-1].isalpha():
+        return None
+    return words[-1].lower()
+
+
 class Resolver:
     """Types source phrases and resolves them to the entities of one analysis."""
 
@@ -105,6 +128,12 @@ class Resolver:
         self.index = AliasIndex.of(analysis.entities)
         self.types = {e.id: e.type for e in analysis.entities}
         self.gender = {e.id: _gender(e, self.text, lex) for e in analysis.entities if e.type == "PERSON"}
+        #: kind noun -> organisations whose name ends on it ("the registry": National Civil Registry)
+        self.kinds: dict[str, set[str]] = {}
+        for ent in analysis.entities:
+            kind = name_head(ent.name) if ent.type == "ORG" else None
+            if kind is not None:
+                self.kinds.setdefault(kind, set()).add(ent.id)
         mentions = sorted((m.start, m.end, e.id) for e in analysis.entities for m in e.mentions)
         self.mentions = mentions
         self.mention_starts = [m[0] for m in mentions]
@@ -134,6 +163,20 @@ class Resolver:
             elif m_start < head_at:
                 before = before or eid
         return person or before or possessor
+
+    def entity_at(self, pos: int) -> str | None:
+        """The entity with a mention covering character ``pos``, if any."""
+        i = bisect_right(self.mention_starts, pos) - 1
+        for m_start, m_end, eid in reversed(self.mentions[max(0, i - 8):i + 1]):
+            if m_start <= pos < m_end:
+                return eid
+        return None
+
+    def covers(self, eid: str, pos: int) -> bool:
+        """Whether a mention of entity ``eid`` covers character ``pos``."""
+        i = bisect_right(self.mention_starts, pos) - 1
+        return any(other == eid and m_start <= pos < m_end
+                   for m_start, m_end, other in self.mentions[max(0, i - 8):i + 1])
 
     def _is_subject(self, start: int) -> bool:
         i = bisect_right(self.token_starts, start) - 1
@@ -194,23 +237,34 @@ class Resolver:
                 return Source(eid, span, "organization" if eid else "other")
             return Source(None, span, "other")
         named = self.entity_in(start, end, head)
-        head_named = named is not None and self.entity_in(head.idx, head.idx + len(head.text), head) == named
+        # the head itself is (part of) the name: "The Financial Conduct Authority" is no anonymous authority
+        head_named = named is not None and self.covers(named, head.idx)
         if word in lex.document_heads or lemma in lex.document_heads:
             return Source(named, span, "document")
-        plural_role = head.tag_ in ("NNS", "NNPS") and (lemma in names.role_nouns or lemma in names.person_titles)
+        role = lemma in names.role_nouns or lemma in names.person_titles
+        plural_role = head.tag_ in ("NNS", "NNPS") and role
         if not head_named and (word in lex.anonymous_heads or lemma in lex.anonymous_heads or plural_role):
+            return Source(named if named and self.types[named] in _ORG_TYPES else None, span, "anonymous")
+        if not head_named and role and (named is None or self.types[named] != "PERSON") \
+                and any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children):
+            # "An ECP spokesman said": someone new and unnamed, speaking for the organisation named
             return Source(named if named and self.types[named] in _ORG_TYPES else None, span, "anonymous")
         if named is not None:
             return Source(named, span, self._type_of(named))
-        plural = head.tag_ in ("NNS", "NNPS")
-        if plural and (lemma in names.role_nouns or lemma in names.person_titles):
-            return Source(None, span, "anonymous")  # "competition lawyers said"
-        if lemma in names.role_nouns or lemma in names.person_titles:
+        if role:
             eid = self.recent(start, ok=self.index.lookup_role(lemma))
             return Source(eid, span, "person")
-        if lemma in names.org_nouns or lemma in lex.organization_heads:
-            eid = self.recent(start, ok=self.index.lookup_role(lemma))
+        if head.pos_ == "NUM":
+            return Source(None, span, "anonymous")  # "One said", "Two of them told": unnamed people
+        org_kind = lemma in names.org_nouns or lemma in lex.organization_heads
+        if org_kind or (lemma in self.kinds and any(c.lower_ == "the" for c in head.children)):
+            eid = self.recent(start, ok=self.index.lookup_role(lemma)) \
+                or self.recent(start, ok=self.kinds.get(lemma, set()))
             if eid is None and lemma in lex.nearest_org_nouns and any(c.lower_ == "the" for c in head.children):
                 eid = self.recent(start, types=frozenset({"ORG"}))
             return Source(eid, span, "organization")
+        if head.pos_ == "PROPN" and any(c.dep_ in ("compound", "nmod", "appos") and (
+                c.lemma_.lower() in names.org_nouns or c.lemma_.lower() in lex.organization_heads)
+                for c in head.children):
+            return Source(None, span, "organization")  # "the industry association Eurofer", no entity found
         return Source(None, span, "other")

@@ -25,11 +25,15 @@ from claimgraph.pipeline.event_lexicon import EventLexicon
 #: verbs that carry out a nominal event: their subject is its actor
 LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
                          "make", "commit", "perpetrate", "orchestrate", "plan", "lead", "execute", "file",
-                         "issue", "level", "bring", "press", "sign", "hold", "begin", "start", "continue"})
+                         "issue", "level", "bring", "press", "sign", "hold", "begin", "start", "continue",
+                         "open", "initiate", "join", "express", "voice", "lodge", "give", "offer",
+                         "provide", "face", "receive"})
+#: light verbs whose subject undergoes the event rather than doing it ("Iran faces criticism")
+UNDERGO_VERBS = frozenset({"face", "receive", "suffer", "endure", "undergo", "win", "get"})
 #: prepositions that introduce a verb's recipient when it has no object
 RECIPIENT_PREPS = frozenset({"on", "against", "at", "with", "to", "into", "upon", "toward", "towards"})
 #: prepositions after an event noun that introduce its recipient ("the arrest of Khan", "the attack on the base")
-NOUN_RECIPIENT_PREPS = frozenset({"on", "against", "of", "at", "upon", "to", "with"})
+NOUN_RECIPIENT_PREPS = frozenset({"on", "against", "of", "at", "upon", "to", "with", "into", "over"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 #: at most this many tokens are walked up from a date or place to its event
 MAX_WALK = 12
@@ -110,16 +114,28 @@ class ArgumentReader:
                 actor = child
             elif child.dep_ == "compound" and child.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") and actor is None:
                 actor = child  # "a Taliban attack", "a UN designation"
-            elif child.dep_ == "prep" and child.lower_ == "by":
-                actor = next((c for c in child.children if c.dep_ == "pobj"), actor)
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                actor = next((c for c in child.children if c.dep_ == "pobj"), actor)  # "criticism from the UN"
             elif child.dep_ == "prep" and child.lower_ in NOUN_RECIPIENT_PREPS and recipient is None:
                 recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
         head = tok.head
-        if actor is None and tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LIGHT_VERBS:
+        light = tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LIGHT_VERBS
+        if light and head.lemma_.lower() in UNDERGO_VERBS:
+            # "Iran faces criticism from the UN": the subject is on the receiving end
+            if recipient is None:
+                recipient = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        elif actor is None and light:
             actor = next((c for c in head.children if c.dep_ == "nsubj"), None)
             if actor is None:
                 actor = next((p for a in head.children if a.dep_ == "agent" for p in a.children
                               if p.dep_ == "pobj"), None)
+        if recipient is None and light:
+            # "filed a lawsuit in the court against X": the parser hangs "against X" on the verb
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in ("against", "into", "on", "upon") and child.i > tok.i:
+                    recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if recipient is not None:
+                        break
         if actor is not None and actor.ent_type_ in ("DATE", "TIME", "CARDINAL"):
             actor = None
         return actor, recipient
