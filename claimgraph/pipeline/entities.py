@@ -118,6 +118,13 @@ class Cluster:
         return min((g for g in gaps if g >= 0), default=1 << 30)
 
 
+def _institution_heads() -> frozenset[str]:
+    """Nouns that end institution names and stand for them alone once introduced
+    ("the Commission", "the Agency", "the Court")."""
+    lex = lexicon()
+    return lex.org_words_strong | lex.org_nouns
+
+
 def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
     key = mention.key
     if is_acronym(mention.name):
@@ -136,6 +143,10 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
         return False  # places are not shortened to their first word: "Maiduguri" is not its road
     if mention.type == "ORG" and cluster.core_type == "PRODUCT":
         return False  # the maker "Boeing" is not short for its "Boeing 787"
+    if mention.parts == 1 and key in _institution_heads() and cluster.core_type != "PERSON" and any(
+            m.parts > 1 and name_key(clean_name(m.name).split()[-1]) == key and m.span.start < mention.span.start
+            for m in cluster.mentions):
+        return True  # "the Commission" after "the European Commission": the head noun, once introduced
     # "Lashkar" for "Lashkar-e-Taiba" anywhere; "Vyoma" for "Vyoma Technologies" only after
     # the full name was introduced: an "Apple" before "Apple Worldwide Developers
     # Conference" is Apple itself
