@@ -39,6 +39,17 @@ PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 MAX_WALK = 12
 
 
+#: entity labels that never name a participant ("ambushed in March", "killed 40")
+_NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+
+def _participant(tok: Any | None) -> Any | None:
+    """The token, unless it is a date, a time or an amount the parse took for an argument."""
+    if tok is None or tok.ent_type_ in _NOT_PARTICIPANTS or tok.pos_ in ("NUM", "ADV", "ADJ"):
+        return None
+    return tok
+
+
 class ArgumentReader:
     """Reads arguments for the mentions of one analysed document."""
 
@@ -66,8 +77,19 @@ class ArgumentReader:
             first -= 1
         if head.i - first > 12:
             first = head.i
+        # a line break bounds the phrase: a dateline or headline above is never part of it
+        line_start = self.text.rfind("\n", doc[first].idx, head.idx) + 1
+        while first < head.i and doc[first].idx < line_start:
+            first += 1
         source = self.resolver.source(doc[first], doc[last], head)
         return Ref(source.entity, source.span)
+
+    def actor_like(self, tok: Any) -> bool:
+        """A name that can act: a person, group or body by the entities layer's type (which
+        knows "Mumbai" is a city even where spaCy's label says ORG)."""
+        eid = self.resolver.entity_in(tok.idx, tok.idx + len(tok.text), tok)
+        kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
+        return kind in ("ORG", "NORP", "PERSON")
 
     def verb_arguments(self, tok: Any) -> tuple[Any | None, Any | None]:
         actor = recipient = None
@@ -87,11 +109,20 @@ class ArgumentReader:
                     recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if recipient is not None:
                         break
+        if actor is None and passive:
+            # "is designated a terrorist group by the UN": the parser hangs the agent on the
+            # complement noun rather than on the verb
+            for child in tok.children:
+                if child.dep_ in ("oprd", "attr", "dobj", "xcomp") and child.i > tok.i:
+                    agent = next((c for c in child.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"), None)
+                    if agent is not None:
+                        actor = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                        break
         if actor is None and not passive:
             actor = self._inherited_subject(tok)
         if actor is not None and actor.tag_ in ("WDT", "WP") and actor.head.dep_ == "relcl":
             actor = actor.head.head  # "militants who attacked": the antecedent
-        return actor, recipient
+        return _participant(actor), _participant(recipient)
 
     def _inherited_subject(self, tok: Any) -> Any | None:
         """'X stormed the base and killed ...', 'X vowed to attack ...': the subject of the
@@ -112,8 +143,8 @@ class ArgumentReader:
         for child in tok.children:
             if child.dep_ == "poss":
                 actor = child
-            elif child.dep_ == "compound" and child.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") and actor is None:
-                actor = child  # "a Taliban attack", "a UN designation"
+            elif child.dep_ == "compound" and actor is None and self.actor_like(child):
+                actor = child  # "a Taliban attack", "a UN designation"; "the Mumbai attacks" is a place
             elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 actor = next((c for c in child.children if c.dep_ == "pobj"), actor)  # "criticism from the UN"
             elif child.dep_ == "prep" and child.lower_ in NOUN_RECIPIENT_PREPS and recipient is None:
@@ -136,9 +167,7 @@ class ArgumentReader:
                     recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if recipient is not None:
                         break
-        if actor is not None and actor.ent_type_ in ("DATE", "TIME", "CARDINAL"):
-            actor = None
-        return actor, recipient
+        return _participant(actor), _participant(recipient)
 
     # -- time, place, modality --------------------------------------------------------------------
 

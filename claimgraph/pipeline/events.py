@@ -53,6 +53,7 @@ class _Builder:
         self.resolver = Resolver(analysis, attribution_lexicon())
         self.mentions = find_mentions(analysis, lex)
         self.args = ArgumentReader(self.resolver, lex, {m.token for m in self.mentions})
+        self.nominal_triggers = {m.token for m in self.mentions if m.nominal}
         self.timex_heads = [(h, DateRef(t.value, t.span)) for t in analysis.timex
                             if t.type in ("DATE", "TIME") and (h := self.args.head_of(t.span)) is not None]
         self.place_heads: list[tuple[Any, Ref]] = []
@@ -84,6 +85,12 @@ class _Builder:
     def event(self, n: int, m: Mention) -> Event:
         tok = self.doc[m.token]
         actor_tok, recipient_tok = (self.args.noun_arguments(tok) if m.nominal else self.args.verb_arguments(tok))
+        cause = None
+        if actor_tok is not None and not m.nominal and actor_tok.i in self.nominal_triggers:
+            # "the 2008 Mumbai attacks killed 166 people": the killers are the attackers, and
+            # the killing happened when and where the attacks did
+            cause = actor_tok
+            actor_tok = self.args.noun_arguments(cause)[0]
         actor = self.args.ref(actor_tok) if actor_tok is not None else None
         recipient = self.args.ref(recipient_tok) if recipient_tok is not None else None
         if actor is not None and recipient is not None and actor.entity is not None \
@@ -94,10 +101,14 @@ class _Builder:
             recipient = Ref(None, recipient.span)
         taken = {r.entity for r in (actor, recipient) if r is not None and r.entity}
         when = self.args.when(m.token, self.timex_heads)
+        if when is None and cause is not None:
+            when = self.args.when(cause.i, self.timex_heads)
         published = self.analysis.document.published
         if when is None and published and _todays_news(tok):
             when = DateRef(published[:10], m.trigger)  # the span is the tense that dates it
         where = self.args.where(m.token, self.place_heads, taken)
+        if where is None and cause is not None:
+            where = self.args.where(cause.i, self.place_heads, taken)
         return Event(f"ev{n}", str(m.type), m.trigger, actor, recipient, when, where,
                      self.claim_of(m.trigger.start), self.args.modality(tok))
 
