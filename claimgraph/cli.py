@@ -166,6 +166,15 @@ def evaluate_events(data: DataOpt, as_json: JsonOpt = False) -> None:
     _run_eval("events", data, as_json)
 
 
+def _register_corpus() -> None:
+    from claimgraph.cli_corpus import register
+
+    register(app)
+
+
+_register_corpus()
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,326 @@
+"""The corpus commands of ``claimgraph`` (#5): ingest into a store, then ask it questions and
+export it. Registered on the main app by :mod:`claimgraph.cli`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from claimgraph.corpus.ingest import Ingest, Summary
+from claimgraph.corpus.store import Store, StoreError
+from claimgraph.settings import Settings
+
+DEFAULT_DB = "claimgraph.db"
+DbOpt = Annotated[str, typer.Option("--db", help="The store: a SQLite file, or a database URL.")]
+JsonOut = Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")]
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def open_store(db: str, *, create: bool = False) -> Store:
+    try:
+        return Store.open(db, create=create)
+    except StoreError as exc:
+        err.print(f"claimgraph: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _summary_table(summary: Summary, shown: int = 20) -> None:
+    err.print(f"ingested {summary.ingested}, already present {summary.present}, "
+              f"reprocessed {summary.reprocessed}, rejected {len(summary.rejected)}")
+    for key, reason in summary.rejected[:shown]:
+        err.print(f"  rejected {key}: {reason}")
+    if len(summary.rejected) > shown:
+        err.print(f"  … and {len(summary.rejected) - shown} more (see the report file or `claimgraph stats`)")
+
+
+def ingest(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Files, folders (recursive), URLs, feeds, WARC and JSONL files.", metavar="SOURCE...")] = None,
+    db: DbOpt = DEFAULT_DB,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).")] = None,
+    reprocess: Annotated[bool, typer.Option("--reprocess", help="Re-analyse documents stored by an older "
+                                            "pipeline version.")] = False,
+    url_list: Annotated[bool, typer.Option("--url-list", help="Read .txt/.urls files as lists of URLs.")] = False,
+    report: Annotated[Path | None, typer.Option(help="Write every rejected input and its reason here "
+                                                "(tab-separated).")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private addresses.")]
+    = False,
+) -> None:
+    """Ingest articles into the store: each analysed once, written whole or not at all."""
+    if not sources and not reprocess:
+        err.print("claimgraph: nothing to ingest (give SOURCE... or --reprocess)")
+        raise typer.Exit(2)
+    store = open_store(db, create=True)
+    settings = Settings(allow_private=allow_private)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stat]}"),
+                  TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingesting", total=None, stat="")
+
+        def tick(summary: Summary, key: str) -> None:
+            progress.update(task, advance=1, stat=f"{summary.ingested} new · {summary.present} present · "
+                                                  f"{len(summary.rejected)} rejected", description=key[-40:])
+
+        run = Ingest(store, settings, workers=workers, on_progress=tick)
+        if sources:
+            run.run(sources, url_list=url_list)
+        if reprocess:
+            run.reprocess()
+    summary = run.summary
+    _summary_table(summary)
+    if report is not None:
+        report.write_text("".join(f"{k}\t{r}\n" for k, r in summary.rejected), encoding="utf-8")
+        err.print(f"report: {report}")
+    store.close()
+    if summary.rejected:
+        raise typer.Exit(2)
+
+
+def stats(db: DbOpt = DEFAULT_DB, as_json: JsonOut = False) -> None:
+    """Counts: documents, entities, claims by source type, events by type, anonymous share per outlet."""
+    from claimgraph.corpus.queries import corpus_stats
+
+    store = open_store(db)
+    data = corpus_stats(store)
+    store.close()
+    if as_json:
+        out.print_json(json.dumps(data))
+        return
+    table = Table(title="Corpus")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key in ("documents", "entities", "claims", "events", "relations", "rejected"):
+        table.add_row(key, str(data[key]))
+    out.print(table)
+    _rows("Claims by source type", ("source type", "claims"), data["claims_by_source_type"].items())
+    _rows("Events by type", ("type", "events"), data["events_by_type"].items())
+    _rows("Anonymous sourcing by outlet", ("site", "claims", "anonymous", "share"),
+          [(r["site"], r["claims"], r["anonymous"], f"{r['share']:.0%}") for r in data["anonymous_by_site"]])
+
+
+def _rows(title: str, columns: tuple[str, ...], rows: Any) -> None:
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    out.print(table)
+
+
+def export(
+    fmt: Annotated[str, typer.Argument(help="jsonl | csv | gexf | graphml | ftm | geojson", metavar="FORMAT")],
+    db: DbOpt = DEFAULT_DB,
+    out_path: Annotated[Path | None, typer.Option("--out", help="File (or folder for csv); default stdout.")] = None,
+) -> None:
+    """Export the store to the tools users already have."""
+    from claimgraph.corpus.export import EXPORTERS
+
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        err.print(f"claimgraph: unknown format {fmt!r}; one of {', '.join(EXPORTERS)}")
+        raise typer.Exit(2)
+    store = open_store(db)
+    try:
+        written = exporter(store, out_path if out_path is not None else sys.stdout)
+    finally:
+        store.close()
+    err.print(f"exported {written}")
+
+
+def _emit(rows: list[dict[str, Any]], as_json: bool, title: str, columns: list[tuple[str, str]]) -> None:
+    """Rows as JSON lines, or as a table of the given (header, key) columns."""
+    if as_json:
+        for row in rows:
+            out.print(json.dumps(row, ensure_ascii=False, default=str), markup=False, highlight=False)
+        return
+    table = Table(title=f"{title} ({len(rows)})", expand=True)
+    for header, _ in columns:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*("" if row.get(key) is None else str(row.get(key))[:160] for _, key in columns))
+    out.print(table)
+
+
+def search(query: Annotated[str, typer.Argument(help="Words (all must occur) or an FTS5 query.")],
+           db: DbOpt = DEFAULT_DB, limit: int = 20, as_json: JsonOut = False) -> None:
+    """Full-text search over article text and claim content."""
+    from claimgraph.corpus.queries import search as run
+
+    store = open_store(db)
+    rows = run(store, query, limit=limit)
+    store.close()
+    _emit(rows, as_json, f"Search {query!r}", [("kind", "kind"), ("site", "site"), ("published", "published"),
+                                                ("source", "source"), ("match", "snippet"), ("document", "doc_id")])
+
+
+def entity(name: Annotated[str, typer.Argument(help="A name, alias, acronym or surname.")],
+           db: DbOpt = DEFAULT_DB, as_json: JsonOut = False) -> None:
+    """An entity's profile: aliases, documents, co-occurring entities, relations, events, claims."""
+    from claimgraph.corpus.profile import entity_profile
+
+    store = open_store(db)
+    profile = entity_profile(store, name)
+    store.close()
+    if profile is None:
+        err.print(f"claimgraph: no entity called {name!r}")
+        raise typer.Exit(1)
+    if as_json:
+        out.print_json(json.dumps(profile, ensure_ascii=False, default=str))
+        return
+    from claimgraph.corpus.profile import render_profile
+
+    render_profile(profile, out)
+
+
+def claims(
+    db: DbOpt = DEFAULT_DB,
+    source: Annotated[str | None, typer.Option(help="Who says it (an entity or source words).")] = None,
+    about: Annotated[str | None, typer.Option(help="An entity the claim's content mentions.")] = None,
+    source_type: Annotated[str | None, typer.Option(help="person, organization, anonymous, document, other.")]
+    = None,
+    single_source: Annotated[bool, typer.Option("--single-source", help="Only claims one outlet or one source "
+                                                "stands behind.")] = False,
+    limit: int = 200, as_json: JsonOut = False,
+) -> None:
+    """Claims across the corpus, with who says them and how many outlets report them."""
+    from claimgraph.corpus.queries import claims as run
+
+    store = open_store(db)
+    rows = run(store, source=source, about=about, source_type=source_type, single_source=single_source, limit=limit)
+    store.close()
+    for r in rows:
+        r["outlets"] = ", ".join(x for x in r["outlets"] if x)
+    _emit(rows, as_json, "Claims", [("published", "published"), ("site", "site"), ("source", "source_text"),
+                                    ("type", "source_type"), ("cue", "cue"), ("content", "content"),
+                                    ("reported by", "outlets")])
+
+
+def events(
+    db: DbOpt = DEFAULT_DB,
+    type: Annotated[str | None, typer.Option("--type", help="A PLOVER root type, e.g. ASSAULT.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Who acts.")] = None,
+    place: Annotated[str | None, typer.Option(help="Where.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date or year (2018, 2025-03).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date or year, inclusive.")] = None,
+    limit: int = 500, as_json: JsonOut = False,
+) -> None:
+    """Events across the corpus, in date order."""
+    from claimgraph.corpus.queries import events as run
+
+    store = open_store(db)
+    rows = run(store, type=type, actor=actor, place=place, since=since, until=until, limit=limit)
+    store.close()
+    _emit(rows, as_json, "Events", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
+                                    ("recipient", "recipient_text"), ("where", "where_text"), ("trigger", "trigger"),
+                                    ("site", "site"), ("modality", "modality")])
+
+
+def timeline(name: Annotated[str, typer.Argument(help="An entity's name.")], db: DbOpt = DEFAULT_DB,
+             as_json: JsonOut = False) -> None:
+    """Every event an entity takes part in, in date order."""
+    from claimgraph.corpus.queries import timeline as run
+
+    store = open_store(db)
+    rows = run(store, name)
+    store.close()
+    _emit(rows, as_json, f"Timeline of {name}", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
+                                                 ("recipient", "recipient_text"), ("where", "where_text"),
+                                                 ("trigger", "trigger"), ("site", "site")])
+
+
+entities_app = typer.Typer(help="Correct how entities are merged across documents (recorded, reversible).",
+                           no_args_is_help=True)
+
+
+@entities_app.command("merge")
+def entities_merge(a: Annotated[str, typer.Argument(help="Corpus entity id to keep.")],
+                   b: Annotated[str, typer.Argument(help="Corpus entity id to fold into A.")],
+                   db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
+    """Merge entity B into entity A."""
+    from claimgraph.corpus.link import Linker
+    from claimgraph.corpus.resolve import ResolveError
+
+    store = open_store(db)
+    try:
+        index = Linker(store).merge(a, b, reason)
+    except ResolveError as exc:
+        err.print(f"claimgraph: {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    err.print(f"merged {b} into {a} (log entry {index}; `claimgraph entities undo {index}` reverses it)")
+
+
+@entities_app.command("split")
+def entities_split(entity_id: Annotated[str, typer.Argument(help="Corpus entity id.")],
+                   members: Annotated[list[str], typer.Argument(help="Members to move out: DOC_ID#LOCAL_ID "
+                                                                "(see `claimgraph entities show`).")],
+                   db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
+    """Move some of an entity's document mentions into a new entity."""
+    from claimgraph.corpus.link import Linker
+    from claimgraph.corpus.resolve import ResolveError
+
+    store = open_store(db)
+    try:
+        new_id = Linker(store).split(entity_id, members, reason)
+    except ResolveError as exc:
+        err.print(f"claimgraph: {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    err.print(f"split {len(members)} member(s) of {entity_id} into {new_id}")
+
+
+@entities_app.command("undo")
+def entities_undo(index: Annotated[int, typer.Argument(help="The log entry to reverse.")],
+                  db: DbOpt = DEFAULT_DB) -> None:
+    """Reverse a merge, a split or an automatic link (by its log entry)."""
+    from claimgraph.corpus.link import Linker
+    from claimgraph.corpus.resolve import ResolveError
+
+    store = open_store(db)
+    try:
+        new = Linker(store).undo(index)
+    except ResolveError as exc:
+        err.print(f"claimgraph: {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    err.print(f"undid log entry {index} (as entry {new})")
+
+
+@entities_app.command("show")
+def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOpt = DEFAULT_DB,
+                  as_json: JsonOut = False) -> None:
+    """The corpus entities a name may mean, with their members (DOC_ID#LOCAL_ID) and link reasons."""
+    from claimgraph.corpus.profile import members_of
+    from claimgraph.corpus.queries import find_entities
+
+    store = open_store(db)
+    found = find_entities(store, name)
+    rows = [{**e, "member": m["member"], "member_name": m["name"], "reason": m["reason"]}
+            for e in found for m in members_of(store, e["id"])]
+    store.close()
+    _emit(rows, as_json, f"Entities called {name!r}", [("id", "id"), ("name", "name"), ("type", "type"),
+                                                         ("member", "member"), ("as", "member_name"),
+                                                         ("reason", "reason")])
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(search)
+    app.command()(entity)
+    app.command()(claims)
+    app.command()(events)
+    app.command()(timeline)
+    app.command()(stats)
+    app.command()(export)
+    app.add_typer(entities_app, name="entities")

@@ -1,0 +1,126 @@
+"""The same claim, or the same event, reported by several documents: grouped.
+
+Claims group by their content: two claims from different documents join when their content
+words overlap enough (Jaccard on lower-cased content words, stop words out). Candidates come
+from the full-text index (the claim's rarest words), so grouping one document costs a few
+index lookups however large the corpus. Events group when their type and date agree and they
+share a participant or a place (by corpus entity), or, with no date on one side, share both.
+
+A group's id is its first member's; the report per group (outlets, first report, whether
+every report rests on one source or on anonymous ones) is computed when asked
+(:mod:`claimgraph.corpus.queries`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import and_, select, text, update
+from sqlalchemy.engine import Connection
+
+from claimgraph.corpus import schema as s
+
+#: words that carry no claim: function words and reporting verbs
+STOP = frozenset([
+    "a", "an", "the", "and", "or",
+    "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be",
+    "been", "being", "has", "have", "had", "do", "does", "did", "that", "this", "these", "those", "it", "its",
+    "he", "she", "they", "them", "his", "her", "their", "we", "our", "you", "your", "i", "me", "my", "not", "no",
+    "so", "than", "then", "there", "here", "which", "who", "whom", "whose", "what", "when", "where", "why", "how",
+    "all", "any", "some", "such", "into", "over", "after", "before", "about", "up", "down", "out", "said", "says",
+    "say", "told", "tell", "according", "also", "would", "could", "should", "will", "may", "might", "can", "must",
+    "just", "more", "most", "very",
+])
+#: two claims are the same claim when this share of their content words is common to both
+CLAIM_JACCARD = 0.5
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in STOP and len(w) > 1)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _fts_query(words: frozenset[str], limit: int = 6) -> str | None:
+    """An FTS5 OR-query of the longest (rarest, roughly) words; quoted so no word is syntax."""
+    chosen = sorted((w for w in words if w.isalnum()), key=lambda w: (-len(w), w))[:limit]
+    return " OR ".join(f'"{w}"' for w in chosen) or None
+
+
+def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
+    """Give each claim of a newly stored document the group of its twin in another document
+    (or leave it alone). Returns how many claims joined a group."""
+    if not sqlite:
+        return 0  # candidates come from FTS5; the PostgreSQL path (#7) will use its own index
+    joined = 0
+    mine = conn.execute(select(s.claims.c.local_id, s.claims.c.content).where(s.claims.c.doc_id == doc_id)).all()
+    for local_id, content in mine:
+        words = content_words(content)
+        query = _fts_query(words)
+        if query is None or len(words) < 3:
+            continue
+        rows = conn.execute(text("SELECT doc_id, local_id, content FROM claims_fts WHERE claims_fts MATCH :q "
+                                 "AND doc_id != :d ORDER BY rank LIMIT 30"), {"q": query, "d": doc_id}).all()
+        best: tuple[float, str, str] | None = None
+        for other_doc, other_local, other_content in rows:
+            score = jaccard(words, content_words(other_content))
+            if score >= CLAIM_JACCARD and (best is None or score > best[0]):
+                best = (score, other_doc, other_local)
+        if best is None:
+            continue
+        _, other_doc, other_local = best
+        group = conn.execute(select(s.claims.c.group_id).where(
+            and_(s.claims.c.doc_id == other_doc, s.claims.c.local_id == other_local))).scalar_one_or_none()
+        if group is None:
+            group = f"cg-{other_doc[:12]}-{other_local}"
+            conn.execute(update(s.claims).where(and_(s.claims.c.doc_id == other_doc,
+                                                     s.claims.c.local_id == other_local)).values(group_id=group))
+        conn.execute(update(s.claims).where(and_(s.claims.c.doc_id == doc_id, s.claims.c.local_id == local_id))
+                     .values(group_id=group))
+        joined += 1
+    return joined
+
+
+def _corpus_ids(conn: Connection, doc_id: str) -> dict[str, str]:
+    rows = conn.execute(select(s.doc_entities.c.local_id, s.doc_entities.c.entity_id)
+                        .where(s.doc_entities.c.doc_id == doc_id)).all()
+    return {r[0]: r[1] for r in rows if r[1]}
+
+
+def group_events(conn: Connection, doc_id: str) -> int:
+    """Events of a new document join an event of another document with the same type and date
+    that shares a participant or place (corpus entities)."""
+    ids = _corpus_ids(conn, doc_id)
+    mine = conn.execute(select(s.events).where(s.events.c.doc_id == doc_id)).mappings().all()
+    joined = 0
+    for ev in mine:
+        if not ev["when_value"]:
+            continue
+        parts = {ids.get(ev[k]) for k in ("actor_local", "recipient_local", "where_local") if ev[k]} - {None}
+        if not parts:
+            continue
+        rows = conn.execute(select(s.events).where(and_(
+            s.events.c.type == ev["type"], s.events.c.when_value == ev["when_value"],
+            s.events.c.doc_id != doc_id)).limit(50)).mappings().all()
+        match: Any = None
+        for other in rows:
+            theirs = _corpus_ids(conn, other["doc_id"])
+            other_parts = {theirs.get(other[k]) for k in ("actor_local", "recipient_local", "where_local")
+                           if other[k]} - {None}
+            if parts & other_parts:
+                match = other
+                break
+        if match is None:
+            continue
+        group = match["group_id"] or f"eg-{match['doc_id'][:12]}-{match['local_id']}"
+        if match["group_id"] is None:
+            conn.execute(update(s.events).where(and_(s.events.c.doc_id == match["doc_id"],
+                                                     s.events.c.local_id == match["local_id"])).values(group_id=group))
+        conn.execute(update(s.events).where(and_(s.events.c.doc_id == doc_id, s.events.c.local_id == ev["local_id"]))
+                     .values(group_id=group))
+        joined += 1
+    return joined

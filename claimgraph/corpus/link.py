@@ -1,0 +1,153 @@
+"""Corpus entities in the store: each stored document's entities linked to the actors of the
+whole corpus by :class:`claimgraph.corpus.resolve.EntityResolver`, and a user's merges,
+splits and undos applied and recorded.
+
+The store is the resolver's memory: its members are the rows of ``doc_entities`` that carry
+an ``entity_id``, and its log is the ``merges`` table, one row per log entry in order. The
+linker rebuilds the resolver from them when it starts, so a document written by a run that
+was killed before linking is simply linked by the next one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from claimgraph.corpus import schema as s
+from claimgraph.corpus.groups import group_claims, group_events
+from claimgraph.corpus.resolve import DocEntity, EntityResolver
+from claimgraph.corpus.store import Store, now
+from claimgraph.pipeline.names import name_key
+
+
+def _members(conn: Connection, where: Any) -> dict[str, list[tuple[DocEntity, str | None]]]:
+    """Document entities (with each one's co-mentioned names) by document, and their corpus ids."""
+    rows = conn.execute(select(s.doc_entities).where(where).order_by(s.doc_entities.c.doc_id)).mappings().all()
+    by_doc: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        by_doc[r["doc_id"]].append(r)
+    out: dict[str, list[tuple[DocEntity, str | None]]] = {}
+    for doc_id, ents in by_doc.items():
+        names = [e["name"] for e in ents]
+        out[doc_id] = [(DocEntity(doc=doc_id, id=e["local_id"], name=e["name"], type=e["type"],
+                                  aliases=tuple(json.loads(e["aliases"])), roles=tuple(json.loads(e["roles"])),
+                                  mentions=int(e["mentions"]),
+                                  cooccurring=tuple(n for j, n in enumerate(names) if j != i)), e["entity_id"])
+                       for i, e in enumerate(ents)]
+    return out
+
+
+class Linker:
+    """The resolver of one store, kept in step with it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        with store.engine.connect() as conn:
+            linked = _members(conn, s.doc_entities.c.entity_id.is_not(None))
+            entities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for members in linked.values():
+                for ent, eid in members:
+                    entities[str(eid)].append(ent.to_json())
+            log = [{"op": r.action, "reason": r.reason or "", "data": json.loads(r.detail or "{}"),
+                    "undone": bool(r.undone)} for r in conn.execute(select(s.merges).order_by(s.merges.c.id))]
+        self.resolver = EntityResolver.restore(
+            {"version": 1, "entities": [{"id": k, "members": v} for k, v in entities.items()], "log": log})
+
+    # -- linking documents ----------------------------------------------------------------------
+
+    def link_pending(self) -> int:
+        """Link every stored document that has unlinked entities; returns how many."""
+        with self.store.engine.connect() as conn:
+            pending = [r[0] for r in conn.execute(select(s.doc_entities.c.doc_id)
+                                                  .where(s.doc_entities.c.entity_id.is_(None)).distinct())]
+        for doc_id in pending:
+            self.link(doc_id)
+        return len(pending)
+
+    def link(self, doc_id: str) -> None:
+        """Resolve one document's entities, store the corpus entities they touch, and group
+        its claims and events with those of other documents — one transaction."""
+        with self.store.engine.begin() as conn:
+            members = _members(conn, s.doc_entities.c.doc_id == doc_id).get(doc_id, [])
+            before = len(self.resolver.log)
+            decisions = self.resolver.resolve([m for m, _ in members])
+            self._sync(conn, {d.corpus_id for d in decisions})  # the corpus entities first: members point at them
+            for d in decisions:
+                conn.execute(update(s.doc_entities).where(and_(
+                    s.doc_entities.c.doc_id == doc_id, s.doc_entities.c.local_id == d.doc_entity.id))
+                    .values(entity_id=d.corpus_id, link_reason=d.reason, link_score=d.score))
+            self._log(conn, before, by="auto")
+            group_claims(conn, doc_id, sqlite=self.store.sqlite)
+            group_events(conn, doc_id)
+
+    # -- corrections ------------------------------------------------------------------------------
+
+    def merge(self, a: str, b: str, reason: str = "user") -> int:
+        before = len(self.resolver.log)
+        index = self.resolver.merge(a, b, reason)
+        self._commit(before, {a, b})
+        return index
+
+    def split(self, corpus_id: str, members: list[str], reason: str = "user") -> str:
+        before = len(self.resolver.log)
+        new_id = self.resolver.split(corpus_id, members, reason)
+        self._commit(before, {corpus_id, new_id})
+        return new_id
+
+    def undo(self, index: int, reason: str = "user") -> int:
+        entry = self.resolver.log[index] if 0 <= index < len(self.resolver.log) else None
+        touched: set[str] = set()
+        if entry is not None:
+            data = entry.data
+            touched |= {str(data[k]) for k in ("into", "from") if k in data}
+            touched |= {str(d["corpus_id"]) for d in data.get("decisions", ())}
+        before = len(self.resolver.log)
+        new = self.resolver.undo(index, reason)
+        self._commit(before, touched, undone=index)
+        return new
+
+    def _commit(self, before: int, touched: set[str], undone: int | None = None) -> None:
+        with self.store.engine.begin() as conn:
+            self._sync(conn, touched)
+            self._log(conn, before, by="user")
+            if undone is not None:
+                ids = [r[0] for r in conn.execute(select(s.merges.c.id).order_by(s.merges.c.id))]
+                conn.execute(update(s.merges).where(s.merges.c.id == ids[undone]).values(undone=1))
+
+    # -- the store side -------------------------------------------------------------------------------
+
+    def _sync(self, conn: Connection, ids: set[str]) -> None:
+        """Rewrite the rows of these corpus entities (and their members' links) from the resolver."""
+        for eid in ids:
+            conn.execute(delete(s.entity_keys).where(s.entity_keys.c.entity_id == eid))
+            ce = self.resolver.entities.get(eid)
+            if ce is None or not ce.members:
+                conn.execute(update(s.doc_entities).where(s.doc_entities.c.entity_id == eid).values(entity_id=None))
+                conn.execute(delete(s.entities).where(s.entities.c.id == eid))
+                continue
+            row = dict(name=ce.name, type=ce.type, aliases=json.dumps(sorted(ce.aliases), ensure_ascii=False),
+                       documents=len(ce.docs), mentions=sum(m.mentions for m in ce.members.values()))
+            exists = conn.execute(select(s.entities.c.id).where(s.entities.c.id == eid)).first()
+            if exists:
+                conn.execute(update(s.entities).where(s.entities.c.id == eid).values(**row))
+            else:
+                conn.execute(insert(s.entities).values(id=eid, **row))
+            keys = {name_key(n) for n in (ce.name, *ce.aliases)} - {""}
+            if keys:
+                conn.execute(insert(s.entity_keys), [{"key": k, "entity_id": eid} for k in sorted(keys)])
+            for member in ce.members.values():
+                conn.execute(update(s.doc_entities).where(and_(
+                    s.doc_entities.c.doc_id == member.doc, s.doc_entities.c.local_id == member.id))
+                    .values(entity_id=eid))
+
+    def _log(self, conn: Connection, before: int, *, by: str) -> None:
+        for entry in self.resolver.log[before:]:
+            data = entry.data
+            conn.execute(insert(s.merges).values(
+                at=now(), action=entry.op, by=by, entity_id=data.get("into"), other_id=data.get("from"),
+                doc_id=data.get("doc"), local_id=None, reason=entry.reason, score=None,
+                detail=json.dumps(data, ensure_ascii=False), undone=int(entry.undone)))

@@ -1,0 +1,95 @@
+"""An entity's profile across the corpus (``claimgraph entity NAME``): who it is, where it
+appears, whom it appears with, its relations, its events as a timeline, and the claims it
+makes and the claims made about it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import and_, func, select
+
+from claimgraph.corpus import schema as s
+from claimgraph.corpus.queries import claims, find_entities, timeline
+from claimgraph.corpus.store import Store
+
+#: how many of each list a profile carries
+TOP = 25
+
+
+def members_of(store: Store, entity_id: str) -> list[dict[str, Any]]:
+    de = s.doc_entities
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(de.c.doc_id, de.c.local_id, de.c.name, de.c.link_reason, de.c.link_score)
+                            .where(de.c.entity_id == entity_id).order_by(de.c.doc_id)).all()
+    return [{"member": f"{r[0]}#{r[1]}", "name": r[2], "reason": r[3], "score": r[4]} for r in rows]
+
+
+def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
+    found = find_entities(store, name, limit=1)
+    if not found:
+        return None
+    ent = found[0]
+    eid = ent["id"]
+    de, d = s.doc_entities, s.documents
+    other = de.alias("other")
+    with store.engine.connect() as conn:
+        docs = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
+                            .select_from(d.join(de, de.c.doc_id == d.c.id)).where(de.c.entity_id == eid)
+                            .distinct().order_by(d.c.published).limit(500)).all()
+        co = conn.execute(select(s.entities.c.id, s.entities.c.name, s.entities.c.type,
+                                 func.count(func.distinct(other.c.doc_id)).label("n"))
+                          .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
+                                                           other.c.entity_id != eid))
+                                       .join(s.entities, s.entities.c.id == other.c.entity_id))
+                          .where(de.c.entity_id == eid).group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
+                          .order_by(func.count(func.distinct(other.c.doc_id)).desc()).limit(TOP)).all()
+        subj, obj = de.alias("subj"), de.alias("obj")
+        se, oe = s.entities.alias("se"), s.entities.alias("oe")
+        rels = conn.execute(select(se.c.name, s.relations.c.predicate, oe.c.name, s.relations.c.evidence,
+                                   s.relations.c.doc_id)
+                            .select_from(s.relations
+                                         .join(subj, and_(subj.c.doc_id == s.relations.c.doc_id,
+                                                          subj.c.local_id == s.relations.c.subject_local))
+                                         .join(obj, and_(obj.c.doc_id == s.relations.c.doc_id,
+                                                         obj.c.local_id == s.relations.c.object_local))
+                                         .join(se, se.c.id == subj.c.entity_id).join(oe, oe.c.id == obj.c.entity_id))
+                            .where((subj.c.entity_id == eid) | (obj.c.entity_id == eid)).limit(200)).all()
+    relations: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for sname, pred, oname, evidence, _doc_id in rels:
+        r = relations.setdefault((sname, pred, oname), {"subject": sname, "predicate": pred, "object": oname,
+                                                         "documents": 0, "evidence": evidence})
+        r["documents"] += 1
+    return {
+        **ent,
+        "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
+        "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
+        "relations": sorted(relations.values(), key=lambda r: -r["documents"]),
+        "events": timeline(store, ent["name"], limit=200),
+        "claims_by": claims(store, source=ent["name"], limit=TOP * 4),
+        "claims_about": claims(store, about=ent["name"], limit=TOP * 4),
+    }
+
+
+def render_profile(p: dict[str, Any], console: Console) -> None:
+    console.print(f"[bold]{p['name']}[/bold] ({p['type']}) · {p['documents']} documents · {p['mentions']} mentions")
+    if p["aliases"]:
+        console.print("also called: " + ", ".join(p["aliases"]))
+    tables = [
+        ("Appears with", ["name", "type", "documents"], p["cooccurring"]),
+        ("Relations", ["subject", "predicate", "object", "documents"], p["relations"]),
+        ("Events", ["when_value", "type", "actor_text", "recipient_text", "where_text", "site"], p["events"][:TOP]),
+        ("Claims it makes", ["published", "site", "cue", "content"], p["claims_by"][:TOP]),
+        ("Claims about it", ["published", "site", "source_text", "content"], p["claims_about"][:TOP]),
+        ("Documents", ["published", "site", "title"], p["documents_list"][:TOP]),
+    ]
+    for title, cols, rows in tables:
+        if not rows:
+            continue
+        table = Table(title=f"{title} ({len(rows)})", expand=True)
+        for col in cols:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*("" if row.get(c) is None else str(row.get(c))[:140] for c in cols))
+        console.print(table)

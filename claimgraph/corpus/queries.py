@@ -1,0 +1,209 @@
+"""The questions users ask of a corpus, as plain data (dicts and lists) the CLI prints as
+tables or JSON and the Python API returns as is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from claimgraph.corpus import schema as s
+from claimgraph.corpus.store import Store
+
+
+def corpus_stats(store: Store) -> dict[str, Any]:
+    """Counts of every layer, claims by source type, events by type, and for each outlet the
+    share of its claims that rest on anonymous sources."""
+    with store.engine.connect() as conn:
+        counts = {name: int(conn.execute(select(func.count()).select_from(s.metadata.tables[name])).scalar_one())
+                  for name in ("documents", "entities", "claims", "events", "relations", "rejected")}
+        by_type: dict[Any, Any] = {r[0]: r[1] for r in conn.execute(
+            select(s.claims.c.source_type, func.count()).group_by(s.claims.c.source_type)
+            .order_by(func.count().desc()))}
+        by_event: dict[Any, Any] = {r[0]: r[1] for r in conn.execute(
+            select(s.events.c.type, func.count()).group_by(s.events.c.type).order_by(func.count().desc()))}
+        anonymous = func.sum(case((s.claims.c.source_type == "anonymous", 1), else_=0))
+        site = func.coalesce(s.documents.c.site, "(unknown)")
+        rows = conn.execute(select(site, func.count(), anonymous)
+                            .select_from(s.claims.join(s.documents, s.claims.c.doc_id == s.documents.c.id))
+                            .group_by(site).order_by(func.count().desc())).all()
+    return {
+        **counts,
+        "claims_by_source_type": {str(k or "none"): int(v) for k, v in by_type.items()},
+        "events_by_type": {str(k): int(v) for k, v in by_event.items()},
+        "anonymous_by_site": [{"site": r[0], "claims": int(r[1]), "anonymous": int(r[2] or 0),
+                               "share": (int(r[2] or 0) / int(r[1])) if r[1] else 0.0} for r in rows],
+    }
+
+
+# -- finding an entity ------------------------------------------------------------------------------
+
+def find_entities(store: Store, name: str, limit: int = 5) -> list[dict[str, Any]]:
+    """Corpus entities a name refers to: by any of their normalised forms, else by a name
+    containing it; the most documented first."""
+    from claimgraph.pipeline.names import name_key
+
+    key = name_key(name)
+    with store.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(select(s.entity_keys.c.entity_id).where(s.entity_keys.c.key == key)
+                                          .distinct())]
+        query = select(s.entities)
+        query = query.where(s.entities.c.id.in_(ids)) if ids else query.where(s.entities.c.name.ilike(f"%{name}%"))
+        rows = conn.execute(query.order_by(s.entities.c.documents.desc()).limit(limit)).mappings().all()
+    return [_entity(r) for r in rows]
+
+
+def _entity(row: Any) -> dict[str, Any]:
+    import json
+
+    return {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"]),
+            "documents": row["documents"], "mentions": row["mentions"]}
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Documents and claims matching a full-text query (FTS5 syntax on SQLite), best first."""
+    from sqlalchemy import text
+
+    out: list[dict[str, Any]] = []
+    with store.engine.connect() as conn:
+        if store.sqlite:
+            q = _fts_safe(query)
+            docs = conn.execute(text(
+                "SELECT f.doc_id, d.title, d.site, d.published, d.url, snippet(documents_fts, 2, '[', ']', '…', 12) "
+                "FROM documents_fts f JOIN documents d ON d.id = f.doc_id WHERE documents_fts MATCH :q "
+                "ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
+            claims = conn.execute(text(
+                "SELECT f.doc_id, f.local_id, snippet(claims_fts, 2, '[', ']', '…', 16), c.source_text, c.source_type "
+                "FROM claims_fts f JOIN claims c ON c.doc_id = f.doc_id AND c.local_id = f.local_id "
+                "WHERE claims_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
+        else:
+            like = f"%{query}%"
+            docs = conn.execute(select(s.documents.c.id, s.documents.c.title, s.documents.c.site,
+                                       s.documents.c.published, s.documents.c.url, s.documents.c.title)
+                                .where(s.documents.c.text.ilike(like)).limit(limit)).all()
+            claims = conn.execute(select(s.claims.c.doc_id, s.claims.c.local_id, s.claims.c.content,
+                                         s.claims.c.source_text, s.claims.c.source_type)
+                                  .where(s.claims.c.content.ilike(like)).limit(limit)).all()
+    for d in docs:
+        out.append({"kind": "document", "doc_id": d[0], "title": d[1], "site": d[2], "published": d[3],
+                    "url": d[4], "snippet": d[5]})
+    for c in claims:
+        out.append({"kind": "claim", "doc_id": c[0], "claim": c[1], "snippet": c[2], "source": c[3],
+                    "source_type": c[4]})
+    return out
+
+
+def _fts_safe(query: str) -> str:
+    """Plain words become an AND of quoted terms; a query using FTS5 syntax is passed through."""
+    if any(ch in query for ch in '"*()') or any(op in query.split() for op in ("AND", "OR", "NOT", "NEAR")):
+        return query
+    return " ".join(f'"{w}"' for w in query.split() if w)
+
+
+# -- claims and events ----------------------------------------------------------------------------------
+
+def claims(store: Store, *, source: str | None = None, about: str | None = None, source_type: str | None = None,
+           single_source: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+    """Claims with their document, filtered by who says them (a corpus entity or source text),
+    whom they are about (an entity mentioned in their content), the source's type, and
+    whether only one outlet or one source stands behind them."""
+    c, d, de = s.claims, s.documents, s.doc_entities
+    src = de.alias("src")
+    query = (select(c, d.c.site, d.c.published, d.c.title, d.c.url, src.c.entity_id.label("source_entity"))
+             .select_from(c.join(d, c.c.doc_id == d.c.id)
+                          .outerjoin(src, (src.c.doc_id == c.c.doc_id) & (src.c.local_id == c.c.source_local))))
+    if source_type:
+        query = query.where(c.c.source_type == source_type)
+    if source:
+        ids = [e["id"] for e in find_entities(store, source)]
+        query = query.where(src.c.entity_id.in_(ids) | c.c.source_text.ilike(f"%{source}%"))
+    if about:
+        ids = [e["id"] for e in find_entities(store, about)]
+        mentioned = (select(s.mentions.c.doc_id).select_from(s.mentions.join(
+            de, (de.c.doc_id == s.mentions.c.doc_id) & (de.c.local_id == s.mentions.c.local_id)))
+            .where(de.c.entity_id.in_(ids), s.mentions.c.doc_id == c.c.doc_id,
+                   s.mentions.c.start >= c.c.start, s.mentions.c.end <= c.c.end).exists())
+        query = query.where(mentioned | c.c.content.ilike(f"%{about}%"))
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query.order_by(d.c.published, c.c.doc_id, c.c.start)
+                                              .limit(limit * (5 if single_source else 1))).mappings()]
+        groups = _claim_groups(conn, {r["group_id"] for r in rows if r["group_id"]})
+    out = []
+    for r in rows:
+        group = groups.get(r["group_id"]) if r["group_id"] else None
+        r["outlets"] = group["outlets"] if group else [r["site"]]
+        r["one_source"] = group["one_source"] if group else True
+        r["reports"] = group["reports"] if group else 1
+        if single_source and not (len(set(r["outlets"])) <= 1 or r["one_source"]):
+            continue
+        out.append(r)
+    return out[:limit]
+
+
+def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    c, d, de = s.claims, s.documents, s.doc_entities
+    rows = conn.execute(select(c.c.group_id, d.c.site, d.c.published, c.c.source_type, de.c.entity_id, c.c.source_text)
+                        .select_from(c.join(d, c.c.doc_id == d.c.id).outerjoin(
+                            de, (de.c.doc_id == c.c.doc_id) & (de.c.local_id == c.c.source_local)))
+                        .where(c.c.group_id.in_(ids))).all()
+    out: dict[str, dict[str, Any]] = {}
+    for gid, site, published, stype, eid, stext in rows:
+        g = out.setdefault(gid, {"outlets": [], "reports": 0, "first": None, "sources": set(), "anonymous": 0})
+        g["reports"] += 1
+        g["outlets"].append(site or "(unknown)")
+        g["first"] = min(filter(None, (g["first"], published)), default=None)
+        g["sources"].add(eid or (stext or "").lower())
+        g["anonymous"] += stype == "anonymous"
+    for g in out.values():
+        g["outlets"] = sorted(set(g["outlets"]))
+        g["one_source"] = len(g["sources"]) <= 1 or g["anonymous"] == g["reports"]
+        g["sources"] = sorted(x for x in g["sources"] if x)
+    return out
+
+
+def events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
+           involving: str | None = None, since: str | None = None, until: str | None = None,
+           limit: int = 500) -> list[dict[str, Any]]:
+    """Events, filtered by PLOVER type, actor, place, any participant, and date range
+    (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
+    e, d, de = s.events, s.documents, s.doc_entities
+    act, rec, whr = de.alias("act"), de.alias("rec"), de.alias("whr")
+    query = (select(e, d.c.site, d.c.published, d.c.title, d.c.url, act.c.entity_id.label("actor_entity"),
+                    rec.c.entity_id.label("recipient_entity"), whr.c.entity_id.label("where_entity"),
+                    whr.c.lat, whr.c.lon)
+             .select_from(e.join(d, e.c.doc_id == d.c.id)
+                          .outerjoin(act, (act.c.doc_id == e.c.doc_id) & (act.c.local_id == e.c.actor_local))
+                          .outerjoin(rec, (rec.c.doc_id == e.c.doc_id) & (rec.c.local_id == e.c.recipient_local))
+                          .outerjoin(whr, (whr.c.doc_id == e.c.doc_id) & (whr.c.local_id == e.c.where_local))))
+    if type:
+        query = query.where(e.c.type == type.upper())
+    if actor:
+        ids = [x["id"] for x in find_entities(store, actor)]
+        query = query.where(act.c.entity_id.in_(ids) | e.c.actor_text.ilike(f"%{actor}%"))
+    if place:
+        ids = [x["id"] for x in find_entities(store, place)]
+        query = query.where(whr.c.entity_id.in_(ids) | e.c.where_text.ilike(f"%{place}%"))
+    if involving:
+        ids = [x["id"] for x in find_entities(store, involving)]
+        query = query.where(act.c.entity_id.in_(ids) | rec.c.entity_id.in_(ids) | whr.c.entity_id.in_(ids))
+    if since:
+        query = query.where(e.c.when_value >= since)
+    if until:
+        query = query.where(e.c.when_value < _after(until))
+    query = query.order_by(e.c.when_value.is_(None), e.c.when_value, d.c.published, e.c.start).limit(limit)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _after(prefix: str) -> str:
+    """The smallest ISO string after every date with this prefix ("2018" -> "2018\\uffff")."""
+    return prefix + "\uffff"
+
+
+def timeline(store: Store, name: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Every event an entity takes part in (as actor, recipient or place), in date order."""
+    return events(store, involving=name, limit=limit)

@@ -1,0 +1,168 @@
+"""The store's tables, in SQLAlchemy Core, so the same schema runs on SQLite (one file, the
+default) and on PostgreSQL (#7).
+
+One row per document holds its whole analysis as the contract JSON (so nothing the pipeline
+found is lost and a document can be exported exactly), and the layers users query are
+flattened into their own tables with the document's id: entities (per document, each linked
+to a corpus entity), mentions, claims, events, relations. Corpus entities and the log of
+every merge and split sit beside them. Full-text search is an FTS5 table on SQLite (see
+:mod:`claimgraph.corpus.store`).
+
+``SCHEMA_VERSION`` is stored in ``meta``; :data:`MIGRATIONS` upgrades an older store step
+by step, and a newer store than this code refuses to open rather than guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.engine import Connection
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(64), primary_key=True),  # content hash of the cleaned text
+    Column("url", Text), Column("title", Text), Column("site", String(255)), Column("author", Text),
+    Column("published", String(32)),
+    Column("source", Text, nullable=False),  # the input it came from: a path, a URL, "file.jsonl#12"
+    Column("pipeline_version", String(16), nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("analysis", Text, nullable=False),  # the claimgraph.document/1 JSON
+    Index("ix_documents_source", "source"),
+    Index("ix_documents_published", "published"),
+    Index("ix_documents_site", "site"),
+)
+
+#: inputs that were rejected, with the reason: the ingest report, and what a re-run skips
+rejected = Table(
+    "rejected", metadata,
+    Column("source", Text, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+entities = Table(
+    "entities", metadata,  # corpus-level entities
+    Column("id", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("aliases", Text, nullable=False, default="[]"),  # JSON list
+    Column("documents", Integer, nullable=False, default=0),
+    Column("mentions", Integer, nullable=False, default=0),
+    Index("ix_entities_name", "name"),
+)
+
+#: every normalised name form of a corpus entity: what lookups by name and the resolver use
+entity_keys = Table(
+    "entity_keys", metadata,
+    Column("key", String(255), nullable=False),
+    Column("entity_id", String(32), ForeignKey("entities.id"), nullable=False),
+    Index("ix_entity_keys_key", "key"),
+    Index("ix_entity_keys_entity", "entity_id"),
+)
+
+doc_entities = Table(
+    "doc_entities", metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("local_id", String(16), primary_key=True),
+    Column("entity_id", String(32), ForeignKey("entities.id")),  # null until linked
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("link_reason", Text), Column("link_score", Float),
+    Column("lat", Float), Column("lon", Float), Column("country", String(8)),  # a resolved place's geo
+    Index("ix_doc_entities_entity", "entity_id"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("local_id", String(16), nullable=False),
+    Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
+    Index("ix_mentions_doc", "doc_id", "local_id"),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("local_id", String(16), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("source_local", String(16)),  # the per-document entity of the source
+    Column("source_text", Text), Column("source_type", String(16)),
+    Column("cue", Text),
+    Column("content", Text, nullable=False),  # content spans joined by " … "
+    Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
+    Column("group_id", String(32)),
+    Index("ix_claims_source_type", "source_type"),
+    Index("ix_claims_group", "group_id"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("local_id", String(16), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
+    Column("actor_local", String(16)), Column("actor_text", Text),
+    Column("recipient_local", String(16)), Column("recipient_text", Text),
+    Column("when_value", String(32)), Column("when_text", Text),
+    Column("where_local", String(16)), Column("where_text", Text),
+    Column("claim_local", String(16)),
+    Column("modality", String(16), nullable=False),
+    Column("group_id", String(32)),
+    Index("ix_events_type", "type"),
+    Index("ix_events_when", "when_value"),
+)
+
+relations = Table(
+    "relations", metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("subject_local", String(16), nullable=False),
+    Column("predicate", String(32), nullable=False),
+    Column("object_local", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
+    Column("claim_local", String(16)),
+    Index("ix_relations_doc", "doc_id"),
+)
+
+#: every merge and split of corpus entities, automatic or by a user, reversible
+merges = Table(
+    "merges", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # link | merge | split | undo
+    Column("by", String(16), nullable=False),  # auto | user
+    Column("entity_id", String(32)), Column("other_id", String(32)),
+    Column("doc_id", String(64)), Column("local_id", String(16)),
+    Column("reason", Text), Column("score", Float),
+    Column("detail", Text),  # JSON: what undoing it needs
+    Column("undone", Integer, nullable=False, default=0),
+)
+
+#: version -> the step that brings a store at that version to the next one
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}

@@ -1,0 +1,237 @@
+"""The embedded store: open or create it, write one analysed document atomically, and read
+documents back.
+
+Every document is written in one transaction with all its layers, or not at all, so a
+killed ingest never leaves half a document: a re-run finds it absent and writes it whole.
+Writes come from one process (the ingest's parent; workers only analyse), which is what
+SQLite wants; WAL mode lets readers query while an ingest runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, insert, select, text, update
+from sqlalchemy.engine import Connection, Engine
+
+from claimgraph.corpus import schema as s
+from claimgraph.errors import ClaimgraphError
+from claimgraph.model import Analysis, Claim, Event
+from claimgraph.pipeline import PIPELINE_VERSION
+
+
+class StoreError(ClaimgraphError):
+    """The store cannot be opened or is of a version this code cannot use."""
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a path (SQLite file) or a URL given as is (``postgresql://...``)."""
+    target = str(target)
+    return target if "://" in target else f"sqlite:///{target}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+_FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(doc_id UNINDEXED, title, text)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(doc_id UNINDEXED, local_id UNINDEXED, content)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    doc_id: str
+    status: str  # "ingested" | "present" | "reprocessed"
+
+
+class Store:
+    """One store (a SQLite file or a database URL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = engine.dialect.name == "sqlite"
+
+    @classmethod
+    def open(cls, target: str | Path, *, create: bool = True) -> Store:
+        url = database_url(target)
+        if url.startswith("sqlite:///") and not create and not Path(url[len("sqlite:///"):]).exists():
+            raise StoreError(f"no store at {target} (run `claimgraph ingest` first)")
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store._prepare()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _prepare(self) -> None:
+        with self.engine.begin() as conn:
+            s.metadata.create_all(conn)
+            if self.sqlite:
+                for ddl in _FTS:
+                    conn.execute(text(ddl))
+            row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
+            if row is None:
+                conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
+                return
+            version = int(row[0])
+            if version > s.SCHEMA_VERSION:
+                raise StoreError(f"the store has schema version {version}; this claimgraph knows up to "
+                                 f"{s.SCHEMA_VERSION}: upgrade claimgraph")
+            while version < s.SCHEMA_VERSION:
+                s.MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(update(s.meta).where(s.meta.c.key == "schema_version").values(value=str(version)))
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def known_source(self, source: str) -> bool:
+        """Whether an input was already ingested (or rejected) under this name."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(s.documents.c.id).where(s.documents.c.source == source).limit(1)).first() \
+                is not None
+
+    def stale_documents(self) -> list[tuple[str, str]]:
+        """(id, source) of documents an older pipeline version analysed."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.documents.c.id, s.documents.c.source)
+                                .where(s.documents.c.pipeline_version != PIPELINE_VERSION))
+            return [(r[0], r[1]) for r in rows]
+
+    def reject(self, source: str, reason: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(s.rejected).where(s.rejected.c.source == source))
+            conn.execute(insert(s.rejected).values(source=source, reason=reason, at=now()))
+
+    def write(self, analysis: Analysis, source: str, *, reprocess: bool = False) -> WriteResult:
+        """Store one analysed document with every layer, in one transaction."""
+        doc = analysis.document
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.documents.c.pipeline_version).where(s.documents.c.id == doc.id)).first()
+            if row is not None and not (reprocess and row[0] != PIPELINE_VERSION):
+                return WriteResult(doc.id, "present")
+            if row is not None:
+                self._delete_layers(conn, doc.id)
+                conn.execute(delete(s.documents).where(s.documents.c.id == doc.id))
+            conn.execute(delete(s.rejected).where(s.rejected.c.source == source))
+            self._insert(conn, analysis, source)
+        return WriteResult(doc.id, "reprocessed" if row is not None else "ingested")
+
+    def _delete_layers(self, conn: Connection, doc_id: str) -> None:
+        for table in (s.mentions, s.claims, s.events, s.relations, s.doc_entities):
+            conn.execute(delete(table).where(table.c.doc_id == doc_id))
+        if self.sqlite:
+            conn.execute(text("DELETE FROM documents_fts WHERE doc_id = :d"), {"d": doc_id})
+            conn.execute(text("DELETE FROM claims_fts WHERE doc_id = :d"), {"d": doc_id})
+
+    def _insert(self, conn: Connection, analysis: Analysis, source: str) -> None:
+        doc = analysis.document
+        conn.execute(insert(s.documents).values(
+            id=doc.id, url=doc.url, title=doc.title, site=doc.site, author=doc.author, published=doc.published,
+            source=source, pipeline_version=PIPELINE_VERSION, ingested_at=now(), text=doc.text,
+            analysis=json.dumps(analysis.to_json(), ensure_ascii=False)))
+        geo = analysis.places
+        ents = [dict(doc_id=doc.id, local_id=e.id, entity_id=None, name=e.name, type=e.type,
+                     aliases=json.dumps(list(e.aliases), ensure_ascii=False), roles=json.dumps(list(e.roles)),
+                     mentions=len(e.mentions), link_reason=None, link_score=None,
+                     lat=geo[e.id].lat if e.id in geo else None, lon=geo[e.id].lon if e.id in geo else None,
+                     country=geo[e.id].country if e.id in geo else None) for e in analysis.entities]
+        if ents:
+            conn.execute(insert(s.doc_entities), ents)
+        ments = [dict(doc_id=doc.id, local_id=e.id, start=m.start, end=m.end)
+                 for e in analysis.entities for m in e.mentions]
+        if ments:
+            conn.execute(insert(s.mentions), ments)
+        if analysis.claims:
+            conn.execute(insert(s.claims), [_claim_row(doc.id, c) for c in analysis.claims])
+        if analysis.events:
+            conn.execute(insert(s.events), [_event_row(doc.id, e) for e in analysis.events])
+        if analysis.relations:
+            conn.execute(insert(s.relations), [dict(
+                doc_id=doc.id, subject_local=r.subject, predicate=r.predicate, object_local=r.object,
+                evidence=r.evidence.text, start=r.evidence.start, end=r.evidence.end, claim_local=r.claim)
+                for r in analysis.relations])
+        if self.sqlite:
+            conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:d, :t, :x)"),
+                         {"d": doc.id, "t": doc.title or "", "x": doc.text})
+            if analysis.claims:
+                conn.execute(text("INSERT INTO claims_fts (doc_id, local_id, content) VALUES (:d, :l, :c)"),
+                             [{"d": doc.id, "l": c.id, "c": " … ".join(p.text for p in c.content)}
+                              for c in analysis.claims])
+
+    def drop_orphan_entities(self) -> int:
+        """Delete corpus entities no document entity links to any more (after a reprocess)."""
+        with self.engine.begin() as conn:
+            used = select(s.doc_entities.c.entity_id).where(s.doc_entities.c.entity_id.is_not(None))
+            orphans = [r[0] for r in conn.execute(select(s.entities.c.id).where(s.entities.c.id.not_in(used)))]
+            if orphans:
+                conn.execute(delete(s.entity_keys).where(s.entity_keys.c.entity_id.in_(orphans)))
+                conn.execute(delete(s.entities).where(s.entities.c.id.in_(orphans)))
+        return len(orphans)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def count(self, table_name: str) -> int:
+        table = s.metadata.tables[table_name]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(text("count(*)")).select_from(table)).scalar_one())
+
+    def analysis_json(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.documents.c.analysis).where(s.documents.c.id == doc_id)).first()
+        return json.loads(row[0]) if row else None
+
+    def iter_analyses(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every stored document's contract JSON, in ingest order, a batch at a time."""
+        last = ""
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(s.documents.c.id, s.documents.c.analysis)
+                                    .where(s.documents.c.id > last).order_by(s.documents.c.id).limit(batch)).all()
+            if not rows:
+                return
+            for _doc_id, blob in rows:
+                yield json.loads(blob)
+            last = rows[-1][0]
+
+    def rejected_rows(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(select(s.rejected.c.source, s.rejected.c.reason))]
+
+
+def _claim_row(doc_id: str, c: Claim) -> dict[str, Any]:
+    src = c.source
+    start = min(p.start for p in c.content)
+    end = max(p.end for p in c.content)
+    return dict(doc_id=doc_id, local_id=c.id, kind=c.kind, source_local=src.entity if src else None,
+                source_text=src.span.text if src else None, source_type=src.type if src else None,
+                cue=c.cue.text if c.cue else None, content=" … ".join(p.text for p in c.content),
+                start=start, end=end, group_id=None)
+
+
+def _event_row(doc_id: str, e: Event) -> dict[str, Any]:
+    return dict(doc_id=doc_id, local_id=e.id, type=e.type, trigger=e.trigger.text, start=e.trigger.start,
+                end=e.trigger.end, actor_local=e.actor.entity if e.actor else None,
+                actor_text=e.actor.span.text if e.actor else None,
+                recipient_local=e.recipient.entity if e.recipient else None,
+                recipient_text=e.recipient.span.text if e.recipient else None,
+                when_value=e.when.value if e.when else None, when_text=e.when.span.text if e.when else None,
+                where_local=e.where.entity if e.where else None, where_text=e.where.span.text if e.where else None,
+                claim_local=e.claim, modality=e.modality, group_id=None)
