@@ -175,20 +175,23 @@ def _warc(path: str) -> Iterator[Item | Rejected]:
             for record in iterator:
                 if record.rec_type != "response":
                     continue
-                offset = iterator.get_record_offset()
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
-                key = f"{path}#{offset}"
                 if ctype is None or "html" not in ctype.lower():
                     continue
                 try:
-                    body = record.content_stream().read()
+                    body = record.content_stream().read()  # before the offset: asking for it reads to the end
+                    error = None
                 except Exception as exc:
-                    yield Rejected(key, f"unreadable WARC record: {exc}")
+                    body, error = b"", exc
+                key = f"{path}#{iterator.get_record_offset()}"
+                if error is not None:
+                    yield Rejected(key, f"unreadable WARC record: {error}")
                     continue
                 yield Item(key, "bytes", body, url=uri, content_type=ctype)
-        except ArchiveLoadFailed as exc:
-            yield Rejected(f"{path}#{iterator.offset}", f"corrupt WARC: {exc}")
+        except (ArchiveLoadFailed, ValueError, AttributeError, OSError, EOFError) as exc:
+            # warcio reports a damaged record in several ways; the records before it are kept
+            yield Rejected(f"{path}#{iterator.offset}", f"corrupt WARC: {type(exc).__name__}: {exc}")
 
 
 def _feed_items(origin: str, parsed: Any) -> Iterator[Item | Rejected]:
