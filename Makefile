@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# one article's report, then the sample corpus into a fresh store and the corpus report
 run: $(STAMP)
-	$(BIN)/claimgraph analyze claimgraph/samples/*.txt claimgraph/samples/*.html --format text
+	$(BIN)/claimgraph analyze claimgraph/samples/kashmir_rally.txt --format text
+	rm -rf build/corpus.db build/corpus.db-wal build/corpus.db-shm && mkdir -p build
+	$(BIN)/claimgraph ingest claimgraph/samples/corpus --db build/corpus.db
+	$(BIN)/claimgraph report --db build/corpus.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -314,7 +314,18 @@ def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOp
                                                          ("reason", "reason")])
 
 
+def report(db: DbOpt = DEFAULT_DB) -> None:
+    """The corpus report: what is in the store, the actors merged across articles, the claims
+    several outlets carry (and on whose word), and the events several outlets report."""
+    from claimgraph.corpus.report import render_report
+
+    store = open_store(db)
+    render_report(store, out)
+    store.close()
+
+
 def register(app: typer.Typer) -> None:
+    app.command()(report)
     app.command()(ingest)
     app.command()(search)
     app.command()(entity)

@@ -138,3 +138,17 @@ def test_text_that_looks_like_markup_is_html_but_extension_decides_first() -> No
     typed = document_from_bytes(page, origin="x.txt", content_type="text/html; charset=utf-8",
                                 settings=SETTINGS)
     assert typed.source_format == "html"
+
+
+def test_byline_gives_author_and_outlet() -> None:
+    from claimgraph.ingest.text import find_byline
+
+    assert find_byline("Headline\n\nBy Hina Qazi, Border Wire\n\nJanuary 15, 2025\n\nBody.") == \
+        ("Hina Qazi", "Border Wire")
+    assert find_byline("Headline\n\nBy Staff Reporter | The Frontier Ledger\n\nBody.") == \
+        ("Staff Reporter", "The Frontier Ledger")
+    assert find_byline("Headline\n\nBy Hina Qazi\n\nBody.") == ("Hina Qazi", None)
+    # a sentence that starts with "by" is not a byline
+    assert find_byline("Headline\n\nby the way, the vote was close, officials said.\n\nBody.") == (None, None)
+    # only near the top
+    assert find_byline("Headline\n\n" + "Line.\n\n" * 6 + "By Hina Qazi, Border Wire\n") == (None, None)

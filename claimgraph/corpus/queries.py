@@ -207,3 +207,45 @@ def _after(prefix: str) -> str:
 def timeline(store: Store, name: str, limit: int = 500) -> list[dict[str, Any]]:
     """Every event an entity takes part in (as actor, recipient or place), in date order."""
     return events(store, involving=name, limit=limit)
+
+
+def corroboration(store: Store, limit: int = 30) -> list[dict[str, Any]]:
+    """Claim groups reported by two or more documents: what is said, by which outlets, first
+    when, and whether every report rests on one source (or only anonymous ones)."""
+    with store.engine.connect() as conn:
+        gids = [r[0] for r in conn.execute(select(s.claims.c.group_id, func.count())
+                                           .where(s.claims.c.group_id.is_not(None))
+                                           .group_by(s.claims.c.group_id).having(func.count() > 1)
+                                           .order_by(func.count().desc()).limit(limit))]
+        groups = _claim_groups(conn, set(gids))
+        sample = {r[0]: (r[1], r[2]) for r in conn.execute(
+            select(s.claims.c.group_id, s.claims.c.content, s.claims.c.source_text)
+            .where(s.claims.c.group_id.in_(gids)))}
+    out = []
+    for gid in gids:
+        g = groups[gid]
+        content, source = sample[gid]
+        out.append({"group": gid, "content": content, "source": source, "reports": g["reports"],
+                    "outlets": g["outlets"], "first": g["first"], "one_source": g["one_source"]})
+    return out
+
+
+def event_groups(store: Store, limit: int = 40) -> list[dict[str, Any]]:
+    """Events reported by two or more documents, in date order."""
+    e, d = s.events, s.documents
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(e.c.group_id, func.min(e.c.when_value), func.min(e.c.type), func.count(),
+                                   func.group_concat(func.distinct(func.coalesce(d.c.site, "?"))),
+                                   func.min(e.c.where_text), func.min(e.c.actor_text), func.min(e.c.trigger))
+                            .select_from(e.join(d, e.c.doc_id == d.c.id)).where(e.c.group_id.is_not(None))
+                            .group_by(e.c.group_id).having(func.count() > 1)
+                            .order_by(func.min(e.c.when_value)).limit(limit)).all()
+    return [{"group": r[0], "date": r[1], "type": r[2], "reports": int(r[3]), "outlets": r[4], "where": r[5],
+             "actor": r[6], "trigger": r[7]} for r in rows]
+
+
+def merged_entities(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """The corpus entities found in most documents, with the names they go by."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(s.entities).order_by(s.entities.c.documents.desc()).limit(limit)).mappings().all()
+    return [_entity(r) for r in rows]

@@ -154,7 +154,7 @@ def _build(
         notes.extend(article.notes)
     else:
         plain = parse_plain(decoded.text, max_title_chars=settings.max_title_chars)
-        text, title, author, site = plain.text, plain.title, None, None
+        text, title, author, site = plain.text, plain.title, plain.author, plain.site
         found_url, found_date, source_format = base_url, plain.published, "text"
 
     cut = cut_trailing(text)

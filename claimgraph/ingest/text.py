@@ -27,11 +27,38 @@ _MANY_BLANKS = re.compile(r"\n{3,}")
 _SENTENCE_END = re.compile(r"(?<![A-Z.])\.$")
 
 
+#: "By Hina Qazi, Border Wire", "By Tahir Ayub | The Frontier Ledger": a byline near the top
+_BYLINE = re.compile(r"^by\s+(?P<author>[^,|;]{2,80}?)(?:\s*[,|;]\s*(?P<site>[^,|;]{2,80}))?\s*$", re.IGNORECASE)
+
+
+_NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "al", "bin", "ibn", "ul", "and", "staff", "our"})
+
+
 @dataclass(frozen=True, slots=True)
 class PlainArticle:
     text: str
     title: str | None
     published: str | None
+    author: str | None = None
+    site: str | None = None
+
+
+def find_byline(text: str) -> tuple[str | None, str | None]:
+    """(author, outlet) from a byline among the top lines; the outlet only when the line
+    names one after the author ("By Hina Qazi, Border Wire")."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:DATELINE_WINDOW + 1]
+    for line in lines[1:]:
+        match = _BYLINE.match(line)
+        if match is None or len(line.split()) > 14:
+            continue
+        author, site = match.group("author").strip(), (match.group("site") or "").strip() or None
+        words = author.split()
+        if len(words) > 6 or not all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+            continue  # "by the way, ..." is a sentence, not a byline
+        if site is not None and not site[:1].isupper():
+            site = None
+        return author, site
+    return None, None
 
 
 def normalise(text: str) -> str:
@@ -90,11 +117,15 @@ def find_dateline(text: str) -> str | None:
 def parse_plain(text: str, *, max_title_chars: int) -> PlainArticle:
     """Clean ``text`` and read its headline and dateline; the text keeps both lines."""
     cleaned = normalise(text)
+    author, site = find_byline(cleaned)
     return PlainArticle(
         text=cleaned,
         title=find_title(cleaned, max_chars=max_title_chars),
         published=find_dateline(cleaned),
+        author=author,
+        site=site,
     )
 
 
-__all__ = ["DATELINE_WINDOW", "PlainArticle", "find_dateline", "find_title", "normalise", "parse_plain"]
+__all__ = ["DATELINE_WINDOW", "PlainArticle", "find_byline", "find_dateline", "find_title", "normalise",
+           "parse_plain"]

@@ -44,6 +44,7 @@ class Lexicon:
     calendar_words: frozenset[str]
     currency_codes: frozenset[str]
     title_expansions: dict[str, str]
+    transliterations: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -53,8 +54,9 @@ def lexicon() -> Lexicon:
         resources.files("claimgraph.lexicons").joinpath("entities.yaml").read_text(encoding="utf-8")
     )
     return Lexicon(**{key: frozenset(str(w).lower() for w in raw[key]) for key in Lexicon.__slots__
-                      if key != "title_expansions"},
-                   title_expansions={str(k): str(v) for k, v in raw["title_expansions"].items()})
+                      if key not in ("title_expansions", "transliterations")},
+                   title_expansions={str(k): str(v) for k, v in raw["title_expansions"].items()},
+                   transliterations={str(k): str(v) for k, v in raw["transliterations"].items()})
 
 
 @lru_cache(maxsize=1)
@@ -81,9 +83,14 @@ def clean_name(surface: str) -> str:
 
 
 def name_key(surface: str) -> str:
-    """Comparison key: case, accents, dots in initialisms ("U.N."), possessive and "the" ignored."""
+    """Comparison key: case, accents, dots in initialisms ("U.N."), possessive and "the"
+    ignored, and romanisations of one name folded together ("Mohammed" = "Muhammad")."""
     name = strip_accents(clean_name(surface)).casefold().replace(".", "")
-    return _SPACES.sub(" ", name.replace("’", "'")).strip()
+    name = _SPACES.sub(" ", name.replace("’", "'")).strip()
+    folds = lexicon().transliterations
+    if not any(word in folds for word in name.split()):
+        return name
+    return " ".join(folds.get(word, word) for word in name.split())
 
 
 def name_parts(name: str) -> list[str]:
