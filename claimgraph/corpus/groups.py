@@ -14,9 +14,8 @@ every report rests on one source or on anonymous ones) is computed when asked
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from sqlalchemy import and_, select, text, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.engine import Connection
 
 from claimgraph.corpus import schema as s
@@ -93,34 +92,33 @@ def _corpus_ids(conn: Connection, doc_id: str) -> dict[str, str]:
 
 def group_events(conn: Connection, doc_id: str) -> int:
     """Events of a new document join an event of another document with the same type and date
-    that shares a participant or place (corpus entities)."""
+    that shares a participant or place (corpus entities); one indexed query per event."""
     ids = _corpus_ids(conn, doc_id)
-    mine = conn.execute(select(s.events).where(s.events.c.doc_id == doc_id)).mappings().all()
+    e = s.events
+    act, rec, whr = (s.doc_entities.alias(n) for n in ("act", "rec", "whr"))
+    mine = conn.execute(select(e).where(e.c.doc_id == doc_id)).mappings().all()
     joined = 0
     for ev in mine:
         if not ev["when_value"]:
             continue
-        parts = {ids.get(ev[k]) for k in ("actor_local", "recipient_local", "where_local") if ev[k]} - {None}
+        parts = sorted({ids[ev[k]] for k in ("actor_local", "recipient_local", "where_local") if ev[k] in ids})
         if not parts:
             continue
-        rows = conn.execute(select(s.events).where(and_(
-            s.events.c.type == ev["type"], s.events.c.when_value == ev["when_value"],
-            s.events.c.doc_id != doc_id)).limit(50)).mappings().all()
-        match: Any = None
-        for other in rows:
-            theirs = _corpus_ids(conn, other["doc_id"])
-            other_parts = {theirs.get(other[k]) for k in ("actor_local", "recipient_local", "where_local")
-                           if other[k]} - {None}
-            if parts & other_parts:
-                match = other
-                break
+        match = conn.execute(
+            select(e.c.doc_id, e.c.local_id, e.c.group_id)
+            .select_from(e.outerjoin(act, and_(act.c.doc_id == e.c.doc_id, act.c.local_id == e.c.actor_local))
+                         .outerjoin(rec, and_(rec.c.doc_id == e.c.doc_id, rec.c.local_id == e.c.recipient_local))
+                         .outerjoin(whr, and_(whr.c.doc_id == e.c.doc_id, whr.c.local_id == e.c.where_local)))
+            .where(e.c.type == ev["type"], e.c.when_value == ev["when_value"], e.c.doc_id != doc_id,
+                   or_(act.c.entity_id.in_(parts), rec.c.entity_id.in_(parts), whr.c.entity_id.in_(parts)))
+            .order_by(e.c.group_id.is_(None)).limit(1)).first()
         if match is None:
             continue
-        group = match["group_id"] or f"eg-{match['doc_id'][:12]}-{match['local_id']}"
-        if match["group_id"] is None:
-            conn.execute(update(s.events).where(and_(s.events.c.doc_id == match["doc_id"],
-                                                     s.events.c.local_id == match["local_id"])).values(group_id=group))
-        conn.execute(update(s.events).where(and_(s.events.c.doc_id == doc_id, s.events.c.local_id == ev["local_id"]))
-                     .values(group_id=group))
+        other_doc, other_local, group = match
+        if group is None:
+            group = f"eg-{other_doc[:12]}-{other_local}"
+            conn.execute(update(e).where(and_(e.c.doc_id == other_doc, e.c.local_id == other_local))
+                         .values(group_id=group))
+        conn.execute(update(e).where(and_(e.c.doc_id == doc_id, e.c.local_id == ev["local_id"])).values(group_id=group))
         joined += 1
     return joined

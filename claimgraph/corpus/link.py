@@ -75,7 +75,12 @@ class Linker:
             members = _members(conn, s.doc_entities.c.doc_id == doc_id).get(doc_id, [])
             before = len(self.resolver.log)
             decisions = self.resolver.resolve([m for m, _ in members])
-            self._sync(conn, {d.corpus_id for d in decisions})  # the corpus entities first: members point at them
+            # the corpus entities first (members point at them); only this document's members move
+            delta: dict[str, int] = defaultdict(int)
+            for d in decisions:
+                if d.reason != "already resolved":
+                    delta[d.corpus_id] += d.doc_entity.mentions
+            self._sync(conn, {d.corpus_id for d in decisions}, members=False, mention_delta=delta)
             for d in decisions:
                 conn.execute(update(s.doc_entities).where(and_(
                     s.doc_entities.c.doc_id == doc_id, s.doc_entities.c.local_id == d.doc_entity.id))
@@ -120,8 +125,11 @@ class Linker:
 
     # -- the store side -------------------------------------------------------------------------------
 
-    def _sync(self, conn: Connection, ids: set[str]) -> None:
-        """Rewrite the rows of these corpus entities (and their members' links) from the resolver."""
+    def _sync(self, conn: Connection, ids: set[str], *, members: bool = True,
+              mention_delta: dict[str, int] | None = None) -> None:
+        """Rewrite the rows of these corpus entities from the resolver, and with ``members``
+        their members' links too (a merge, split or undo moves members of other documents;
+        linking one document moves only its own, which the caller writes)."""
         for eid in ids:
             conn.execute(delete(s.entity_keys).where(s.entity_keys.c.entity_id == eid))
             ce = self.resolver.entities.get(eid)
@@ -129,17 +137,23 @@ class Linker:
                 conn.execute(update(s.doc_entities).where(s.doc_entities.c.entity_id == eid).values(entity_id=None))
                 conn.execute(delete(s.entities).where(s.entities.c.id == eid))
                 continue
-            row = dict(name=ce.name, type=ce.type, aliases=json.dumps(sorted(ce.aliases), ensure_ascii=False),
-                       documents=len(ce.docs), mentions=sum(m.mentions for m in ce.members.values()))
-            exists = conn.execute(select(s.entities.c.id).where(s.entities.c.id == eid)).first()
-            if exists:
+            row: dict[str, Any] = dict(name=ce.name, type=ce.type, documents=len(ce.docs),
+                                       aliases=json.dumps(sorted(ce.aliases), ensure_ascii=False))
+            exists = conn.execute(select(s.entities.c.mentions).where(s.entities.c.id == eid)).first()
+            if exists is not None and mention_delta is not None:
+                # linking one document: add its mentions (summing every member of a hub entity such
+                # as a country on each new article would make ingest quadratic)
+                row["mentions"] = int(exists[0]) + mention_delta.get(eid, 0)
+            else:
+                row["mentions"] = sum(m.mentions for m in ce.members.values())
+            if exists is not None:
                 conn.execute(update(s.entities).where(s.entities.c.id == eid).values(**row))
             else:
                 conn.execute(insert(s.entities).values(id=eid, **row))
             keys = {name_key(n) for n in (ce.name, *ce.aliases)} - {""}
             if keys:
                 conn.execute(insert(s.entity_keys), [{"key": k, "entity_id": eid} for k in sorted(keys)])
-            for member in ce.members.values():
+            for member in ce.members.values() if members else ():
                 conn.execute(update(s.doc_entities).where(and_(
                     s.doc_entities.c.doc_id == member.doc, s.doc_entities.c.local_id == member.id))
                     .values(entity_id=eid))
