@@ -11,11 +11,13 @@ from rich.table import Table
 from sqlalchemy import and_, func, select
 
 from claimgraph.corpus import schema as s
-from claimgraph.corpus.queries import claims, find_entities, timeline
+from claimgraph.corpus.queries import claims, docs_of, find_entities, timeline
 from claimgraph.corpus.store import Store
 
 #: how many of each list a profile carries
 TOP = 25
+#: a profile reads the entity's latest documents, at most this many (see queries._docs_of)
+WINDOW = 2000
 
 
 def members_of(store: Store, entity_id: str) -> list[dict[str, Any]]:
@@ -37,13 +39,14 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         docs = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
                             .select_from(d.join(de, de.c.doc_id == d.c.id)).where(de.c.entity_id == eid)
-                            .distinct().order_by(d.c.published).limit(500)).all()
+                            .distinct().order_by(d.c.published.desc()).limit(TOP * 4)).all()
         co = conn.execute(select(s.entities.c.id, s.entities.c.name, s.entities.c.type,
                                  func.count(func.distinct(other.c.doc_id)).label("n"))
                           .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
                                                            other.c.entity_id != eid))
                                        .join(s.entities, s.entities.c.id == other.c.entity_id))
-                          .where(de.c.entity_id == eid).group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
+                          .where(de.c.entity_id == eid, de.c.doc_id.in_(docs_of([eid], WINDOW)))
+                          .group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
                           .order_by(func.count(func.distinct(other.c.doc_id)).desc()).limit(TOP)).all()
         subj, obj = de.alias("subj"), de.alias("obj")
         se, oe = s.entities.alias("se"), s.entities.alias("oe")
@@ -55,7 +58,8 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
                                          .join(obj, and_(obj.c.doc_id == s.relations.c.doc_id,
                                                          obj.c.local_id == s.relations.c.object_local))
                                          .join(se, se.c.id == subj.c.entity_id).join(oe, oe.c.id == obj.c.entity_id))
-                            .where((subj.c.entity_id == eid) | (obj.c.entity_id == eid)).limit(200)).all()
+                            .where(s.relations.c.doc_id.in_(docs_of([eid], WINDOW)),
+                                   (subj.c.entity_id == eid) | (obj.c.entity_id == eid)).limit(200)).all()
     relations: dict[tuple[str, str, str], dict[str, Any]] = {}
     for sname, pred, oname, evidence, _doc_id in rels:
         r = relations.setdefault((sname, pred, oname), {"subject": sname, "predicate": pred, "object": oname,
@@ -66,9 +70,9 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
         "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
         "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
         "relations": sorted(relations.values(), key=lambda r: -r["documents"]),
-        "events": timeline(store, ent["name"], limit=200),
-        "claims_by": claims(store, source=ent["name"], limit=TOP * 4),
-        "claims_about": claims(store, about=ent["name"], limit=TOP * 4),
+        "events": timeline(store, ent["name"], limit=200, window=WINDOW),
+        "claims_by": claims(store, source=ent["name"], limit=TOP * 4, window=WINDOW),
+        "claims_about": claims(store, about=ent["name"], limit=TOP * 4, window=WINDOW),
     }
 
 

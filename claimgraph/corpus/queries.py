@@ -71,8 +71,8 @@ def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
         if store.sqlite:
             q = _fts_safe(query)
             docs = conn.execute(text(
-                "SELECT f.doc_id, d.title, d.site, d.published, d.url, snippet(documents_fts, 2, '[', ']', '…', 12) "
-                "FROM documents_fts f JOIN documents d ON d.id = f.doc_id WHERE documents_fts MATCH :q "
+                "SELECT d.id, d.title, d.site, d.published, d.url, snippet(documents_fts, 1, '[', ']', '…', 12) "
+                "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH :q "
                 "ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
             claims = conn.execute(text(
                 "SELECT f.doc_id, f.local_id, snippet(claims_fts, 2, '[', ']', '…', 16), c.source_text, c.source_type "
@@ -105,7 +105,7 @@ def _fts_safe(query: str) -> str:
 # -- claims and events ----------------------------------------------------------------------------------
 
 def claims(store: Store, *, source: str | None = None, about: str | None = None, source_type: str | None = None,
-           single_source: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+           single_source: bool = False, limit: int = 200, window: int | None = None) -> list[dict[str, Any]]:
     """Claims with their document, filtered by who says them (a corpus entity or source text),
     whom they are about (an entity mentioned in their content), the source's type, and
     whether only one outlet or one source stands behind them."""
@@ -118,14 +118,20 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
         query = query.where(c.c.source_type == source_type)
     if source:
         ids = [e["id"] for e in find_entities(store, source)]
-        query = query.where(src.c.entity_id.in_(ids) | c.c.source_text.ilike(f"%{source}%"))
+        if ids:  # through the entity (indexed); words only when no entity has that name
+            query = query.where(c.c.doc_id.in_(docs_of(ids, window)), src.c.entity_id.in_(ids))
+        else:
+            query = query.where(c.c.source_text.ilike(f"%{source}%"))
     if about:
         ids = [e["id"] for e in find_entities(store, about)]
-        mentioned = (select(s.mentions.c.doc_id).select_from(s.mentions.join(
-            de, (de.c.doc_id == s.mentions.c.doc_id) & (de.c.local_id == s.mentions.c.local_id)))
-            .where(de.c.entity_id.in_(ids), s.mentions.c.doc_id == c.c.doc_id,
-                   s.mentions.c.start >= c.c.start, s.mentions.c.end <= c.c.end).exists())
-        query = query.where(mentioned | c.c.content.ilike(f"%{about}%"))
+        if ids:
+            mentioned = (select(s.mentions.c.doc_id).select_from(s.mentions.join(
+                de, (de.c.doc_id == s.mentions.c.doc_id) & (de.c.local_id == s.mentions.c.local_id)))
+                .where(de.c.entity_id.in_(ids), s.mentions.c.doc_id == c.c.doc_id,
+                       s.mentions.c.start >= c.c.start, s.mentions.c.end <= c.c.end).exists())
+            query = query.where(c.c.doc_id.in_(docs_of(ids, window)), mentioned)
+        else:
+            query = query.where(c.c.content.ilike(f"%{about}%"))
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query.order_by(d.c.published, c.c.doc_id, c.c.start)
                                               .limit(limit * (5 if single_source else 1))).mappings()]
@@ -167,7 +173,7 @@ def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
 
 def events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
            involving: str | None = None, since: str | None = None, until: str | None = None,
-           limit: int = 500) -> list[dict[str, Any]]:
+           limit: int = 500, window: int | None = None) -> list[dict[str, Any]]:
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
     e, d, de = s.events, s.documents, s.doc_entities
@@ -183,13 +189,16 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
         query = query.where(e.c.type == type.upper())
     if actor:
         ids = [x["id"] for x in find_entities(store, actor)]
-        query = query.where(act.c.entity_id.in_(ids) | e.c.actor_text.ilike(f"%{actor}%"))
+        query = query.where(e.c.doc_id.in_(docs_of(ids)), act.c.entity_id.in_(ids)) if ids \
+            else query.where(e.c.actor_text.ilike(f"%{actor}%"))
     if place:
         ids = [x["id"] for x in find_entities(store, place)]
-        query = query.where(whr.c.entity_id.in_(ids) | e.c.where_text.ilike(f"%{place}%"))
+        query = query.where(e.c.doc_id.in_(docs_of(ids)), whr.c.entity_id.in_(ids)) if ids \
+            else query.where(e.c.where_text.ilike(f"%{place}%"))
     if involving:
         ids = [x["id"] for x in find_entities(store, involving)]
-        query = query.where(act.c.entity_id.in_(ids) | rec.c.entity_id.in_(ids) | whr.c.entity_id.in_(ids))
+        query = query.where(e.c.doc_id.in_(docs_of(ids, window)),
+                            act.c.entity_id.in_(ids) | rec.c.entity_id.in_(ids) | whr.c.entity_id.in_(ids))
     if since:
         query = query.where(e.c.when_value >= since)
     if until:
@@ -199,14 +208,26 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
+def docs_of(ids: list[str], window: int | None = None) -> Any:
+    """The documents that mention any of these corpus entities (by the entity index): every
+    per-entity filter starts here, so it costs what the entity has, not what the corpus has.
+    With ``window``, only its latest documents: a profile of an entity in tens of thousands of
+    articles (a country) shows its recent ones and stays fast."""
+    query = select(s.doc_entities.c.doc_id).where(s.doc_entities.c.entity_id.in_(ids))
+    if window is not None:
+        query = (query.join(s.documents, s.documents.c.id == s.doc_entities.c.doc_id)
+                 .order_by(s.documents.c.published.desc()).limit(window))
+    return query
+
+
 def _after(prefix: str) -> str:
     """The smallest ISO string after every date with this prefix ("2018" -> "2018\\uffff")."""
     return prefix + "\uffff"
 
 
-def timeline(store: Store, name: str, limit: int = 500) -> list[dict[str, Any]]:
+def timeline(store: Store, name: str, limit: int = 500, window: int | None = None) -> list[dict[str, Any]]:
     """Every event an entity takes part in (as actor, recipient or place), in date order."""
-    return events(store, involving=name, limit=limit)
+    return events(store, involving=name, limit=limit, window=window)
 
 
 def corroboration(store: Store, limit: int = 30) -> list[dict[str, Any]]:

@@ -38,7 +38,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from claimgraph.corpus.resolve_keys import KIND_SCORES, Probe, compatible, filed_keys, probes, type_group
+from claimgraph.corpus.resolve_keys import (
+    KIND_SCORES,
+    NEEDS_CONTEXT,
+    Probe,
+    compatible,
+    filed_keys,
+    probes,
+    type_group,
+)
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Analysis
 from claimgraph.pipeline.names import best_name, name_key
@@ -120,6 +128,11 @@ class CorpusEntity:
     members: dict[str, DocEntity] = field(default_factory=dict)
     #: mentions per type over the members: the entity's type is the heaviest
     type_weights: Counter[str] = field(default_factory=Counter)
+    #: name key -> how many members were written that way ("Lohan" in ten articles)
+    forms: Counter[str] = field(default_factory=Counter)
+    #: role and kind nouns its articles give it ("actress", "spokesman"), by member count: what
+    #: resolves "the actress" in an article that only names her
+    roles: Counter[str] = field(default_factory=Counter)
 
     def add(self, ent: DocEntity) -> None:
         """Take one member in, updating the derived fields in time independent of the member count
@@ -132,12 +145,15 @@ class CorpusEntity:
         self.aliases = (self.aliases | {old, ent.name, *ent.aliases}) - {self.name, ""}
         self.docs.add(ent.doc)
         self.cooccurring.update({name_key(n) for n in ent.cooccurring})
+        self.forms.update({name_key(n) for n in (ent.name, *ent.aliases)})
+        self.roles.update(set(ent.roles))
 
     def rebuild(self) -> None:
         """Recompute every derived field from the members (after one has left)."""
         members = list(self.members.values())
         self.name, self.type, self.aliases, self.docs = "", "", set(), set()
         self.members, self.type_weights, self.cooccurring = {}, Counter(), Counter()
+        self.forms, self.roles = Counter(), Counter()
         for ent in members:
             self.add(ent)
 
@@ -191,7 +207,13 @@ class EntityResolver:
 
         Resolving a document again returns its earlier assignments (reason "already
         resolved"), so re-ingest is safe."""
-        order = sorted(range(len(entities)), key=lambda i: (-len(entities[i].name.split()), -entities[i].mentions))
+        # strongest match first, so that "Boeing Commercial Airplanes" cannot take, by its short
+        # form, the corpus "Boeing" that this article's own "Boeing" matches by name; then full
+        # names before short forms
+        found = {i: self.candidates(ent) for i, ent in enumerate(entities)}
+        strength = {i: max((KIND_SCORES[k] for k in cands.values()), default=0.0) for i, cands in found.items()}
+        order = sorted(range(len(entities)),
+                       key=lambda i: (-strength[i], -len(entities[i].name.split()), -entities[i].mentions))
         decided: dict[int, Decision] = {}
         taken: set[str] = set()
         resolved: set[str] = set()  # name keys of the corpus entities this document's entities joined
@@ -204,7 +226,7 @@ class EntityResolver:
                 resolved |= {name_key(n) for n in (self.entities[known].name, *self.entities[known].aliases)}
                 continue
             context = ({name_key(n) for n in ent.cooccurring} | resolved) - {name_key(ent.name)}
-            decision = self._decide(ent, taken, context)
+            decision = self._decide(ent, found[i], taken, context)
             decided[i] = decision
             if decision.new:
                 self._add_entity(decision.corpus_id)
@@ -219,8 +241,8 @@ class EntityResolver:
                                                      "decisions": [d.to_json() for d in fresh]}))
         return decisions
 
-    def _decide(self, ent: DocEntity, taken: set[str], context: set[str]) -> Decision:
-        found = {cid: kind for cid, kind in self.candidates(ent).items() if cid not in taken}
+    def _decide(self, ent: DocEntity, cands: dict[str, str], taken: set[str], context: set[str]) -> Decision:
+        found = {cid: kind for cid, kind in cands.items() if cid not in taken and cid in self.entities}
         if not found:
             return self._across_types(ent, taken, context) or Decision(ent, self._new_id(ent.key), True, "new", 1.0)
         best = max(KIND_SCORES[k] for k in found.values())
@@ -229,12 +251,29 @@ class EntityResolver:
         shared = {cid: sum(1 for k in context if k in self.entities[cid].cooccurring) for cid in top}
         ranked = sorted(top, key=lambda c: -shared[c])
         first = ranked[0]
+        if kind in NEEDS_CONTEXT and shared[first] == 0:
+            weak = tuple((cid, round(best / 2, 3)) for cid in ranked)
+            return Decision(ent, self._new_id(ent.key), True, f"{kind} without shared context: not merged", 1.0,
+                            weak)
         if len(ranked) == 1 or shared[first] > shared[ranked[1]]:
             score = min(1.0, best + CONTEXT_BONUS * min(shared[first], 3))
             reason = kind if len(ranked) == 1 else f"{kind}, context"
             return Decision(ent, first, False, reason, round(score, 3))
-        cands = tuple((cid, round(best / 2, 3)) for cid in ranked)
-        return Decision(ent, self._new_id(ent.key), True, f"ambiguous {kind}: not merged", 1.0, cands)
+        usage = self._usage(ent, [c for c in ranked if shared[c] == shared[first]])
+        if usage is not None:
+            return Decision(ent, usage, False, f"{kind}, usage", round(best - 0.1, 3))
+        weak = tuple((cid, round(best / 2, 3)) for cid in ranked)
+        return Decision(ent, self._new_id(ent.key), True, f"ambiguous {kind}: not merged", 1.0, weak)
+
+    def _usage(self, ent: DocEntity, tied: Sequence[str]) -> str | None:
+        """The one tied candidate the corpus has called by this entity's name at least twice while
+        no other was ever called so ("Lohan" for Lindsay Lohan, never for her mother)."""
+        key = name_key(ent.name)
+        used = [(self.entities[cid].forms[key], cid) for cid in tied]
+        used.sort(reverse=True)
+        if used[0][0] >= 2 and all(n == 0 for n, _ in used[1:]):
+            return used[0][1]
+        return None
 
     def _across_types(self, ent: DocEntity, taken: set[str], context: set[str]) -> Decision | None:
         """The same name typed a person in one article and an organisation in another: the
@@ -361,13 +400,13 @@ class EntityResolver:
 
     def _attach(self, ent: DocEntity, corpus_id: str) -> None:
         ce = self.entities[corpus_id]
-        group = type_group(ce.type) if ce.members else None
+        before = (ce.name, type_group(ce.type)) if ce.members else None
         ce.add(ent)
         self._where[ent.key] = corpus_id
-        if group != type_group(ce.type):
+        if before != (ce.name, type_group(ce.type)):
             self._refile(corpus_id, rebuild=False)
             return
-        keys = filed_keys(ent.name, ent.aliases, ce.type) - self._filed[corpus_id]
+        keys = filed_keys(ce.name, ce.type, [ent.name], ent.aliases) - self._filed[corpus_id]
         self._filed[corpus_id] |= keys
         for key in keys:
             self._index.setdefault(key, set()).add(corpus_id)
@@ -397,7 +436,8 @@ class EntityResolver:
         if not ce.members:
             del self.entities[corpus_id]
             return
-        keys = filed_keys(ce.name, ce.aliases, ce.type)
+        keys = filed_keys(ce.name, ce.type, [m.name for m in ce.members.values()],
+                          [a for m in ce.members.values() for a in m.aliases])
         self._filed[corpus_id] = keys
         for key in keys:
             self._index.setdefault(key, set()).add(corpus_id)

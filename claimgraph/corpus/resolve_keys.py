@@ -39,6 +39,12 @@ TYPE_GROUPS: dict[str, str] = {"PERSON": "person", "ORG": "org", "NORP": "org",
 #: match kinds, strongest first, with the score a unique match of that kind gets
 KIND_SCORES: dict[str, float] = {"same name": 0.95, "alias": 0.9, "acronym": 0.85,
                                  "surname of": 0.75, "short form": 0.7}
+#: kinds a unique candidate needs shared context for: "Boeing" is not "Boeing Commercial
+#: Airplanes", nor "Apple" "Apple Corps", unless the articles share other actors
+NEEDS_CONTEXT = frozenset({"short form"})
+#: legal forms a company name may carry or drop (see ``legal_stem``)
+LEGAL_FORMS = frozenset({"inc", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "group",
+                         "holdings", "sa", "ag", "nv", "n.v", "gmbh", "incorporated", "&"})
 
 
 def type_group(entity_type: str) -> str:
@@ -54,18 +60,42 @@ def is_single_word(name: str) -> bool:
     return len(clean_name(name).split()) == 1
 
 
-def filed_keys(name: str, aliases: Iterable[str], entity_type: str) -> set[str]:
-    """Every key a corpus entity with this canonical name and these aliases is filed under."""
+def legal_stem(name: str) -> str | None:
+    """The key of a company name without its legal form ("Apple Inc." -> "apple"), or None
+    when it has none: with or without "Inc." it is one company."""
+    words = name_key(name).replace(",", " ").split()
+    n = len(words)
+    while n > 1 and words[n - 1] in LEGAL_FORMS:
+        n -= 1
+    return " ".join(words[:n]) if n < len(words) else None
+
+
+def filed_keys(canonical: str, entity_type: str, names: Iterable[str], aliases: Iterable[str]) -> set[str]:
+    """Every key a corpus entity is filed under: ``names`` are its members' own names, ``aliases``
+    the other forms their articles used.
+
+    A form that is only a short form of the canonical name ("Velasko" of "Lena Velasko") is
+    filed as a short form, not a name: as a name it would make the next bare "Velasko" an
+    exact match for whichever Velasko was first called so. An organisation's members' own
+    names stay names ("Boeing" is the company even once "Boeing Commercial Airplanes" joins).
+    """
     person = type_group(entity_type) == "person"
+    own_shorts = (person_short_forms(canonical) if person else compound_short_forms(canonical)) \
+        - {name_key(canonical)}
     keys: set[str] = set()
-    for form in (name, *aliases):
+    names = list(names)
+    for form in (*names, *aliases):
         key = name_key(form)
         if not key:
             continue
-        keys.add("name:" + key)
+        if key not in own_shorts or (not person and form in names):
+            keys.add("name:" + key)
         if person:
             keys.update("short:" + k for k in person_short_forms(form))
             continue
+        stem = legal_stem(form)
+        if stem:
+            keys.add("name:" + stem)
         keys.update("short:" + k for k in compound_short_forms(form) if k not in country_keys())
         keys.update("initials:" + k for k in initials(form))
         if is_acronym(clean_name(form)):
@@ -89,6 +119,8 @@ def probes(name: str, aliases: Iterable[str], entity_type: str) -> list[Probe]:
     forms = [name, *aliases]
     out = [Probe("name:" + name_key(name), "same name")]
     out += [Probe("name:" + name_key(a), "alias") for a in aliases if name_key(a)]
+    if not person:
+        out += [Probe("name:" + stem, "alias") for stem in map(legal_stem, forms) if stem]
     for form in forms:
         if not is_acronym(clean_name(form)) or person:
             continue
@@ -109,5 +141,5 @@ def probes(name: str, aliases: Iterable[str], entity_type: str) -> list[Probe]:
     return [p for p in out if p.key.split(":", 1)[1]]
 
 
-__all__ = ["KIND_SCORES", "TYPE_GROUPS", "Probe", "compatible", "filed_keys", "is_single_word", "probes",
-           "type_group"]
+__all__ = ["KIND_SCORES", "LEGAL_FORMS", "NEEDS_CONTEXT", "TYPE_GROUPS", "Probe", "compatible", "filed_keys",
+           "is_single_word", "legal_stem", "probes", "type_group"]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -48,7 +49,9 @@ documents = Table(
     Column("pipeline_version", String(16), nullable=False),
     Column("ingested_at", String(32), nullable=False),
     Column("text", Text, nullable=False),
-    Column("analysis", Text, nullable=False),  # the claimgraph.document/1 JSON
+    # the claimgraph.document/1 JSON without the document's text (it is the column above),
+    # zlib-compressed: a tenth of the size, and read only for export and reprocessing
+    Column("analysis", LargeBinary, nullable=False),
     Index("ix_documents_source", "source"),
     Index("ix_documents_published", "published"),
     Index("ix_documents_site", "site"),

@@ -10,6 +10,7 @@ SQLite wants; WAL mode lets readers query while an ingest runs.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,18 @@ from claimgraph.corpus import schema as s
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Analysis, Claim, Event
 from claimgraph.pipeline import PIPELINE_VERSION
+
+
+def pack(obj: dict[str, Any]) -> bytes:
+    """The contract JSON for the ``analysis`` column: without the text, compressed."""
+    slim = {**obj, "document": {k: v for k, v in obj["document"].items() if k != "text"}}
+    return zlib.compress(json.dumps(slim, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def unpack(blob: bytes, text: str) -> dict[str, Any]:
+    obj: dict[str, Any] = json.loads(zlib.decompress(blob).decode("utf-8"))
+    obj["document"]["text"] = text
+    return obj
 
 
 class StoreError(ClaimgraphError):
@@ -48,7 +61,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 _FTS = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(doc_id UNINDEXED, title, text)",
+    # external content: the index reads title and text from the documents table (no second copy)
+    "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents', "
+    "content_rowid='rowid')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(doc_id UNINDEXED, local_id UNINDEXED, content)",
 )
 
@@ -138,7 +153,8 @@ class Store:
         for table in (s.mentions, s.claims, s.events, s.relations, s.doc_entities):
             conn.execute(delete(table).where(table.c.doc_id == doc_id))
         if self.sqlite:
-            conn.execute(text("DELETE FROM documents_fts WHERE doc_id = :d"), {"d": doc_id})
+            conn.execute(text("INSERT INTO documents_fts (documents_fts, rowid, title, text) SELECT 'delete', rowid, "
+                              "coalesce(title, ''), text FROM documents WHERE id = :d"), {"d": doc_id})
             conn.execute(text("DELETE FROM claims_fts WHERE doc_id = :d"), {"d": doc_id})
 
     def _insert(self, conn: Connection, analysis: Analysis, source: str) -> None:
@@ -146,7 +162,7 @@ class Store:
         conn.execute(insert(s.documents).values(
             id=doc.id, url=doc.url, title=doc.title, site=doc.site, author=doc.author, published=doc.published,
             source=source, pipeline_version=PIPELINE_VERSION, ingested_at=now(), text=doc.text,
-            analysis=json.dumps(analysis.to_json(), ensure_ascii=False)))
+            analysis=pack(analysis.to_json())))
         geo = analysis.places
         ents = [dict(doc_id=doc.id, local_id=e.id, entity_id=None, name=e.name, type=e.type,
                      aliases=json.dumps(list(e.aliases), ensure_ascii=False), roles=json.dumps(list(e.roles)),
@@ -169,8 +185,8 @@ class Store:
                 evidence=r.evidence.text, start=r.evidence.start, end=r.evidence.end, claim_local=r.claim)
                 for r in analysis.relations])
         if self.sqlite:
-            conn.execute(text("INSERT INTO documents_fts (doc_id, title, text) VALUES (:d, :t, :x)"),
-                         {"d": doc.id, "t": doc.title or "", "x": doc.text})
+            conn.execute(text("INSERT INTO documents_fts (rowid, title, text) SELECT rowid, coalesce(title, ''), text "
+                              "FROM documents WHERE id = :d"), {"d": doc.id})
             if analysis.claims:
                 conn.execute(text("INSERT INTO claims_fts (doc_id, local_id, content) VALUES (:d, :l, :c)"),
                              [{"d": doc.id, "l": c.id, "c": " … ".join(p.text for p in c.content)}
@@ -195,20 +211,21 @@ class Store:
 
     def analysis_json(self, doc_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(s.documents.c.analysis).where(s.documents.c.id == doc_id)).first()
-        return json.loads(row[0]) if row else None
+            row = conn.execute(select(s.documents.c.analysis, s.documents.c.text)
+                               .where(s.documents.c.id == doc_id)).first()
+        return unpack(row[0], row[1]) if row else None
 
     def iter_analyses(self, batch: int = 500) -> Iterator[dict[str, Any]]:
         """Every stored document's contract JSON, in ingest order, a batch at a time."""
         last = ""
         while True:
             with self.engine.connect() as conn:
-                rows = conn.execute(select(s.documents.c.id, s.documents.c.analysis)
+                rows = conn.execute(select(s.documents.c.id, s.documents.c.analysis, s.documents.c.text)
                                     .where(s.documents.c.id > last).order_by(s.documents.c.id).limit(batch)).all()
             if not rows:
                 return
-            for _doc_id, blob in rows:
-                yield json.loads(blob)
+            for _doc_id, blob, doc_text in rows:
+                yield unpack(blob, doc_text)
             last = rows[-1][0]
 
     def rejected_rows(self) -> list[tuple[str, str]]:

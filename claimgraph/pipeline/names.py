@@ -82,6 +82,7 @@ def clean_name(surface: str) -> str:
     return name.strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(surface: str) -> str:
     """Comparison key: case, accents, dots in initialisms ("U.N."), possessive and "the"
     ignored, and romanisations of one name folded together ("Mohammed" = "Muhammad")."""

@@ -1,0 +1,196 @@
+"""Scale: a synthetic corpus in the store, and the latency of the questions users ask of it;
+ingest throughput with 1 and 2 workers.
+
+Usage:
+  python bench/scale.py store  --docs 100000 [--db PATH]   # synthetic documents, then query latency
+  python bench/scale.py ingest --docs 120                   # real pipeline, 1 vs 2 workers
+
+``store``: the sample corpus is analysed once; each synthetic document is one of those
+analyses with every entity renamed from a pool of invented names (persons, groups, places;
+consistent within the document, shared across documents so that actors recur), its dates
+moved to a random year from 2010 to 2025, and a unique reference line so its id differs. It is
+written and linked exactly as ingest does (one transaction to store it, one to link it and
+group its claims and events). Reported: write+link time per 1,000 documents, store size per
+1,000 documents, and p50/p95 latency of entity profile, search, claims filter and timeline
+at the checkpoints given (default 10k, 50k, 100k).
+
+``ingest``: the sample corpus texts with a varying reference line appended (so none is a
+duplicate), ingested into fresh stores with 1 and with 2 worker processes; documents/s each
+and the speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from claimgraph.corpus.ingest import Ingest  # noqa: E402
+from claimgraph.corpus.link import Linker  # noqa: E402
+from claimgraph.corpus.profile import entity_profile  # noqa: E402
+from claimgraph.corpus.queries import claims, search, timeline  # noqa: E402
+from claimgraph.corpus.store import Store  # noqa: E402
+from claimgraph.model import Analysis, content_id  # noqa: E402
+from claimgraph.settings import Settings  # noqa: E402
+
+CORPUS = REPO / "claimgraph" / "samples" / "corpus"
+FIRST = ("Amir Bilal Dawood Farid Ghulam Habib Imran Javed Kamal Latif Mansoor Nadeem Omar Pervaiz Qasim Rashid "
+         "Sajid Tariq Umar Waqar Yasir Zahid Asma Bushra Farah Huma Iqra Khadija Lubna Nadia Rabia Saima Tahira "
+         "Uzma Yasmin Zainab Arif Basit Fahad Hamza Junaid Kashif Majid Naveed Rizwan Shakeel Tahir Wasim").split()
+LAST = ("Afridi Baloch Chaudhry Durrani Effendi Faruqi Gilani Hashmi Iqbal Jatoi Kundi Lodhi Mengal Niazi Orakzai "
+        "Paracha Qureshi Raisani Shinwari Tareen Usmani Wazir Yousafzai Zardari Abbasi Bugti Chandio Dogar Khattak "
+        "Lashari Malik Noon Pirzada Rind Sheikh Talpur Warraich Bangash Marwat Mohmand Jadoon Swati Tanoli").split()
+ORG_A = ("Northern Southern Eastern Western United Free Islamic National Popular Revolutionary Frontier Mountain "
+         "Valley Desert River Coastal Tribal Democratic People's Patriotic").split()
+ORG_B = ("Front Movement Council Brigade Army Alliance League Party Committee Union Federation Network Group "
+         "Battalion Legion Association").split()
+PLACES = [f"{a}{b}" for a in ("Kal", "Mir", "Shah", "Dar", "Gul", "Zar", "Nur", "Sar", "Bar", "Kot", "Pir", "Tal")
+          for b in ("abad", "pur", "kot", "garh", "khel", "wala", "gai", "zai", "dara", "kalay")]
+
+
+def pools(rng: random.Random) -> dict[str, list[str]]:
+    persons = [f"{f} {m} {l}" for f in FIRST for m in FIRST[:6] for l in LAST]
+    rng.shuffle(persons)
+    orgs = [f"{a} {n} {b}" for a in ORG_A for n in ("Liberation", "Resistance", "Justice", "Unity", "Defence",
+                                                    "Salvation", "Renewal") for b in ORG_B]
+    rng.shuffle(orgs)
+    return {"PERSON": persons[:20000], "ORG": orgs, "NORP": orgs, "GPE": PLACES, "LOC": PLACES, "FAC": PLACES}
+
+
+def base_analyses() -> list[dict[str, Any]]:
+    tmp = Path(tempfile.mkdtemp()) / "base.db"
+    store = Store.open(tmp)
+    Ingest(store, Settings(), workers=2).run([str(CORPUS)])
+    out = list(store.iter_analyses())
+    store.close()
+    return out
+
+
+def _zipf_pick(rng: random.Random, items: list[str]) -> str:
+    """Actors recur the way news actors do: a few very often, most rarely."""
+    return items[min(len(items) - 1, int(rng.paretovariate(1.1)) - 1)] if rng.random() < 0.6 else rng.choice(items)
+
+
+def synthetic(rng: random.Random, base: dict[str, Any], n: int, names: dict[str, list[str]]) -> Analysis:
+    blob = json.dumps(base, ensure_ascii=False)
+    for ent in sorted(base["entities"], key=lambda e: -len(e["name"])):
+        pool = names.get(ent["type"])
+        if not pool or len(ent["name"]) < 4:
+            continue
+        new = _zipf_pick(rng, pool)
+        blob = blob.replace(ent["name"], new)
+        if ent["type"] == "PERSON":
+            old_last, new_last = ent["name"].split()[-1], new.split()[-1]
+            if len(old_last) > 3:
+                blob = re.sub(rf"\b{re.escape(old_last)}\b", new_last, blob)
+    blob = re.sub(r"\b20(1\d|2[0-5])\b", lambda _m: str(rng.randint(2010, 2025)), blob)
+    obj = json.loads(blob)
+    text = obj["document"]["text"] + f"\n\nReference {n}."
+    obj["document"]["text"] = text
+    obj["document"]["id"] = content_id(text)
+    return Analysis.from_json(obj)
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def latency(fn: Callable[[str], Any], args: list[str]) -> tuple[float, float]:
+    times = []
+    for arg in args:
+        started = time.perf_counter()
+        fn(arg)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def measure(store: Store, rng: random.Random, names: dict[str, list[str]], words: list[str], n_docs: int) -> None:
+    people = [_zipf_pick(rng, names["PERSON"]) for _ in range(100)]
+    groups = [_zipf_pick(rng, names["ORG"]) for _ in range(100)]
+    queries = [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(100)]
+    size = sum(os.path.getsize(p) for p in Path(str(store.engine.url.database)).parent.glob(
+        Path(str(store.engine.url.database)).name + "*"))
+    print(f"--- {n_docs} documents: store {size / 1e6:.0f} MB ({size / 1e6 / (n_docs / 1000):.1f} MB per 1k)")
+    for label, fn, args in (
+        ("entity profile (person)", lambda a: entity_profile(store, a), people),
+        ("entity profile (group)", lambda a: entity_profile(store, a), groups),
+        ("search (two words)", lambda a: search(store, a, limit=20), queries),
+        ("claims filter (anonymous, about X)", lambda a: claims(store, about=a, source_type="anonymous", limit=50),
+         groups),
+        ("timeline", lambda a: timeline(store, a, limit=200), people),
+    ):
+        p50, p95 = latency(fn, args)
+        print(f"{label:38s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+    sys.stdout.flush()
+
+
+def run_store(args: argparse.Namespace) -> None:
+    rng = random.Random(7)
+    bases = base_analyses()
+    names = pools(rng)
+    words = sorted({w.lower() for b in bases for c in b["claims"] for part in c["content"]
+                    for w in re.findall(r"[A-Za-z]{5,}", part["text"])})
+    db = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "scale.db"
+    store = Store.open(db)
+    linker = Linker(store)
+    checkpoints = sorted({int(c) for c in args.checkpoints.split(",")} | {args.docs})
+    started = last = time.monotonic()
+    for n in range(1, args.docs + 1):
+        analysis = synthetic(rng, rng.choice(bases), n, names)
+        result = store.write(analysis, f"synthetic#{n}")
+        if result.status == "ingested":
+            linker.link(result.doc_id)
+        if n % 1000 == 0:
+            now = time.monotonic()
+            print(f"{n} documents, last 1k in {now - last:.1f} s (write+link+group), {now - started:.0f} s total")
+            sys.stdout.flush()
+            last = now
+        if n in checkpoints:
+            measure(store, rng, names, words, n)
+    store.close()
+
+
+def run_ingest(args: argparse.Namespace) -> None:
+    folder = Path(tempfile.mkdtemp()) / "in"
+    folder.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for n in range(args.docs):
+        (folder / f"a{n:05d}.txt").write_text(texts[n % len(texts)] + f"\n\nReference {n}.\n", encoding="utf-8")
+    rates = {}
+    for workers in (1, 2):
+        store = Store.open(Path(tempfile.mkdtemp()) / f"w{workers}.db")
+        started = time.monotonic()
+        summary = Ingest(store, Settings(), workers=workers).run([str(folder)])
+        elapsed = time.monotonic() - started
+        rates[workers] = summary.ingested / elapsed
+        print(f"{workers} worker(s): {summary.ingested} documents in {elapsed:.1f} s = {rates[workers]:.2f} docs/s "
+              f"(pipeline load included)")
+        store.close()
+    print(f"speed-up 1 -> 2 workers: {rates[2] / rates[1]:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=("store", "ingest"))
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--db")
+    parser.add_argument("--checkpoints", default="10000,50000")
+    args = parser.parse_args()
+    (run_store if args.mode == "store" else run_ingest)(args)
+
+
+if __name__ == "__main__":
+    main()
