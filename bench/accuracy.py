@@ -1,9 +1,9 @@
 """Accuracy: every evaluation on the shared/data benchmarks, printed as Markdown.
 
-Usage: python bench/accuracy.py [--only ner|time|geo|attribution|events]
+Usage: python bench/accuracy.py [--only ner|time|geo|attribution|events|xdoc]
 
 Reads ../shared/data (never copied into the repository). The same figures come from
-`claimgraph evaluate ner|time|geo|attribution|events --data FILE`; this script runs them on the splits
+`claimgraph evaluate ner|time|geo|attribution|events|xdoc --data FILE`; this script runs them on the splits
 bench/RESULTS.md reports, train and dev apart.
 """
 
@@ -31,13 +31,20 @@ RUNS = {
     "geo": [("GeoWebNews (all 200)", ["gwn"])],
     "attribution": [("PolNeAR dev", ["polnear-dev"])],
     "events": [("PLV train", ["plv-train"]), ("MEANTIME gm (dev)", ["gm"]), ("IndiaPoliceEvents dev", ["ipe-dev"])],
+    # cross-document entity coreference: ECB+ is one file holding both splits (see SPLITS)
+    "xdoc": [("ECB+ train", ["ecbplus-train"]), ("ECB+ dev", ["ecbplus-dev"]),
+             ("MEANTIME airbus+apple+gm", ["airbus", "apple", "gm"])],
 }
+#: run name -> the split of its file to keep (files that hold several splits)
+SPLITS = {"ecbplus-train": "train", "ecbplus-dev": "dev"}
 
 
 def paths(names: list[str]) -> list[Path]:
     special = {"gwn": DATA / "geo" / "gwn.jsonl", "polnear-dev": DATA / "attribution" / "polnear" / "dev.jsonl",
                "plv-train": DATA / "events" / "plv" / "train.jsonl",
-               "ipe-dev": DATA / "events" / "indiapoliceevents" / "dev.jsonl"}
+               "ipe-dev": DATA / "events" / "indiapoliceevents" / "dev.jsonl",
+               "ecbplus-train": DATA / "news" / "ecbplus" / "dev.jsonl",
+               "ecbplus-dev": DATA / "news" / "ecbplus" / "dev.jsonl"}
     return [special.get(n, MEANTIME / f"{n}.jsonl") for n in names]
 
 
@@ -66,7 +73,9 @@ def main() -> None:
         evaluator = importlib.import_module(f"claimgraph.evaluate.{task}")
         for label, names in runs:
             start = time.perf_counter()
-            report = evaluator.evaluate(paths(names), settings=settings)
+            split = {SPLITS[n] for n in names if n in SPLITS}
+            options = {"split": split.pop()} if split else {}
+            report = evaluator.evaluate(paths(names), settings=settings, **options)
             print(markdown(report, label, time.perf_counter() - start))
 
 

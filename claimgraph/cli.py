@@ -121,12 +121,12 @@ DataOpt = Annotated[list[Path], typer.Option("--data", help="JSONL file(s) in sh
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
 
 
-def _run_eval(module: str, data: list[Path], as_json: bool) -> None:
+def _run_eval(module: str, data: list[Path], as_json: bool, **options: object) -> None:
     import importlib
 
     try:
         evaluator = importlib.import_module(f"claimgraph.evaluate.{module}")
-        report = evaluator.evaluate(data, settings=Settings())
+        report = evaluator.evaluate(data, settings=Settings(), **options)
     except ClaimgraphError as exc:
         err.print(f"claimgraph: {exc}", markup=False)
         raise typer.Exit(2) from None
@@ -173,6 +173,18 @@ def _register_corpus() -> None:
 
 
 _register_corpus()
+
+
+@evaluate_app.command("xdoc")
+def evaluate_xdoc(
+    data: DataOpt,
+    as_json: JsonOpt = False,
+    split: Annotated[str | None, typer.Option(help="Only records of this split (ECB+: train or dev; the file "
+                                              "holds both).")] = None,
+) -> None:
+    """Cross-document entity coreference (ECB+, MEANTIME): the corpus entity resolver's B³, MUC, CEAF-e
+    and CoNLL F1 per topic and over the whole file, with a same-head-lemma baseline."""
+    _run_eval("xdoc", data, as_json, split=split)
 
 
 def main() -> None:

@@ -22,8 +22,8 @@ CORPUS = REPO / "claimgraph" / "samples" / "corpus"
 TRUTH: dict[str, Any] = yaml.safe_load((REPO / "tests" / "fixtures" / "corpus" / "expected.yaml").read_text("utf-8"))
 
 #: actors whose every listed form must resolve to one corpus entity
-MERGED = ("Harakat al-Nasr al-Islami", "Adnan Sarwar", "Inter-Services Public Relations", "Counter Terrorism Department",
-          "Rehana Gul Bangash", "Shahid Nawaz Awan")
+MERGED = ("Harakat al-Nasr al-Islami", "Adnan Sarwar", "Inter-Services Public Relations",
+          "Counter Terrorism Department", "Rehana Gul Bangash", "Shahid Nawaz Awan")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_main_actors_are_merged_across_their_names(store: Store, name: str) -> N
     assert main, name
     apart = [f for f in actor["surface_forms"] if find_entities(store, f, limit=1)
              and find_entities(store, f, limit=1)[0]["id"] != main[0]["id"]]
-    assert not apart or name == "Harakat al-Nasr al-Islami" and apart == ["al-Nasr"], apart
+    assert not apart or (name == "Harakat al-Nasr al-Islami" and apart == ["al-Nasr"]), apart
 
 
 def test_the_group_leader_is_one_entity_across_romanisations(store: Store) -> None:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 Cluster = frozenset[Hashable]
+M = TypeVar("M", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,9 @@ class Score:
                 "f1": round(100 * self.f1, 1)}
 
 
-def clusters(assignment: Mapping[Hashable, Hashable]) -> list[Cluster]:
+def clusters(assignment: Mapping[M, Hashable]) -> list[frozenset[M]]:
     """Mention -> label mapping turned into its clusters, in first-seen order."""
-    groups: dict[Hashable, set[Hashable]] = {}
+    groups: dict[Hashable, set[M]] = {}
     for mention, label in assignment.items():
         groups.setdefault(label, set()).add(mention)
     return [frozenset(g) for g in groups.values()]
@@ -169,12 +171,21 @@ def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> Score:
                  recall=total / len(key) if key else 0.0)
 
 
-def conll(key: Sequence[Cluster], response: Sequence[Cluster]) -> dict[str, Score | float]:
-    """All three metrics and the CoNLL F1, their mean F1 (a fraction)."""
-    scores: dict[str, Score | float] = {"muc": muc(key, response), "b3": b_cubed(key, response),
-                                        "ceaf_e": ceaf_e(key, response)}
-    scores["conll_f1"] = sum(s.f1 for s in scores.values() if isinstance(s, Score)) / 3
-    return scores
+@dataclass(frozen=True, slots=True)
+class CorefScores:
+    muc: Score
+    b3: Score
+    ceaf_e: Score
+
+    @property
+    def conll_f1(self) -> float:
+        """The CoNLL-2012 figure: the mean of the three F1s."""
+        return (self.muc.f1 + self.b3.f1 + self.ceaf_e.f1) / 3
 
 
-__all__ = ["Cluster", "Score", "b_cubed", "ceaf_e", "clusters", "conll", "muc"]
+def conll(key: Sequence[Cluster], response: Sequence[Cluster]) -> CorefScores:
+    """All three metrics of a response against the key; ``.conll_f1`` is their mean F1."""
+    return CorefScores(muc=muc(key, response), b3=b_cubed(key, response), ceaf_e=ceaf_e(key, response))
+
+
+__all__ = ["Cluster", "CorefScores", "Score", "b_cubed", "ceaf_e", "clusters", "conll", "muc"]
