@@ -169,3 +169,17 @@ def test_exports(store: Store, tmp_path: Path) -> None:
     geo = json.loads((tmp_path / "e.geojson").read_text(encoding="utf-8"))
     assert geo["type"] == "FeatureCollection"
     assert all(f["geometry"]["type"] == "Point" for f in geo["features"])
+
+
+def test_python_api(tmp_path: Path) -> None:
+    import claimgraph
+
+    (tmp_path / "a.txt").write_text(VALLEY, encoding="utf-8")
+    with claimgraph.open_store(tmp_path / "api.db") as corpus:
+        summary = corpus.ingest([str(tmp_path / "a.txt")], workers=1)
+        assert summary.ingested == 1
+        assert corpus.stats()["documents"] == 1
+        profile = corpus.entity("HNI")
+        assert profile is not None and profile["name"] == "Harakat al-Nasr al-Islami"
+        assert corpus.search("firing lasted")
+        assert corpus.claims(source_type="anonymous")

@@ -9,8 +9,8 @@ import claimgraph
 
 def test_all_is_pinned() -> None:
     assert sorted(claimgraph.__all__) == [
-        "Analysis", "Analyzer", "ClaimgraphError", "Document", "Entity", "InputError", "Settings",
-        "Span", "Timex", "__version__", "analyze", "analyze_text",
+        "Analysis", "Analyzer", "ClaimgraphError", "Corpus", "Document", "Entity", "InputError", "Settings",
+        "Span", "Timex", "__version__", "analyze", "analyze_text", "open_store",
     ]
 
 
