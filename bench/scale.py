@@ -46,22 +46,33 @@ from claimgraph.model import Analysis, content_id  # noqa: E402
 from claimgraph.settings import Settings  # noqa: E402
 
 CORPUS = REPO / "claimgraph" / "samples" / "corpus"
-FIRST = ("Amir Bilal Dawood Farid Ghulam Habib Imran Javed Kamal Latif Mansoor Nadeem Omar Pervaiz Qasim Rashid "
-         "Sajid Tariq Umar Waqar Yasir Zahid Asma Bushra Farah Huma Iqra Khadija Lubna Nadia Rabia Saima Tahira "
-         "Uzma Yasmin Zainab Arif Basit Fahad Hamza Junaid Kashif Majid Naveed Rizwan Shakeel Tahir Wasim").split()
-LAST = ("Afridi Baloch Chaudhry Durrani Effendi Faruqi Gilani Hashmi Iqbal Jatoi Kundi Lodhi Mengal Niazi Orakzai "
-        "Paracha Qureshi Raisani Shinwari Tareen Usmani Wazir Yousafzai Zardari Abbasi Bugti Chandio Dogar Khattak "
-        "Lashari Malik Noon Pirzada Rind Sheikh Talpur Warraich Bangash Marwat Mohmand Jadoon Swati Tanoli").split()
-ORG_A = ("Northern Southern Eastern Western United Free Islamic National Popular Revolutionary Frontier Mountain "
-         "Valley Desert River Coastal Tribal Democratic People's Patriotic").split()
-ORG_B = ("Front Movement Council Brigade Army Alliance League Party Committee Union Federation Network Group "
-         "Battalion Legion Association").split()
+FIRST = [
+    "Amir", "Bilal", "Dawood", "Farid", "Ghulam", "Habib", "Imran", "Javed", "Kamal", "Latif", "Mansoor", "Nadeem",
+    "Omar", "Pervaiz", "Qasim", "Rashid", "Sajid", "Tariq", "Umar", "Waqar", "Yasir", "Zahid", "Asma", "Bushra",
+    "Farah", "Huma", "Iqra", "Khadija", "Lubna", "Nadia", "Rabia", "Saima", "Tahira", "Uzma", "Yasmin", "Zainab",
+    "Arif", "Basit", "Fahad", "Hamza", "Junaid", "Kashif", "Majid", "Naveed", "Rizwan", "Shakeel", "Tahir", "Wasim",
+]
+LAST = [
+    "Afridi", "Baloch", "Chaudhry", "Durrani", "Effendi", "Faruqi", "Gilani", "Hashmi", "Iqbal", "Jatoi", "Kundi",
+    "Lodhi", "Mengal", "Niazi", "Orakzai", "Paracha", "Qureshi", "Raisani", "Shinwari", "Tareen", "Usmani", "Wazir",
+    "Yousafzai", "Zardari", "Abbasi", "Bugti", "Chandio", "Dogar", "Khattak", "Lashari", "Malik", "Noon", "Pirzada",
+    "Rind", "Sheikh", "Talpur", "Warraich", "Bangash", "Marwat", "Mohmand", "Jadoon", "Swati", "Tanoli",
+]
+ORG_A = [
+    "Northern", "Southern", "Eastern", "Western", "United", "Free", "Islamic", "National", "Popular",
+    "Revolutionary", "Frontier", "Mountain", "Valley", "Desert", "River", "Coastal", "Tribal", "Democratic",
+    "People's", "Patriotic",
+]
+ORG_B = [
+    "Front", "Movement", "Council", "Brigade", "Army", "Alliance", "League", "Party", "Committee", "Union",
+    "Federation", "Network", "Group", "Battalion", "Legion", "Association",
+]
 PLACES = [f"{a}{b}" for a in ("Kal", "Mir", "Shah", "Dar", "Gul", "Zar", "Nur", "Sar", "Bar", "Kot", "Pir", "Tal")
           for b in ("abad", "pur", "kot", "garh", "khel", "wala", "gai", "zai", "dara", "kalay")]
 
 
 def pools(rng: random.Random) -> dict[str, list[str]]:
-    persons = [f"{f} {m} {l}" for f in FIRST for m in FIRST[:6] for l in LAST]
+    persons = [f"{f} {m} {last}" for f in FIRST for m in FIRST[:6] for last in LAST]
     rng.shuffle(persons)
     orgs = [f"{a} {n} {b}" for a in ORG_A for n in ("Liberation", "Resistance", "Justice", "Unity", "Defence",
                                                     "Salvation", "Renewal") for b in ORG_B]

@@ -44,10 +44,17 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _fts_query(words: frozenset[str], limit: int = 6) -> str | None:
-    """An FTS5 OR-query of the longest (rarest, roughly) words; quoted so no word is syntax."""
-    chosen = sorted((w for w in words if w.isalnum()), key=lambda w: (-len(w), w))[:limit]
-    return " OR ".join(f'"{w}"' for w in chosen) or None
+def _rarest(conn: Connection, words: frozenset[str], n: int = 2) -> list[str]:
+    """The claim words fewest stored claims use (FTS5's vocabulary table): two of them in a
+    claim are a sharp, cheap filter however large the corpus grows."""
+    plain = sorted(w for w in words if w.isalnum())
+    if not plain:
+        return []
+    marks = ", ".join(f":w{i}" for i in range(len(plain)))
+    rows = conn.execute(text(f"SELECT term, doc FROM claims_vocab WHERE term IN ({marks})"),
+                        {f"w{i}": w for i, w in enumerate(plain)}).all()
+    freq = {term: int(doc) for term, doc in rows}
+    return sorted(plain, key=lambda w: (freq.get(w, 0), -len(w), w))[:n]
 
 
 def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
@@ -59,11 +66,12 @@ def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
     mine = conn.execute(select(s.claims.c.local_id, s.claims.c.content).where(s.claims.c.doc_id == doc_id)).all()
     for local_id, content in mine:
         words = content_words(content)
-        query = _fts_query(words)
-        if query is None or len(words) < 3:
+        rare = _rarest(conn, words)
+        if len(rare) < 2 or len(words) < 3:
             continue
+        query = " AND ".join(f'"{w}"' for w in rare)
         rows = conn.execute(text("SELECT doc_id, local_id, content FROM claims_fts WHERE claims_fts MATCH :q "
-                                 "AND doc_id != :d ORDER BY rank LIMIT 30"), {"q": query, "d": doc_id}).all()
+                                 "AND doc_id != :d LIMIT 50"), {"q": query, "d": doc_id}).all()
         best: tuple[float, str, str] | None = None
         for other_doc, other_local, other_content in rows:
             score = jaccard(words, content_words(other_content))

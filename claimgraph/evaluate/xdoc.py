@@ -7,8 +7,9 @@ Method:
 2. give each gold entity mention inside ``scored`` a system entity: the one with a mention
    over the gold mention's syntactic head, else the one whose mention overlaps it most
    (names); else the entity the in-document coreference of the claims layer resolves the
-   phrase to (:class:`claimgraph.pipeline.coref.Resolver`: "she", "the agency", a role
-   noun; and a relative "who" takes the noun its clause modifies);
+   phrase to (:class:`claimgraph.pipeline.coref.Resolver`: "she"/"herself" the nearest
+   person of that gender, "the agency", a role noun; a relative "who"/"where" takes the
+   noun its clause modifies);
 3. resolve the system entities across documents with :class:`EntityResolver`, documents
    in file order, one resolver per topic, and label each mention with its corpus entity.
    The standard ECB+ setting (Cybulska & Vossen 2015; Barhom et al. 2019) clusters within
@@ -18,8 +19,10 @@ Method:
 4. a mention with no system entity (ECB+ annotates common nouns and pronouns: "the
    actress", "rehab", "police") is a singleton in the ``resolver`` rows. The ``+ nominals``
    row shows what a lexical nominal layer adds on top: a common-noun mention joins the
-   corpus entity that most mentions with its head lemma joined in the topic, else a cluster
-   of its head lemma in the topic; pronouns with no antecedent stay singletons;
+   entity of its article that the corpus gave that role noun ("actress Tara Reid"
+   elsewhere makes "the actress" Tara Reid), else the corpus entity that most mentions
+   with its head lemma joined in the topic, else a cluster of its head lemma in the topic;
+   pronouns with no antecedent stay singletons;
 5. score the gold clusters (by ``instance``; a null instance is a singleton) against these
    with MUC, B³, CEAF-e and CoNLL F1, singletons included as in the ECB+ literature.
 
@@ -57,16 +60,22 @@ PRONOUNS = frozenset({
     "themselves", "who", "whom", "whose", "which", "that", "this", "these", "those", "where", "there", "here", "one",
 })
 
+#: personal pronouns, reflexives included, with the gender of the person they take
+GENDERED = {**dict.fromkeys(("he", "him", "his", "himself"), "m"),
+            **dict.fromkeys(("she", "her", "hers", "herself"), "f")}
+
 NOTES = (
     "gold: mentions inside `scored` ranges, clustered by `instance` (null = singleton); scores with singletons, "
     "MUC ignores them by definition",
     "resolver: a gold mention takes the system entity with a mention over its head (else the largest overlap), "
-    "else the entity the claims layer's in-document coreference resolves it to; entities are resolved across "
+    "else the entity the claims layer's in-document coreference resolves it to (he/himself: nearest person of that "
+    "gender; who/where: the noun its clause modifies); entities are resolved across "
     "documents by EntityResolver in file order; mentions with no entity are singletons",
     "names only: the same without in-document coreference (gold mentions that overlap no entity mention are "
     "singletons)",
-    "+ nominals: common-noun mentions with no entity join the corpus entity most same-lemma mentions of the topic "
-    "joined, else a same-lemma cluster of the topic (an evaluation-side nominal layer, not part of the resolver)",
+    "+ nominals: a common-noun mention with no entity joins the entity of its article the corpus gave that role "
+    "noun, else the corpus entity most same-lemma mentions of the topic joined, else a same-lemma cluster of the "
+    "topic (an evaluation-side nominal layer, not part of the resolver)",
     "per topic: one resolver per gold topic (ECB+: id prefix before '_'; MEANTIME: the file), the standard ECB+ "
     "setting; whole file: one resolver over all topics",
     "baseline: same lowercased head lemma (spaCy head of the mention span) within a topic",
@@ -130,17 +139,25 @@ def system_entity(analysis: Analysis, start: int, end: int) -> str | None:
 
 def linked_entity(analysis: Analysis, coref: Resolver, start: int, end: int, depth: int = 0) -> str | None:
     """The entity a phrase no entity mention covers stands for, by the claims layer's
-    in-document coreference: "he"/"she" -> the nearest person of that gender, "the agency"
-    -> the organisation of that kind, a role noun -> the entity the text gave that role; a
-    relative pronoun ("who") -> the entity of the noun its clause modifies."""
+    in-document coreference: "he"/"himself" -> the nearest person of that gender (else the
+    nearest person), "it"/"they" -> the nearest organisation, "the agency" -> the
+    organisation of that kind, a role noun -> the entity the text gave that role; a relative
+    pronoun ("who", "where") -> the entity of the noun its clause modifies."""
     span = _span(analysis, start, end)
     if span is None:
         return None
     head = span.root
-    if head.tag_ in ("WP", "WDT", "WP$") and head.head.dep_ == "relcl" and depth == 0:
-        noun = head.head.head
+    if head.tag_ in ("WP", "WDT", "WP$", "WRB") and depth == 0:
+        clause = next((t for t in head.ancestors if t.dep_ == "relcl"), None)
+        if clause is None or clause.head.i == head.i:
+            return None
+        noun = clause.head
         lo, hi = noun.idx, noun.idx + len(noun.text)
         return system_entity(analysis, lo, hi) or linked_entity(analysis, coref, lo, hi, depth + 1)
+    gender = GENDERED.get(head.lower_)
+    if gender is not None:
+        person = frozenset({"PERSON"})
+        return coref.recent(start, types=person, gender=gender) or coref.recent(start, types=person)
     return coref.source(span[0], span[-1], head).entity
 
 
