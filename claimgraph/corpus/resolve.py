@@ -56,6 +56,8 @@ from claimgraph.model import Analysis
 from claimgraph.pipeline.names import best_name, name_key
 
 SNAPSHOT_VERSION = 1
+#: a decision's log entry keeps its strongest candidates only (a common name may have hundreds)
+MAX_LOGGED_CANDIDATES = 5
 #: a shared co-mentioned entity adds this much to a match's score (at most three count)
 CONTEXT_BONUS = 0.05
 #: type groups whose names may cross between them (see ``_across_types``)
@@ -116,7 +118,8 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         return {"member": self.doc_entity.key, "corpus_id": self.corpus_id, "new": self.new,
-                "reason": self.reason, "score": self.score, "candidates": [list(c) for c in self.candidates]}
+                "reason": self.reason, "score": self.score,
+                "candidates": [list(c) for c in self.candidates[:MAX_LOGGED_CANDIDATES]]}
 
 
 @dataclass(slots=True)
@@ -263,10 +266,17 @@ class EntityResolver:
             score = min(1.0, best + CONTEXT_BONUS * min(shared[first], 3))
             reason = kind if len(ranked) == 1 else f"{kind}, context"
             return Decision(ent, first, False, reason, round(score, 3))
-        usage = self._usage(ent, [c for c in ranked if shared[c] == shared[first]])
+        tied = [c for c in ranked if shared[c] == shared[first]]
+        usage = self._usage(ent, tied)
         if usage is not None:
             return Decision(ent, usage, False, f"{kind}, usage", round(best - 0.1, 3))
         weak = tuple((cid, round(best / 2, 3)) for cid in ranked)
+        if kind == "same name" and len(ent.name.split()) > 1:
+            # a full name already split over several corpus entities: joining the largest keeps
+            # each new article from adding one more copy (the others stay listed as candidates)
+            largest = max(tied, key=lambda c: (len(self.entities[c].docs), c))
+            return Decision(ent, largest, False, "same name, largest of several", round(best - 0.2, 3),
+                            tuple(c for c in weak if c[0] != largest))
         return Decision(ent, self._new_id(ent.key), True, f"ambiguous {kind}: not merged", 1.0, weak)
 
     def _usage(self, ent: DocEntity, tied: Sequence[str]) -> str | None:
