@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from claimgraph.corpus import schema as s
@@ -81,10 +81,12 @@ class Linker:
                 if d.reason != "already resolved":
                     delta[d.corpus_id] += d.doc_entity.mentions
             self._sync(conn, {d.corpus_id for d in decisions}, members=False, mention_delta=delta)
-            for d in decisions:
+            if decisions:  # one statement for the whole document
                 conn.execute(update(s.doc_entities).where(and_(
-                    s.doc_entities.c.doc_id == doc_id, s.doc_entities.c.local_id == d.doc_entity.id))
-                    .values(entity_id=d.corpus_id, link_reason=d.reason, link_score=d.score))
+                    s.doc_entities.c.doc_id == doc_id, s.doc_entities.c.local_id == bindparam("member")))
+                    .values(entity_id=bindparam("eid"), link_reason=bindparam("why"), link_score=bindparam("score")),
+                    [{"member": d.doc_entity.id, "eid": d.corpus_id, "why": d.reason, "score": d.score}
+                     for d in decisions])
             self._log(conn, before, by="auto")
             group_claims(conn, doc_id, sqlite=self.store.sqlite)
             group_events(conn, doc_id)
