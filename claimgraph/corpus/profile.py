@@ -11,13 +11,13 @@ from rich.table import Table
 from sqlalchemy import and_, func, select
 
 from claimgraph.corpus import schema as s
-from claimgraph.corpus.queries import claims, docs_of, find_entities, timeline
+from claimgraph.corpus.queries import claims, find_entities, timeline, within
 from claimgraph.corpus.store import Store
 
 #: how many of each list a profile carries
 TOP = 25
-#: a profile reads the entity's latest documents, at most this many (see queries._docs_of)
-WINDOW = 2000
+#: a profile reads the entity's latest documents, at most this many (see queries.docs_of)
+WINDOW = 500
 
 
 def members_of(store: Store, entity_id: str) -> list[dict[str, Any]]:
@@ -45,7 +45,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
                           .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
                                                            other.c.entity_id != eid))
                                        .join(s.entities, s.entities.c.id == other.c.entity_id))
-                          .where(de.c.entity_id == eid, de.c.doc_id.in_(docs_of([eid], WINDOW)))
+                          .where(de.c.entity_id == eid, within(store, de.c.doc_id, [eid], WINDOW))
                           .group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
                           .order_by(func.count(func.distinct(other.c.doc_id)).desc()).limit(TOP)).all()
         subj, obj = de.alias("subj"), de.alias("obj")
@@ -58,7 +58,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
                                          .join(obj, and_(obj.c.doc_id == s.relations.c.doc_id,
                                                          obj.c.local_id == s.relations.c.object_local))
                                          .join(se, se.c.id == subj.c.entity_id).join(oe, oe.c.id == obj.c.entity_id))
-                            .where(s.relations.c.doc_id.in_(docs_of([eid], WINDOW)),
+                            .where(within(store, s.relations.c.doc_id, [eid], WINDOW),
                                    (subj.c.entity_id == eid) | (obj.c.entity_id == eid)).limit(200)).all()
     relations: dict[tuple[str, str, str], dict[str, Any]] = {}
     for sname, pred, oname, evidence, _doc_id in rels:

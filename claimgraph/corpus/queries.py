@@ -119,7 +119,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
     if source:
         ids = [e["id"] for e in find_entities(store, source)]
         if ids:  # through the entity (indexed); words only when no entity has that name
-            query = query.where(c.c.doc_id.in_(docs_of(ids, window)), src.c.entity_id.in_(ids))
+            query = query.where(within(store, c.c.doc_id, ids, window), src.c.entity_id.in_(ids))
         else:
             query = query.where(c.c.source_text.ilike(f"%{source}%"))
     if about:
@@ -129,7 +129,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
                 de, (de.c.doc_id == s.mentions.c.doc_id) & (de.c.local_id == s.mentions.c.local_id)))
                 .where(de.c.entity_id.in_(ids), s.mentions.c.doc_id == c.c.doc_id,
                        s.mentions.c.start >= c.c.start, s.mentions.c.end <= c.c.end).exists())
-            query = query.where(c.c.doc_id.in_(docs_of(ids, window)), mentioned)
+            query = query.where(within(store, c.c.doc_id, ids, window), mentioned)
         else:
             query = query.where(c.c.content.ilike(f"%{about}%"))
     with store.engine.connect() as conn:
@@ -197,7 +197,7 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
             else query.where(e.c.where_text.ilike(f"%{place}%"))
     if involving:
         ids = [x["id"] for x in find_entities(store, involving)]
-        query = query.where(e.c.doc_id.in_(docs_of(ids, window)),
+        query = query.where(within(store, e.c.doc_id, ids, window),
                             act.c.entity_id.in_(ids) | rec.c.entity_id.in_(ids) | whr.c.entity_id.in_(ids))
     if since:
         query = query.where(e.c.when_value >= since)
@@ -218,6 +218,17 @@ def docs_of(ids: list[str], window: int | None = None) -> Any:
         query = (query.join(s.documents, s.documents.c.id == s.doc_entities.c.doc_id)
                  .order_by(s.documents.c.published.desc()).limit(window))
     return query
+
+
+def within(store: Store, column: Any, ids: list[str], window: int | None) -> Any:
+    """``column IN`` the entity's documents. With a window the (bounded) list of ids is fetched
+    first, so the database seeks each document by its key instead of scanning the table and
+    testing membership, which it may choose for a subquery."""
+    if window is None:
+        return column.in_(docs_of(ids))
+    with store.engine.connect() as conn:
+        doc_ids = [r[0] for r in conn.execute(docs_of(ids, window))]
+    return column.in_(doc_ids)
 
 
 def _after(prefix: str) -> str:

@@ -121,6 +121,7 @@ claims = Table(
     Column("group_id", String(32)),
     Index("ix_claims_source_type", "source_type"),
     Index("ix_claims_group", "group_id"),
+    Index("ix_claims_source", "doc_id", "source_local"),  # "claims by X": one seek per document of X
 )
 
 events = Table(
