@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -240,22 +241,27 @@ entities_app = typer.Typer(help="Correct how entities are merged across document
                            no_args_is_help=True)
 
 
-@entities_app.command("merge")
-def entities_merge(a: Annotated[str, typer.Argument(help="Corpus entity id to keep.")],
-                   b: Annotated[str, typer.Argument(help="Corpus entity id to fold into A.")],
-                   db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
-    """Merge entity B into entity A."""
+def _correct(db: str, action: Callable[[Any], Any]) -> Any:
+    """Run one correction on the store's linker; a wrong id or member is a one-line error."""
     from claimgraph.corpus.link import Linker
     from claimgraph.corpus.resolve import ResolveError
 
     store = open_store(db)
     try:
-        index = Linker(store).merge(a, b, reason)
+        return action(Linker(store))
     except ResolveError as exc:
         err.print(f"claimgraph: {exc}")
         raise typer.Exit(2) from None
     finally:
         store.close()
+
+
+@entities_app.command("merge")
+def entities_merge(a: Annotated[str, typer.Argument(help="Corpus entity id to keep.")],
+                   b: Annotated[str, typer.Argument(help="Corpus entity id to fold into A.")],
+                   db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
+    """Merge entity B into entity A."""
+    index = _correct(db, lambda linker: linker.merge(a, b, reason))
     err.print(f"merged {b} into {a} (log entry {index}; `claimgraph entities undo {index}` reverses it)")
 
 
@@ -265,17 +271,7 @@ def entities_split(entity_id: Annotated[str, typer.Argument(help="Corpus entity 
                                                                 "(see `claimgraph entities show`).")],
                    db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
     """Move some of an entity's document mentions into a new entity."""
-    from claimgraph.corpus.link import Linker
-    from claimgraph.corpus.resolve import ResolveError
-
-    store = open_store(db)
-    try:
-        new_id = Linker(store).split(entity_id, members, reason)
-    except ResolveError as exc:
-        err.print(f"claimgraph: {exc}")
-        raise typer.Exit(2) from None
-    finally:
-        store.close()
+    new_id = _correct(db, lambda linker: linker.split(entity_id, members, reason))
     err.print(f"split {len(members)} member(s) of {entity_id} into {new_id}")
 
 
@@ -283,17 +279,7 @@ def entities_split(entity_id: Annotated[str, typer.Argument(help="Corpus entity 
 def entities_undo(index: Annotated[int, typer.Argument(help="The log entry to reverse.")],
                   db: DbOpt = DEFAULT_DB) -> None:
     """Reverse a merge, a split or an automatic link (by its log entry)."""
-    from claimgraph.corpus.link import Linker
-    from claimgraph.corpus.resolve import ResolveError
-
-    store = open_store(db)
-    try:
-        new = Linker(store).undo(index)
-    except ResolveError as exc:
-        err.print(f"claimgraph: {exc}")
-        raise typer.Exit(2) from None
-    finally:
-        store.close()
+    new = _correct(db, lambda linker: linker.undo(index))
     err.print(f"undid log entry {index} (as entry {new})")
 
 

@@ -183,3 +183,22 @@ def test_python_api(tmp_path: Path) -> None:
         assert profile is not None and profile["name"] == "Harakat al-Nasr al-Islami"
         assert corpus.search("firing lasted")
         assert corpus.claims(source_type="anonymous")
+
+
+def test_cli_corpus_commands(store: Store) -> None:
+    from typer.testing import CliRunner
+
+    from claimgraph.cli import app
+
+    db = str(store.engine.url.database)
+    runner = CliRunner()
+    report = runner.invoke(app, ["report", "--db", db])
+    assert report.exit_code == 0 and "Harakat al-Nasr al-Islami" in report.output
+    found = runner.invoke(app, ["claims", "--db", db, "--source-type", "anonymous", "--json"])
+    assert found.exit_code == 0
+    rows = [json.loads(line) for line in found.output.splitlines() if line.startswith("{")]
+    assert rows and all(r["source_type"] == "anonymous" for r in rows)
+    assert runner.invoke(app, ["entity", "HNI", "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["entity", "Nobody Whatsoever", "--db", db]).exit_code == 1
+    assert runner.invoke(app, ["entities", "merge", "ce-nope", "ce-none", "--db", db]).exit_code == 2
+    assert runner.invoke(app, ["stats", "--db", str(Path(db).parent / "missing.db")]).exit_code == 2
