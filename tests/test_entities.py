@@ -112,3 +112,13 @@ def test_alias_index_over_an_analysis_finds_roles(result: Analysis) -> None:
     qureshi = find(result, "Hafiz Rahman Qureshi").id
     assert qureshi in index.lookup_role("commander")
     assert index.lookup("Qureshi's") == {qureshi}
+
+
+def test_byline_writer_and_outlet_are_not_story_entities(analyzer: object) -> None:
+    from claimgraph import analyze_text
+
+    text = ("Militants attack checkpoint\n\nBy Hina Qazi, Border Wire\n\nJanuary 15, 2025\n\n"
+            "Gunmen attacked a checkpoint in Bannu, police said.")
+    names = {e.name for e in analyze_text(text).entities}
+    assert "Hina Qazi" not in names and "Border Wire" not in names
+    assert "Bannu" in names

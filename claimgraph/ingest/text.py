@@ -43,12 +43,19 @@ class PlainArticle:
     site: str | None = None
 
 
-def find_byline(text: str) -> tuple[str | None, str | None]:
-    """(author, outlet) from a byline among the top lines; the outlet only when the line
-    names one after the author ("By Hina Qazi, Border Wire")."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:DATELINE_WINDOW + 1]
-    for line in lines[1:]:
-        match = _BYLINE.match(line)
+def byline(text: str) -> tuple[int, int, str, str | None] | None:
+    """The byline among the top lines: (start, end) of its line, the author, and the outlet
+    when the line names one after the author ("By Hina Qazi, Border Wire")."""
+    pos, seen = 0, 0
+    for raw in text.split("\n"):
+        start, pos = pos, pos + len(raw) + 1
+        line = raw.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > DATELINE_WINDOW + 1:
+            return None
+        match = _BYLINE.match(line) if seen > 1 else None
         if match is None or len(line.split()) > 14:
             continue
         author, site = match.group("author").strip(), (match.group("site") or "").strip() or None
@@ -57,8 +64,14 @@ def find_byline(text: str) -> tuple[str | None, str | None]:
             continue  # "by the way, ..." is a sentence, not a byline
         if site is not None and not site[:1].isupper():
             site = None
-        return author, site
-    return None, None
+        return start, start + len(raw), author, site
+    return None
+
+
+def find_byline(text: str) -> tuple[str | None, str | None]:
+    """(author, outlet) from a byline among the top lines (see :func:`byline`)."""
+    found = byline(text)
+    return (found[2], found[3]) if found else (None, None)
 
 
 def normalise(text: str) -> str:
@@ -127,5 +140,5 @@ def parse_plain(text: str, *, max_title_chars: int) -> PlainArticle:
     )
 
 
-__all__ = ["DATELINE_WINDOW", "PlainArticle", "find_byline", "find_dateline", "find_title", "normalise",
+__all__ = ["DATELINE_WINDOW", "PlainArticle", "byline", "find_byline", "find_dateline", "find_title", "normalise",
            "parse_plain"]

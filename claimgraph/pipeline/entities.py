@@ -19,9 +19,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from claimgraph.ingest.text import byline
 from claimgraph.model import Analysis, Entity, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
@@ -339,7 +340,23 @@ def extract_entities(doc: Any, text: str, gazetteer: Gazetteer | None = None) ->
     mark_place_names(mentions, gazetteer)
     clusters = cluster_mentions(mentions)
     rescan(text, doc, clusters)
-    return build_entities(clusters, text, doc)
+    return _outside_byline(build_entities(clusters, text, doc), text)
+
+
+def _outside_byline(entities: tuple[Entity, ...], text: str) -> tuple[Entity, ...]:
+    """The writer and the outlet of a byline ("By Hina Qazi, Border Wire") are the document's
+    metadata, not actors of the story: their mentions there are dropped (the outlet named in
+    the story itself stays an entity)."""
+    found = byline(text)
+    if found is None:
+        return entities
+    start, end = found[0], found[1]
+    out = []
+    for ent in entities:
+        kept = tuple(m for m in ent.mentions if not (start <= m.start and m.end <= end))
+        if kept:
+            out.append(ent if len(kept) == len(ent.mentions) else replace(ent, mentions=kept))
+    return tuple(out)
 
 
 def make_stage(settings: Settings) -> Stage:
