@@ -189,3 +189,23 @@ def test_gzip_warc_with_a_corrupt_tail_keeps_what_it_can(tmp_path: Path) -> None
     path.write_bytes(data + gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\nxx"))
     entries = list(expand([str(path)]))
     assert len([e for e in entries if isinstance(e, Item)]) == 2
+
+
+def test_feed_url_is_fetched_through_the_guarded_fetcher() -> None:
+    from claimgraph.ingest.fetch import CannedFetcher
+
+    body = ("<p>" + "The army said the operation would continue for weeks. " * 40 + "</p>")
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Frontier Test Daily</title>
+<item><title>Operation continues</title><link>https://daily.example/op</link>
+<pubDate>Wed, 05 Mar 2025 10:00:00 GMT</pubDate>
+<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[{body}]]></content:encoded></item>
+<item><title>Short item</title><link>https://daily.example/short</link><description>Summary only.</description></item>
+</channel></rss>"""
+    fetcher = CannedFetcher({"https://daily.example/feed": feed.encode("utf-8")})
+    entries = list(expand(["https://daily.example/feed"], fetcher=fetcher))
+    items = [e for e in entries if isinstance(e, Item)]
+    assert [i.kind for i in items] == ["bytes", "url"]
+    assert items[0].published == "2025-03-05" and items[0].site == "Frontier Test Daily"
+    assert items[1].key == "https://daily.example/short"
+    refused = list(expand(["https://daily.example/other.rss"], fetcher=fetcher))
+    assert isinstance(refused[0], Rejected)

@@ -139,7 +139,10 @@ class Ingest:
     def run(self, sources: Sequence[str], *, url_list: bool = False) -> Summary:
         self.linker = Linker(self.store)
         self.linker.link_pending()  # documents a killed run wrote but did not link
-        self._run(self._todo(expand(sources, url_list=url_list)), reprocess=False)
+        from claimgraph.ingest.fetch import HttpFetcher
+
+        entries = expand(sources, url_list=url_list, fetcher=HttpFetcher(self.settings))
+        self._run(self._todo(entries), reprocess=False)
         return self.summary
 
     def reprocess(self) -> Summary:

@@ -25,6 +25,7 @@ import feedparser
 
 from claimgraph.errors import InputError
 from claimgraph.ingest import document_from_bytes, load_document
+from claimgraph.ingest.fetch import Fetcher
 from claimgraph.ingest.sources import is_url
 from claimgraph.model import Document
 from claimgraph.settings import Settings
@@ -83,10 +84,13 @@ def _looks_like_feed(head: bytes) -> bool:
         or start.startswith((b"<rss", b"<feed"))
 
 
-def expand(sources: Sequence[str], *, url_list: bool = False) -> Iterator[Item | Rejected]:
+def expand(sources: Sequence[str], *, url_list: bool = False,
+           fetcher: Fetcher | None = None) -> Iterator[Item | Rejected]:
+    """``fetcher`` reads feed URLs (claimgraph.ingest.fetch: time-out, size cap, no private
+    addresses); without one, feed URLs are refused rather than fetched unguarded."""
     for source in sources:
         if is_url(source):
-            yield from _url(source)
+            yield from _url(source, fetcher)
         elif os.path.isdir(source):
             for path in sorted(Path(source).rglob("*")):
                 if path.is_file() and str(path).lower().endswith(ARTICLE_EXTENSIONS) and not path.name.startswith("."):
@@ -97,12 +101,20 @@ def expand(sources: Sequence[str], *, url_list: bool = False) -> Iterator[Item |
             yield Rejected(source, "no such file, folder or URL")
 
 
-def _url(url: str) -> Iterator[Item | Rejected]:
-    """A URL is an article; a feed URL is recognised by its path (``.rss``, ``/feed``) only,
-    since nothing is fetched before the workers run."""
+def _url(url: str, fetcher: Fetcher | None) -> Iterator[Item | Rejected]:
+    """A URL is an article; a feed URL is recognised by its path (``.rss``, ``/feed``), fetched
+    through the guarded fetcher, and expanded into its entries."""
     lower = url.lower().split("?")[0]
     if lower.endswith((".rss", ".atom", "/feed", "/rss", ".xml")):
-        parsed = feedparser.parse(url)
+        if fetcher is None:
+            yield Rejected(url, "feed URL given without a fetcher")
+            return
+        try:
+            body = fetcher.fetch(url).body
+        except InputError as exc:
+            yield Rejected(url, exc.reason)
+            return
+        parsed = feedparser.parse(body)
         if parsed.get("bozo") and not parsed.get("entries"):
             yield Rejected(url, f"feed does not parse: {parsed.get('bozo_exception')}")
             return
