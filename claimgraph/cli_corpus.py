@@ -301,8 +301,10 @@ def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOp
 
 
 def report(db: DbOpt = DEFAULT_DB) -> None:
-    """The corpus report: what is in the store, the actors merged across articles, the claims
-    several outlets carry (and on whose word), and the events several outlets report."""
+    """The corpus report: merged actors, claims several outlets carry, events as a timeline.
+
+    What is in the store, the actors merged across articles, the claims several outlets carry
+    (and on whose word), and the events several outlets report."""
     from claimgraph.corpus.report import render_report
 
     store = open_store(db)

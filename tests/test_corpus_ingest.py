@@ -209,3 +209,26 @@ def test_feed_url_is_fetched_through_the_guarded_fetcher() -> None:
     assert items[1].key == "https://daily.example/short"
     refused = list(expand(["https://daily.example/other.rss"], fetcher=fetcher))
     assert isinstance(refused[0], Rejected)
+
+
+def test_reprocess_reanalyses_documents_of_an_older_pipeline(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.html").write_text(HTML, encoding="utf-8")
+    db = tmp_path / "r.db"
+    store = Store.open(db)
+    assert Ingest(store, Settings(), workers=1).run([str(tmp_path)]).ingested == 2
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET pipeline_version = '0' WHERE source LIKE '%a.txt'")
+        sources = dict(conn.execute("SELECT id, source FROM documents").fetchall())
+    summary = Ingest(store, Settings(), workers=1).reprocess()
+    assert summary.reprocessed == 1 and summary.ingested == 0
+    from claimgraph.pipeline import PIPELINE_VERSION
+
+    with sqlite3.connect(db) as conn:
+        assert {r[0] for r in conn.execute("SELECT pipeline_version FROM documents")} == {PIPELINE_VERSION}
+        assert dict(conn.execute("SELECT id, source FROM documents").fetchall()) == sources
+        assert conn.execute("SELECT count(*) FROM doc_entities WHERE entity_id IS NULL").fetchone()[0] == 0
+        orphans = conn.execute("SELECT count(*) FROM entities WHERE id NOT IN "
+                               "(SELECT entity_id FROM doc_entities WHERE entity_id IS NOT NULL)").fetchone()[0]
+    assert orphans == 0
+    store.close()
