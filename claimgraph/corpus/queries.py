@@ -149,25 +149,27 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
 
 
 def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Per claim group: reports, outlets, first report, distinct sources, anonymous reports —
+    aggregated in the database, since a syndicated claim may have hundreds of reports."""
     if not ids:
         return {}
     c, d, de = s.claims, s.documents, s.doc_entities
-    rows = conn.execute(select(c.c.group_id, d.c.site, d.c.published, c.c.source_type, de.c.entity_id, c.c.source_text)
-                        .select_from(c.join(d, c.c.doc_id == d.c.id).outerjoin(
-                            de, (de.c.doc_id == c.c.doc_id) & (de.c.local_id == c.c.source_local)))
-                        .where(c.c.group_id.in_(ids))).all()
+    source = func.coalesce(de.c.entity_id, func.lower(c.c.source_text))
+    joined = c.join(d, c.c.doc_id == d.c.id).outerjoin(
+        de, (de.c.doc_id == c.c.doc_id) & (de.c.local_id == c.c.source_local))
+    rows = conn.execute(select(c.c.group_id, func.count(), func.min(d.c.published), func.count(func.distinct(source)),
+                               func.sum(case((c.c.source_type == "anonymous", 1), else_=0)))
+                        .select_from(joined).where(c.c.group_id.in_(ids)).group_by(c.c.group_id)).all()
+    sites = conn.execute(select(c.c.group_id, func.coalesce(d.c.site, "(unknown)")).distinct()
+                         .select_from(c.join(d, c.c.doc_id == d.c.id)).where(c.c.group_id.in_(ids))).all()
+    outlets: dict[str, list[str]] = {}
+    for gid, site in sites:
+        outlets.setdefault(gid, []).append(site)
     out: dict[str, dict[str, Any]] = {}
-    for gid, site, published, stype, eid, stext in rows:
-        g = out.setdefault(gid, {"outlets": [], "reports": 0, "first": None, "sources": set(), "anonymous": 0})
-        g["reports"] += 1
-        g["outlets"].append(site or "(unknown)")
-        g["first"] = min(filter(None, (g["first"], published)), default=None)
-        g["sources"].add(eid or (stext or "").lower())
-        g["anonymous"] += stype == "anonymous"
-    for g in out.values():
-        g["outlets"] = sorted(set(g["outlets"]))
-        g["one_source"] = len(g["sources"]) <= 1 or g["anonymous"] == g["reports"]
-        g["sources"] = sorted(x for x in g["sources"] if x)
+    for gid, reports, first, sources, anonymous in rows:
+        out[gid] = {"reports": int(reports), "first": first, "outlets": sorted(outlets.get(gid, [])),
+                    "sources": int(sources), "anonymous": int(anonymous or 0),
+                    "one_source": int(sources) <= 1 or int(anonymous or 0) == int(reports)}
     return out
 
 

@@ -55,6 +55,8 @@ documents = Table(
     Index("ix_documents_source", "source"),
     Index("ix_documents_published", "published"),
     Index("ix_documents_site", "site"),
+    # covering: an entity's latest documents are ordered without reading the text-heavy rows
+    Index("ix_documents_id_published", "id", "published"),
 )
 
 #: inputs that were rejected, with the reason: the ingest report, and what a re-run skips
