@@ -56,6 +56,10 @@ from claimgraph.model import Analysis
 from claimgraph.pipeline.names import best_name, name_key
 
 SNAPSHOT_VERSION = 1
+#: a surname or leading short form that this many corpus entities share is no evidence for any
+#: of them (and scoring them all would make each new article cost more than the last)
+MAX_WEAK_HITS = 50
+WEAK_KINDS = frozenset({"surname of", "short form"})
 #: a decision's log entry keeps its strongest candidates only (a common name may have hundreds)
 MAX_LOGGED_CANDIDATES = 5
 #: a shared co-mentioned entity adds this much to a match's score (at most three count)
@@ -193,7 +197,10 @@ class EntityResolver:
         """Corpus id -> the strongest kind of match, for every type-compatible candidate."""
         found: dict[str, str] = {}
         for probe in probes(ent.name, ent.aliases, ent.type):
-            for cid in self._index.get(probe.key, ()):
+            hits = self._index.get(probe.key, ())
+            if len(hits) > MAX_WEAK_HITS and probe.kind in WEAK_KINDS:
+                continue  # a surname or short form shared by that many corpus entities decides nothing
+            for cid in hits:
                 ce = self.entities[cid]
                 if cid in found or not compatible(ce.type, ent.type) or not self._fits(probe, ce):
                     continue
