@@ -82,11 +82,22 @@ def clean_name(surface: str) -> str:
     return name.strip()
 
 
+#: acronyms written before the rest of a name that stand for its first words (upper case only:
+#: "US Army" is the United States Army, "us" is not an acronym)
+_ACRONYM_HEADS = {"UN": "United Nations", "US": "United States", "USA": "United States",
+                  "EU": "European Union", "UK": "United Kingdom"}
+
+
 @lru_cache(maxsize=1 << 16)
 def name_key(surface: str) -> str:
     """Comparison key: case, accents, dots in initialisms ("U.N."), possessive and "the"
     ignored, and romanisations of one name folded together ("Mohammed" = "Muhammad")."""
-    name = strip_accents(clean_name(surface)).casefold().replace(".", "")
+    cleaned = clean_name(surface)
+    head, _, rest = cleaned.partition(" ")
+    expanded = _ACRONYM_HEADS.get(head.replace(".", ""))
+    if expanded and rest:  # "UN Security Council", "U.N. Security Council" = "United Nations Security Council"
+        cleaned = f"{expanded} {rest}"
+    name = strip_accents(cleaned).casefold().replace(".", "")
     name = _SPACES.sub(" ", name.replace("’", "'")).strip()
     folds = lexicon().transliterations
     if not any(word in folds for word in name.split()):
