@@ -120,7 +120,8 @@ class Store:
     # -- writing ------------------------------------------------------------------------------
 
     def known_source(self, source: str) -> bool:
-        """Whether an input was already ingested (or rejected) under this name."""
+        """Whether an input was already stored under this name (rejected inputs are tried again:
+        a dead URL or a pipeline error may be gone next time)."""
         with self.engine.connect() as conn:
             return conn.execute(select(s.documents.c.id).where(s.documents.c.source == source).limit(1)).first() \
                 is not None

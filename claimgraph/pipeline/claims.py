@@ -34,6 +34,7 @@ from claimgraph.errors import PipelineError
 from claimgraph.model import Analysis, Claim, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.claims_base import (
+    LISTENER_CUES,
     MAX_FLOAT_GAP,
     MAX_SPLIT_GAP,
     STOPS,
@@ -48,8 +49,6 @@ from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
 from claimgraph.pipeline.quotes import MARK_TOKENS, MARKS, Quote, find_quotes
 from claimgraph.settings import Settings
 
-#: Cue verbs whose direct object is the listener, not the content: "told the jury that ...".
-LISTENER_CUES = frozenset({"tell", "assure", "inform", "remind", "warn", "brief"})
 #: subjects that are the writer or a quoted speaker, never a source of their own
 FIRST_PERSON = frozenset({"i", "we"})
 

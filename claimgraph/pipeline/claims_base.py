@@ -27,6 +27,8 @@ VERB_POS = frozenset({"VERB", "AUX"})
 MODALS = frozenset({"will", "'ll", "’ll", "can", "ca", "could", "should", "might", "may", "must", "shall"})
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 STOPS = frozenset(".!?") | MARK_TOKENS
+#: Cue verbs whose direct object is the listener, not the content: "told the jury that ...".
+LISTENER_CUES = frozenset({"tell", "assure", "inform", "remind", "warn", "brief"})
 #: dependents of a cue verb written right before it that belong to the cue
 _CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 _EDGE_PUNCT = ",;:—–-" + "".join(MARKS)

@@ -14,14 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from claimgraph.model import Span
-from claimgraph.pipeline.claims_base import ClaimsBase, Draft
+from claimgraph.pipeline.claims_base import LISTENER_CUES, ClaimsBase, Draft
 from claimgraph.pipeline.quotes import Quote
 
 #: dependents that carry what a cue verb says, wants or judges, when it has no that-clause
 _COMPLEMENTS = frozenset({"dobj", "xcomp", "ccomp", "oprd", "dative"})
 #: verbs whose object is the person spoken to, not what is said (unless nothing else is)
-_LISTENER_OBJECTS = frozenset({"tell", "ask", "assure", "inform", "remind", "warn", "brief", "urge", "thank",
-                               "congratulate"})
+_LISTENER_OBJECTS = LISTENER_CUES | {"ask", "urge", "thank", "congratulate"}
 
 
 class FramesMixin(ClaimsBase):

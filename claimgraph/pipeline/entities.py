@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from claimgraph.ingest.text import byline
@@ -119,6 +120,7 @@ class Cluster:
         return min((g for g in gaps if g >= 0), default=1 << 30)
 
 
+@lru_cache(maxsize=1)
 def _institution_heads() -> frozenset[str]:
     """Nouns that end institution names and stand for them alone once introduced
     ("the Commission", "the Agency", "the Court")."""

@@ -27,7 +27,7 @@ from claimgraph.pipeline.event_mentions import Mention, find_mentions, type_of_t
 from claimgraph.settings import Settings
 
 #: verb tags whose tense makes an undated event today's news ("is attacking", "has attacked")
-_PRESENT_TAGS = frozenset({"VBZ", "VBP", "VBG"})
+_PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _REFLEXIVE = frozenset({"itself", "himself", "herself", "themselves", "themself"})
 
 
@@ -36,7 +36,7 @@ def _todays_news(tok: Any) -> bool:
     recent as the article. A bare past tense ("attacked") could be any time."""
     if tok.pos_ != "VERB":
         return False
-    if tok.tag_ in _PRESENT_TAGS and tok.tag_ != "VBG":
+    if tok.tag_ in _PRESENT_TAGS:
         return True
     auxes = [c.lower_ for c in tok.children if c.dep_ == "aux"]
     passive = any(c.dep_ == "auxpass" for c in tok.children)

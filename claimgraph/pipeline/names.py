@@ -45,6 +45,7 @@ class Lexicon:
     currency_codes: frozenset[str]
     title_expansions: dict[str, str]
     transliterations: dict[str, str]
+    acronym_heads: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -54,9 +55,10 @@ def lexicon() -> Lexicon:
         resources.files("claimgraph.lexicons").joinpath("entities.yaml").read_text(encoding="utf-8")
     )
     return Lexicon(**{key: frozenset(str(w).lower() for w in raw[key]) for key in Lexicon.__slots__
-                      if key not in ("title_expansions", "transliterations")},
+                      if key not in ("title_expansions", "transliterations", "acronym_heads")},
                    title_expansions={str(k): str(v) for k, v in raw["title_expansions"].items()},
-                   transliterations={str(k): str(v) for k, v in raw["transliterations"].items()})
+                   transliterations={str(k): str(v) for k, v in raw["transliterations"].items()},
+                   acronym_heads={str(k): str(v) for k, v in raw["acronym_heads"].items()})
 
 
 @lru_cache(maxsize=1)
@@ -82,19 +84,13 @@ def clean_name(surface: str) -> str:
     return name.strip()
 
 
-#: acronyms written before the rest of a name that stand for its first words (upper case only:
-#: "US Army" is the United States Army, "us" is not an acronym)
-_ACRONYM_HEADS = {"UN": "United Nations", "US": "United States", "USA": "United States",
-                  "EU": "European Union", "UK": "United Kingdom"}
-
-
 @lru_cache(maxsize=1 << 16)
 def name_key(surface: str) -> str:
     """Comparison key: case, accents, dots in initialisms ("U.N."), possessive and "the"
     ignored, and romanisations of one name folded together ("Mohammed" = "Muhammad")."""
     cleaned = clean_name(surface)
     head, _, rest = cleaned.partition(" ")
-    expanded = _ACRONYM_HEADS.get(head.replace(".", ""))
+    expanded = lexicon().acronym_heads.get(head.replace(".", ""))
     if expanded and rest:  # "UN Security Council", "U.N. Security Council" = "United Nations Security Council"
         cleaned = f"{expanded} {rest}"
     name = strip_accents(cleaned).casefold().replace(".", "")
