@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -134,7 +135,9 @@ def measure(store: Store, rng: random.Random, names: dict[str, list[str]], words
     queries = [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(100)]
     size = sum(os.path.getsize(p) for p in Path(str(store.engine.url.database)).parent.glob(
         Path(str(store.engine.url.database)).name + "*"))
-    print(f"--- {n_docs} documents: store {size / 1e6:.0f} MB ({size / 1e6 / (n_docs / 1000):.1f} MB per 1k)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"--- {n_docs} documents: store {size / 1e6:.0f} MB ({size / 1e6 / (n_docs / 1000):.1f} MB per 1k); "
+          f"process peak memory {rss:.0f} MB (the linker holds every linked document entity)")
     for label, fn, args in (
         ("entity profile (person)", lambda a: entity_profile(store, a), people),
         ("entity profile (group)", lambda a: entity_profile(store, a), groups),

@@ -7,17 +7,18 @@ index lookups however large the corpus. Events group when their type and date ag
 share a participant or a place (by corpus entity), or, with no date on one side, share both.
 
 A group's id is its first member's; the report per group (outlets, first report, whether
-every report rests on one source or on anonymous ones) is computed when asked
-(:mod:`claimgraph.corpus.queries`).
+every report rests on one source or on anonymous ones) is kept up to date as reports join
+(:mod:`claimgraph.corpus.group_summaries`).
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, bindparam, or_, select, text, update
 from sqlalchemy.engine import Connection
 
+from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
 
 #: words that carry no claim: function words and reporting verbs
@@ -44,52 +45,69 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _rarest(conn: Connection, words: frozenset[str], n: int = 2) -> list[str]:
-    """The claim words fewest stored claims use (FTS5's vocabulary table): two of them in a
-    claim are a sharp, cheap filter however large the corpus grows."""
+def _frequencies(conn: Connection, words: set[str]) -> dict[str, int]:
+    """How many stored claims use each word (FTS5's vocabulary table), for all the words of a
+    document's claims in one query."""
     plain = sorted(w for w in words if w.isalnum())
     if not plain:
-        return []
+        return {}
     marks = ", ".join(f":w{i}" for i in range(len(plain)))
     rows = conn.execute(text(f"SELECT term, doc FROM claims_vocab WHERE term IN ({marks})"),
                         {f"w{i}": w for i, w in enumerate(plain)}).all()
-    freq = {term: int(doc) for term, doc in rows}
-    return sorted(plain, key=lambda w: (freq.get(w, 0), -len(w), w))[:n]
+    return {term: int(doc) for term, doc in rows}
+
+
+def _rarest(words: frozenset[str], freq: dict[str, int], n: int = 2) -> list[str]:
+    """The claim's words fewest stored claims use: two of them are a sharp, cheap filter however
+    large the corpus grows."""
+    return sorted((w for w in words if w.isalnum()), key=lambda w: (freq.get(w, 0), -len(w), w))[:n]
 
 
 def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
     """Give each claim of a newly stored document the group of its twin in another document
-    (or leave it alone). Returns how many claims joined a group."""
+    (or leave it alone), and count it into that group's summary. Returns how many joined."""
     if not sqlite:
         return 0  # candidates come from FTS5; the PostgreSQL path (#7) will use its own index
-    joined = 0
     mine = conn.execute(select(s.claims.c.local_id, s.claims.c.content).where(s.claims.c.doc_id == doc_id)).all()
-    for local_id, content in mine:
-        words = content_words(content)
-        rare = _rarest(conn, words)
-        if len(rare) < 2 or len(words) < 3:
+    words = {local_id: content_words(content) for local_id, content in mine}
+    freq = _frequencies(conn, set().union(*words.values())) if words else {}
+    joins: dict[str, list[str]] = {}  # group -> this document's claims joining it
+    for local_id, _content in mine:
+        rare = _rarest(words[local_id], freq)
+        if len(rare) < 2 or len(words[local_id]) < 3:
             continue
         query = " AND ".join(f'"{w}"' for w in rare)
         rows = conn.execute(text("SELECT doc_id, local_id, content FROM claims_fts WHERE claims_fts MATCH :q "
                                  "AND doc_id != :d LIMIT 50"), {"q": query, "d": doc_id}).all()
         best: tuple[float, str, str] | None = None
         for other_doc, other_local, other_content in rows:
-            score = jaccard(words, content_words(other_content))
+            score = jaccard(words[local_id], content_words(other_content))
             if score >= CLAIM_JACCARD and (best is None or score > best[0]):
                 best = (score, other_doc, other_local)
+                if score == 1.0:
+                    break  # the same words: a copy, nothing can beat it
         if best is None:
             continue
         _, other_doc, other_local = best
-        group = conn.execute(select(s.claims.c.group_id).where(
-            and_(s.claims.c.doc_id == other_doc, s.claims.c.local_id == other_local))).scalar_one_or_none()
-        if group is None:
+        twin = and_(s.claims.c.doc_id == other_doc, s.claims.c.local_id == other_local)
+        group = conn.execute(select(s.claims.c.group_id).where(twin)).scalar_one_or_none()
+        if group is None:  # the twin starts the group: count it first
             group = f"cg-{other_doc[:12]}-{other_local}"
-            conn.execute(update(s.claims).where(and_(s.claims.c.doc_id == other_doc,
-                                                     s.claims.c.local_id == other_local)).values(group_id=group))
-        conn.execute(update(s.claims).where(and_(s.claims.c.doc_id == doc_id, s.claims.c.local_id == local_id))
-                     .values(group_id=group))
-        joined += 1
-    return joined
+            conn.execute(update(s.claims).where(twin).values(group_id=group))
+            summaries.add(conn, group, [r for _g, r in summaries.reports_of(conn, twin)])
+        joins.setdefault(group, []).append(local_id)
+    if not joins:
+        return 0
+    conn.execute(update(s.claims).where(and_(s.claims.c.doc_id == doc_id, s.claims.c.local_id == bindparam("lid")))
+                 .values(group_id=bindparam("gid")),
+                 [{"lid": lid, "gid": gid} for gid, lids in joins.items() for lid in lids])
+    by_group: dict[str, list[summaries.Report]] = {}
+    for gid, report in summaries.reports_of(conn, and_(s.claims.c.doc_id == doc_id,
+                                                       s.claims.c.group_id.is_not(None))):
+        by_group.setdefault(str(gid), []).append(report)
+    for gid, reports in by_group.items():
+        summaries.add(conn, gid, reports)
+    return sum(len(v) for v in joins.values())
 
 
 def _corpus_ids(conn: Connection, doc_id: str) -> dict[str, str]:

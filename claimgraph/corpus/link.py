@@ -54,6 +54,8 @@ class Linker:
                     entities[str(eid)].append(ent.to_json())
             log = [{"op": r.action, "reason": r.reason or "", "data": json.loads(r.detail or "{}"),
                     "undone": bool(r.undone)} for r in conn.execute(select(s.merges).order_by(s.merges.c.id))]
+        #: the name keys last written to ``entity_keys`` per corpus entity (rewritten when they change)
+        self._keys: dict[str, frozenset[str]] = {}
         self.resolver = EntityResolver.restore(
             {"version": 1, "entities": [{"id": k, "members": v} for k, v in entities.items()], "log": log})
 
@@ -131,34 +133,59 @@ class Linker:
               mention_delta: dict[str, int] | None = None) -> None:
         """Rewrite the rows of these corpus entities from the resolver, and with ``members``
         their members' links too (a merge, split or undo moves members of other documents;
-        linking one document moves only its own, which the caller writes)."""
-        for eid in ids:
-            conn.execute(delete(s.entity_keys).where(s.entity_keys.c.entity_id == eid))
-            ce = self.resolver.entities.get(eid)
-            if ce is None or not ce.members:
-                conn.execute(update(s.doc_entities).where(s.doc_entities.c.entity_id == eid).values(entity_id=None))
-                conn.execute(delete(s.entities).where(s.entities.c.id == eid))
-                continue
+        linking one document moves only its own, which the caller writes). A few statements for
+        all of them: linking touches a dozen entities per document, at every document."""
+        if not ids:
+            return
+        e, k = s.entities, s.entity_keys
+        gone = sorted(eid for eid in ids if not (eid in self.resolver.entities and self.resolver.entities[eid].members))
+        live = sorted(set(ids) - set(gone))
+        if gone:
+            conn.execute(delete(k).where(k.c.entity_id.in_(gone)))
+            conn.execute(update(s.doc_entities).where(s.doc_entities.c.entity_id.in_(gone)).values(entity_id=None))
+            conn.execute(delete(e).where(e.c.id.in_(gone)))
+            for eid in gone:
+                self._keys.pop(eid, None)
+        stored = {r[0]: int(r[1]) for r in conn.execute(select(e.c.id, e.c.mentions).where(e.c.id.in_(live)))}
+        updates: list[dict[str, Any]] = []
+        inserts: list[dict[str, Any]] = []
+        rekeyed: list[str] = []
+        keys: list[dict[str, str]] = []
+        for eid in live:
+            ce = self.resolver.entities[eid]
             row: dict[str, Any] = dict(name=ce.name, type=ce.type, documents=len(ce.docs),
                                        aliases=json.dumps(sorted(ce.aliases), ensure_ascii=False))
-            exists = conn.execute(select(s.entities.c.mentions).where(s.entities.c.id == eid)).first()
-            if exists is not None and mention_delta is not None:
+            if eid in stored and mention_delta is not None:
                 # linking one document: add its mentions (summing every member of a hub entity such
                 # as a country on each new article would make ingest quadratic)
-                row["mentions"] = int(exists[0]) + mention_delta.get(eid, 0)
+                row["mentions"] = stored[eid] + mention_delta.get(eid, 0)
             else:
                 row["mentions"] = sum(m.mentions for m in ce.members.values())
-            if exists is not None:
-                conn.execute(update(s.entities).where(s.entities.c.id == eid).values(**row))
+            if eid in stored:
+                updates.append({"eid": eid, **{f"v_{c}": v for c, v in row.items()}})
             else:
-                conn.execute(insert(s.entities).values(id=eid, **row))
-            keys = {name_key(n) for n in (ce.name, *ce.aliases)} - {""}
-            if keys:
-                conn.execute(insert(s.entity_keys), [{"key": k, "entity_id": eid} for k in sorted(keys)])
-            for member in ce.members.values() if members else ():
+                inserts.append({"id": eid, **row})
+            wanted = frozenset(name_key(n) for n in (ce.name, *ce.aliases)) - {""}
+            if self._keys.get(eid) != wanted:  # keys change only when a name or alias does
+                rekeyed.append(eid)
+                keys += [{"key": key, "entity_id": eid} for key in sorted(wanted)]
+                self._keys[eid] = wanted
+        if updates:
+            conn.execute(update(e).where(e.c.id == bindparam("eid")).values(
+                **{c: bindparam(f"v_{c}") for c in ("name", "type", "documents", "aliases", "mentions")}), updates)
+        if inserts:
+            conn.execute(insert(e), inserts)
+        if rekeyed:
+            conn.execute(delete(k).where(k.c.entity_id.in_(rekeyed)))
+        if keys:
+            conn.execute(insert(k), keys)
+        if members:
+            moved = [{"d": m.doc, "l": m.id, "eid": eid} for eid in live
+                     for m in self.resolver.entities[eid].members.values()]
+            if moved:
                 conn.execute(update(s.doc_entities).where(and_(
-                    s.doc_entities.c.doc_id == member.doc, s.doc_entities.c.local_id == member.id))
-                    .values(entity_id=eid))
+                    s.doc_entities.c.doc_id == bindparam("d"), s.doc_entities.c.local_id == bindparam("l")))
+                    .values(entity_id=bindparam("eid")), moved)
 
     def _log(self, conn: Connection, before: int, *, by: str) -> None:
         for entry in self.resolver.log[before:]:

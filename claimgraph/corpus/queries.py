@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.store import Store
 
@@ -124,12 +125,13 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
             query = query.where(c.c.source_text.ilike(f"%{source}%"))
     if about:
         ids = [e["id"] for e in find_entities(store, about)]
-        if ids:
-            mentioned = (select(s.mentions.c.doc_id).select_from(s.mentions.join(
-                de, (de.c.doc_id == s.mentions.c.doc_id) & (de.c.local_id == s.mentions.c.local_id)))
-                .where(de.c.entity_id.in_(ids), s.mentions.c.doc_id == c.c.doc_id,
-                       s.mentions.c.start >= c.c.start, s.mentions.c.end <= c.c.end).exists())
-            query = query.where(within(store, c.c.doc_id, ids, window), mentioned)
+        if ids:  # driven by the entity's mentions (few per document), not by every claim of its documents
+            m, dm = s.mentions, de.alias("dm")
+            hits = (select(m.c.doc_id, m.c.start, m.c.end)
+                    .select_from(m.join(dm, (dm.c.doc_id == m.c.doc_id) & (dm.c.local_id == m.c.local_id)))
+                    .where(dm.c.entity_id.in_(ids), within(store, dm.c.doc_id, ids, window)).subquery("hits"))
+            query = query.join(hits, (hits.c.doc_id == c.c.doc_id) & (hits.c.start >= c.c.start)
+                               & (hits.c.end <= c.c.end)).distinct()
         else:
             query = query.where(c.c.content.ilike(f"%{about}%"))
     with store.engine.connect() as conn:
@@ -149,28 +151,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
 
 
 def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
-    """Per claim group: reports, outlets, first report, distinct sources, anonymous reports —
-    aggregated in the database, since a syndicated claim may have hundreds of reports."""
-    if not ids:
-        return {}
-    c, d, de = s.claims, s.documents, s.doc_entities
-    source = func.coalesce(de.c.entity_id, func.lower(c.c.source_text))
-    joined = c.join(d, c.c.doc_id == d.c.id).outerjoin(
-        de, (de.c.doc_id == c.c.doc_id) & (de.c.local_id == c.c.source_local))
-    rows = conn.execute(select(c.c.group_id, func.count(), func.min(d.c.published), func.count(func.distinct(source)),
-                               func.sum(case((c.c.source_type == "anonymous", 1), else_=0)))
-                        .select_from(joined).where(c.c.group_id.in_(ids)).group_by(c.c.group_id)).all()
-    sites = conn.execute(select(c.c.group_id, func.coalesce(d.c.site, "(unknown)")).distinct()
-                         .select_from(c.join(d, c.c.doc_id == d.c.id)).where(c.c.group_id.in_(ids))).all()
-    outlets: dict[str, list[str]] = {}
-    for gid, site in sites:
-        outlets.setdefault(gid, []).append(site)
-    out: dict[str, dict[str, Any]] = {}
-    for gid, reports, first, sources, anonymous in rows:
-        out[gid] = {"reports": int(reports), "first": first, "outlets": sorted(outlets.get(gid, [])),
-                    "sources": int(sources), "anonymous": int(anonymous or 0),
-                    "one_source": int(sources) <= 1 or int(anonymous or 0) == int(reports)}
-    return out
+    return summaries.summarise(conn, ids)
 
 
 def events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
@@ -215,10 +196,10 @@ def docs_of(ids: list[str], window: int | None = None) -> Any:
     per-entity filter starts here, so it costs what the entity has, not what the corpus has.
     With ``window``, only its latest documents: a profile of an entity in tens of thousands of
     articles (a country) shows its recent ones and stays fast."""
-    query = select(s.doc_entities.c.doc_id).where(s.doc_entities.c.entity_id.in_(ids))
-    if window is not None:
-        query = (query.join(s.documents, s.documents.c.id == s.doc_entities.c.doc_id)
-                 .order_by(s.documents.c.published.desc()).limit(window))
+    de = s.doc_entities
+    query = select(de.c.doc_id).where(de.c.entity_id.in_(ids))
+    if window is not None:  # the document's date sits on the entity row: one index seek per entity
+        query = query.order_by(de.c.published.desc()).limit(window)
     return query
 
 
@@ -246,22 +227,14 @@ def timeline(store: Store, name: str, limit: int = 500, window: int | None = Non
 def corroboration(store: Store, limit: int = 30) -> list[dict[str, Any]]:
     """Claim groups reported by two or more documents: what is said, by which outlets, first
     when, and whether every report rests on one source (or only anonymous ones)."""
+    g = s.claim_groups
     with store.engine.connect() as conn:
-        gids = [r[0] for r in conn.execute(select(s.claims.c.group_id, func.count())
-                                           .where(s.claims.c.group_id.is_not(None))
-                                           .group_by(s.claims.c.group_id).having(func.count() > 1)
-                                           .order_by(func.count().desc()).limit(limit))]
-        groups = _claim_groups(conn, set(gids))
-        sample = {r[0]: (r[1], r[2]) for r in conn.execute(
-            select(s.claims.c.group_id, s.claims.c.content, s.claims.c.source_text)
-            .where(s.claims.c.group_id.in_(gids)))}
-    out = []
-    for gid in gids:
-        g = groups[gid]
-        content, source = sample[gid]
-        out.append({"group": gid, "content": content, "source": source, "reports": g["reports"],
-                    "outlets": g["outlets"], "first": g["first"], "one_source": g["one_source"]})
-    return out
+        gids = [r[0] for r in conn.execute(select(g.c.id).where(g.c.reports > 1)
+                                           .order_by(g.c.reports.desc(), g.c.id).limit(limit))]
+        groups = summaries.summarise(conn, gids)
+    return [{"group": gid, "content": groups[gid]["content"], "source": groups[gid]["source_text"],
+             "reports": groups[gid]["reports"], "outlets": groups[gid]["outlets"], "first": groups[gid]["first"],
+             "one_source": groups[gid]["one_source"]} for gid in gids]
 
 
 def event_groups(store: Store, limit: int = 40) -> list[dict[str, Any]]:

@@ -60,6 +60,9 @@ SNAPSHOT_VERSION = 1
 #: of them (and scoring them all would make each new article cost more than the last)
 MAX_WEAK_HITS = 50
 WEAK_KINDS = frozenset({"surname of", "short form"})
+#: any key that this many corpus entities share is no evidence either: the corpus has already
+#: failed to tell them apart, and scoring them all would make ingest slower with every article
+MAX_HITS = 200
 #: a decision's log entry keeps its strongest candidates only (a common name may have hundreds)
 MAX_LOGGED_CANDIDATES = 5
 #: a shared co-mentioned entity adds this much to a match's score (at most three count)
@@ -198,8 +201,8 @@ class EntityResolver:
         found: dict[str, str] = {}
         for probe in probes(ent.name, ent.aliases, ent.type):
             hits = self._index.get(probe.key, ())
-            if len(hits) > MAX_WEAK_HITS and probe.kind in WEAK_KINDS:
-                continue  # a surname or short form shared by that many corpus entities decides nothing
+            if len(hits) > MAX_HITS or (len(hits) > MAX_WEAK_HITS and probe.kind in WEAK_KINDS):
+                continue  # a name, surname or short form shared by that many corpus entities decides nothing
             for cid in hits:
                 ce = self.entities[cid]
                 if cid in found or not compatible(ce.type, ent.type) or not self._fits(probe, ce):
@@ -278,9 +281,10 @@ class EntityResolver:
         if usage is not None:
             return Decision(ent, usage, False, f"{kind}, usage", round(best - 0.1, 3))
         weak = tuple((cid, round(best / 2, 3)) for cid in ranked)
-        if kind == "same name" and len(ent.name.split()) > 1:
-            # a full name already split over several corpus entities: joining the largest keeps
-            # each new article from adding one more copy (the others stay listed as candidates)
+        if kind == "same name" and (len(ent.name.split()) > 1 or type_group(ent.type) == "place"):
+            # a full name (or a place's name) already split over several corpus entities: joining
+            # the largest keeps each new article from adding one more copy (the others stay listed
+            # as candidates); a one-word person or group name stays ambiguous
             largest = max(tied, key=lambda c: (len(self.entities[c].docs), c))
             return Decision(ent, largest, False, "same name, largest of several", round(best - 0.2, 3),
                             tuple(c for c in weak if c[0] != largest))

@@ -27,10 +27,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -99,7 +101,9 @@ doc_entities = Table(
     Column("mentions", Integer, nullable=False),
     Column("link_reason", Text), Column("link_score", Float),
     Column("lat", Float), Column("lon", Float), Column("country", String(8)),  # a resolved place's geo
+    Column("published", String(32)),  # the document's, copied: an entity's latest documents by one index seek
     Index("ix_doc_entities_entity", "entity_id"),
+    Index("ix_doc_entities_entity_published", "entity_id", "published", "doc_id"),
 )
 
 mentions = Table(
@@ -140,7 +144,7 @@ events = Table(
     Column("claim_local", String(16)),
     Column("modality", String(16), nullable=False),
     Column("group_id", String(32)),
-    Index("ix_events_type", "type"),
+    Index("ix_events_type_when", "type", "when_value"),  # grouping: same type, same day
     Index("ix_events_when", "when_value"),
 )
 
@@ -154,6 +158,22 @@ relations = Table(
     Column("start", Integer, nullable=False), Column("end", Integer, nullable=False),
     Column("claim_local", String(16)),
     Index("ix_relations_doc", "doc_id"),
+)
+
+#: per claim group, what the reports add up to, kept up to date as reports join (see
+#: :mod:`claimgraph.corpus.group_summaries`): a syndicated claim may have thousands of reports,
+#: and a profile or a claims filter must not count them on every call
+claim_groups = Table(
+    "claim_groups", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("reports", Integer, nullable=False),
+    Column("first", String(32)),  # the earliest report's publication date
+    Column("outlets", Text, nullable=False),  # JSON list of sites
+    Column("sources", Text, nullable=False),  # JSON list of source keys: corpus entity id or lower-cased text
+    Column("anonymous", Integer, nullable=False),  # reports whose source is anonymous
+    Column("content", Text, nullable=False), Column("source_text", Text),  # the first report's words
+    Column("first_report", String(128), nullable=False),  # which report that is: "published|doc id|offset"
+    Index("ix_claim_groups_reports", "reports"),
 )
 
 #: every merge and split of corpus entities, automatic or by a user, reversible
@@ -170,5 +190,23 @@ merges = Table(
     Column("undone", Integer, nullable=False, default=0),
 )
 
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    """Version 2: documents' dates copied onto their entities (with an index), and the claim
+    group summaries, computed once from the claims."""
+    from claimgraph.corpus.group_summaries import refresh
+
+    conn.execute(text("ALTER TABLE doc_entities ADD COLUMN published VARCHAR(32)"))
+    conn.execute(text("UPDATE doc_entities SET published = (SELECT published FROM documents "
+                      "WHERE documents.id = doc_entities.doc_id)"))
+    conn.execute(text("DROP INDEX IF EXISTS ix_events_type"))
+    for index in (*doc_entities.indexes, *events.indexes):
+        if index.name in ("ix_doc_entities_entity_published", "ix_events_type_when"):
+            index.create(conn, checkfirst=True)
+    groups = [r[0] for r in conn.execute(select(claims.c.group_id).where(claims.c.group_id.is_not(None)).distinct())]
+    refresh(conn, groups)
+
+
 #: version -> the step that brings a store at that version to the next one
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}

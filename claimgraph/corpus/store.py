@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, delete, event, insert, select, text, updat
 from sqlalchemy.engine import Connection, Engine
 
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.group_summaries import refresh
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Analysis, Claim, Event
 from claimgraph.pipeline import PIPELINE_VERSION
@@ -153,12 +154,15 @@ class Store:
         return WriteResult(doc.id, "reprocessed" if row is not None else "ingested")
 
     def _delete_layers(self, conn: Connection, doc_id: str) -> None:
+        groups = [r[0] for r in conn.execute(select(s.claims.c.group_id).where(
+            s.claims.c.doc_id == doc_id, s.claims.c.group_id.is_not(None)).distinct())]
         for table in (s.mentions, s.claims, s.events, s.relations, s.doc_entities):
             conn.execute(delete(table).where(table.c.doc_id == doc_id))
         if self.sqlite:
             conn.execute(text("INSERT INTO documents_fts (documents_fts, rowid, title, text) SELECT 'delete', rowid, "
                               "coalesce(title, ''), text FROM documents WHERE id = :d"), {"d": doc_id})
             conn.execute(text("DELETE FROM claims_fts WHERE doc_id = :d"), {"d": doc_id})
+        refresh(conn, groups)  # the groups it reported in lose its reports
 
     def _insert(self, conn: Connection, analysis: Analysis, source: str) -> None:
         doc = analysis.document
@@ -171,7 +175,8 @@ class Store:
                      aliases=json.dumps(list(e.aliases), ensure_ascii=False), roles=json.dumps(list(e.roles)),
                      mentions=len(e.mentions), link_reason=None, link_score=None,
                      lat=geo[e.id].lat if e.id in geo else None, lon=geo[e.id].lon if e.id in geo else None,
-                     country=geo[e.id].country if e.id in geo else None) for e in analysis.entities]
+                     country=geo[e.id].country if e.id in geo else None, published=doc.published)
+                for e in analysis.entities]
         if ents:
             conn.execute(insert(s.doc_entities), ents)
         ments = [dict(doc_id=doc.id, local_id=e.id, start=m.start, end=m.end)

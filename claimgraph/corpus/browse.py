@@ -1,0 +1,232 @@
+"""The read queries a browser and a REST client need that the CLI did not: pages of documents
+and entities, one document or entity by its id, the home page's summaries, and the actor graph.
+
+Why a module of its own: :mod:`claimgraph.corpus.queries` answers a user's questions (who
+says what about whom); this one serves navigation (page 3 of the entities, the document
+behind a link), which wants ``offset`` and a total, and ids instead of names. Everything is
+SQLAlchemy Core over ``store.engine`` with no dialect-specific SQL, so the web layer runs
+unchanged on PostgreSQL (#7).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.sql import Select
+
+from claimgraph.corpus import schema as s
+from claimgraph.corpus.store import Store
+
+#: orders ``list_entities`` knows; the first is its default
+ENTITY_ORDERS = ("documents", "mentions", "name")
+
+
+# -- documents --------------------------------------------------------------------------------------
+
+def _count_in(table: Any) -> Any:
+    """A correlated count of a layer's rows for the outer document row (portable SQL: no
+    window functions, no dialect aggregates)."""
+    return (select(func.count()).select_from(table).where(table.c.doc_id == s.documents.c.id)
+            .scalar_subquery())
+
+
+def list_documents(store: Store, *, limit: int = 50, offset: int = 0, site: str | None = None) -> list[dict[str, Any]]:
+    """A page of documents, latest publication first, with how many entities, claims and
+    events each holds (what a list needs to show, without reading any article text)."""
+    d = s.documents
+    query = select(d.c.id, d.c.title, d.c.site, d.c.url, d.c.published, d.c.source,
+                   _count_in(s.doc_entities).label("entities"), _count_in(s.claims).label("claims"),
+                   _count_in(s.events).label("events"))
+    if site is not None:
+        query = query.where(d.c.site == site)
+    query = query.order_by(d.c.published.is_(None), d.c.published.desc(), d.c.id).limit(limit).offset(offset)
+    with store.engine.connect() as conn:
+        return [{**dict(r), "entities": int(r["entities"]), "claims": int(r["claims"]), "events": int(r["events"])}
+                for r in conn.execute(query).mappings()]
+
+
+def count_documents(store: Store, site: str | None = None) -> int:
+    query = select(func.count()).select_from(s.documents)
+    if site is not None:
+        query = query.where(s.documents.c.site == site)
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def latest_documents(store: Store, limit: int = 10) -> list[dict[str, Any]]:
+    return list_documents(store, limit=limit)
+
+
+def get_document(store: Store, doc_id: str) -> dict[str, Any] | None:
+    """The stored contract object (``claimgraph.document/1``) plus what the store knows about
+    where it came from: ``source`` (the input), ``site``, ``ingested_at``, ``pipeline_version``
+    as top-level fields (the contract allows added fields)."""
+    obj = store.analysis_json(doc_id)
+    if obj is None:
+        return None
+    d = s.documents
+    with store.engine.connect() as conn:
+        row = conn.execute(select(d.c.source, d.c.site, d.c.ingested_at, d.c.pipeline_version)
+                           .where(d.c.id == doc_id)).mappings().one()
+    return {**obj, **dict(row)}
+
+
+# -- entities ------------------------------------------------------------------------------------------
+
+def _entity(row: Any) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"]),
+            "documents": int(row["documents"]), "mentions": int(row["mentions"])}
+
+
+def _entity_filter(query: Select[Any], q: str | None, type: str | None) -> Select[Any]:
+    e = s.entities
+    if q:
+        # the name or any alias (aliases are a JSON list in a text column: a substring of it is
+        # a substring of one alias, or harmlessly of two adjacent ones)
+        like = f"%{q}%"
+        query = query.where(e.c.name.ilike(like) | e.c.aliases.ilike(like))
+    if type:
+        query = query.where(e.c.type == type.upper())
+    return query
+
+
+def list_entities(store: Store, *, q: str | None = None, type: str | None = None, limit: int = 50, offset: int = 0,
+                  order: str = "documents") -> list[dict[str, Any]]:
+    """A page of corpus entities whose name or an alias contains ``q``, of one type, the most
+    documented first (or by ``order``: documents | mentions | name)."""
+    if order not in ENTITY_ORDERS:
+        raise ValueError(f"no order {order!r}; one of {', '.join(ENTITY_ORDERS)}")
+    e = s.entities
+    keys = {"documents": (e.c.documents.desc(), e.c.mentions.desc()), "mentions": (e.c.mentions.desc(),
+            e.c.documents.desc()), "name": (e.c.name,)}[order]
+    query = _entity_filter(select(e), q, type).order_by(*keys, e.c.id).limit(limit).offset(offset)
+    with store.engine.connect() as conn:
+        return [_entity(r) for r in conn.execute(query).mappings()]
+
+
+def count_entities(store: Store, *, q: str | None = None, type: str | None = None) -> int:
+    query = _entity_filter(select(func.count()).select_from(s.entities), q, type)
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def entity_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(s.entities).where(s.entities.c.id == entity_id)).mappings().first()
+    return _entity(row) if row is not None else None
+
+
+def entity_documents(store: Store, entity_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The documents one corpus entity (by id, not by a name two entities may share) appears in."""
+    d, de = s.documents, s.doc_entities
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
+                            .select_from(d.join(de, de.c.doc_id == d.c.id)).where(de.c.entity_id == entity_id)
+                            .distinct().order_by(d.c.published.desc()).limit(limit)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def entity_profile_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
+    """The profile of one corpus entity by its id.
+
+    :func:`claimgraph.corpus.profile.entity_profile` finds an entity by name, and a name two
+    entities share (two people called Reid) finds the more documented one. So the head of the
+    profile (name, type, aliases, counts) and its documents are this entity's own; its claims,
+    events and neighbours are those of its name, and ``shared_name`` says when that name also
+    means another entity."""
+    from claimgraph.corpus.profile import entity_profile
+
+    own = entity_by_id(store, entity_id)
+    if own is None:
+        return None
+    profile = entity_profile(store, own["name"]) or {}
+    shared = profile.get("id") not in (None, entity_id)
+    return {**profile, **own, "documents_list": entity_documents(store, entity_id, limit=100),
+            "cooccurring": profile.get("cooccurring", []), "relations": profile.get("relations", []),
+            "events": profile.get("events", []), "claims_by": profile.get("claims_by", []),
+            "claims_about": profile.get("claims_about", []), "shared_name": shared}
+
+
+def top_entities(store: Store, limit: int = 10, type: str | None = None) -> list[dict[str, Any]]:
+    """The most-mentioned entities (the home page's actors)."""
+    return list_entities(store, type=type, limit=limit, order="mentions")
+
+
+# -- claims ----------------------------------------------------------------------------------------------
+
+def claims_by_source_type(store: Store) -> dict[str, int]:
+    """How many claims rest on each kind of source; ``none`` is the outlet's own assertion."""
+    c = s.claims
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(c.c.source_type, func.count()).group_by(c.c.source_type)
+                            .order_by(func.count().desc())).all()
+    return {str(k or "none"): int(v) for k, v in rows}
+
+
+# -- the actor graph ----------------------------------------------------------------------------------
+
+def _neighbours(conn: Any, entity_id: str, limit: int) -> list[str]:
+    """The entities sharing most documents with one entity, most shared first."""
+    de, other = s.doc_entities, s.doc_entities.alias("other")
+    shared = func.count(func.distinct(other.c.doc_id))
+    rows = conn.execute(select(other.c.entity_id, shared)
+                        .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
+                                                         other.c.entity_id != entity_id)))
+                        .where(de.c.entity_id == entity_id, other.c.entity_id.is_not(None))
+                        .group_by(other.c.entity_id).order_by(shared.desc(), other.c.entity_id).limit(limit)).all()
+    return [r[0] for r in rows]
+
+
+def _edges(conn: Any, ids: Sequence[str], max_edges: int) -> list[dict[str, Any]]:
+    """Relations between these entities (by type), then co-mentions (documents in common),
+    heaviest first, at most ``max_edges`` co-mention edges so a dense graph stays readable."""
+    de = s.doc_entities
+    a, b = de.alias("a"), de.alias("b")
+    shared = func.count(func.distinct(a.c.doc_id))
+    co = conn.execute(select(a.c.entity_id, b.c.entity_id, shared)
+                      .select_from(a.join(b, and_(a.c.doc_id == b.c.doc_id, a.c.entity_id < b.c.entity_id)))
+                      .where(a.c.entity_id.in_(ids), b.c.entity_id.in_(ids))
+                      .group_by(a.c.entity_id, b.c.entity_id).order_by(shared.desc(), a.c.entity_id, b.c.entity_id)
+                      .limit(max_edges)).all()
+    r, subj, obj = s.relations, de.alias("subj"), de.alias("obj")
+    joined = (r.join(subj, and_(subj.c.doc_id == r.c.doc_id, subj.c.local_id == r.c.subject_local))
+              .join(obj, and_(obj.c.doc_id == r.c.doc_id, obj.c.local_id == r.c.object_local)))
+    rel = conn.execute(select(subj.c.entity_id, r.c.predicate, obj.c.entity_id, func.count()).select_from(joined)
+                       .where(subj.c.entity_id.in_(ids), obj.c.entity_id.in_(ids),
+                              subj.c.entity_id != obj.c.entity_id)
+                       .group_by(subj.c.entity_id, r.c.predicate, obj.c.entity_id)).all()
+    edges = [{"source": src, "target": dst, "kind": "relation", "relation": pred, "weight": int(n)}
+             for src, pred, dst, n in rel]
+    edges.sort(key=lambda e: (-e["weight"], e["source"], e["target"], e["relation"]))
+    edges += [{"source": x, "target": y, "kind": "co-mention", "relation": None, "weight": int(n)} for x, y, n in co]
+    return edges
+
+
+def graph(store: Store, *, entity_id: str | None = None, limit: int = 60,
+          types: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Actors and how they are tied: the ``limit`` most documented entities of the corpus (of
+    ``types``, when given), or one entity and its closest neighbours; edges are relations
+    (``kind: relation``, ``relation``: its type) and co-mentions (``weight``: documents in
+    common). An unknown ``entity_id`` gives an empty graph."""
+    e = s.entities
+    with store.engine.connect() as conn:
+        if entity_id is None:
+            query = select(e.c.id)
+            if types:
+                query = query.where(e.c.type.in_([t.upper() for t in types]))
+            ids = [r[0] for r in conn.execute(query.order_by(e.c.documents.desc(), e.c.id).limit(limit))]
+        else:
+            if conn.execute(select(e.c.id).where(e.c.id == entity_id)).first() is None:
+                return {"nodes": [], "edges": []}
+            ids = [entity_id, *_neighbours(conn, entity_id, max(limit - 1, 0))]
+        if not ids:
+            return {"nodes": [], "edges": []}
+        rows = {r["id"]: r for r in conn.execute(select(e.c.id, e.c.name, e.c.type, e.c.documents)
+                                                 .where(e.c.id.in_(ids))).mappings()}
+        edges = _edges(conn, ids, max_edges=limit * 4)
+    nodes = [{"id": i, "name": rows[i]["name"], "type": rows[i]["type"], "docs": int(rows[i]["documents"]),
+              "center": i == entity_id} for i in ids if i in rows]
+    return {"nodes": nodes, "edges": edges}
