@@ -175,6 +175,15 @@ def _register_corpus() -> None:
 _register_corpus()
 
 
+def _register_web() -> None:
+    from claimgraph.cli_web import register
+
+    register(app)
+
+
+_register_web()
+
+
 @evaluate_app.command("xdoc")
 def evaluate_xdoc(
     data: DataOpt,

@@ -1,7 +1,346 @@
-"""The REST API under ``/api`` (filled in by #6)."""
+"""The REST API under ``/api``: the corpus as JSON, for scripts and for the pages' own scripts.
+
+Why it is thin: every answer comes from :mod:`claimgraph.corpus` (the queries the CLI and the
+Python API use), so a number on a page, in ``claimgraph claims --json`` and here is the same
+number. This module only checks parameters, pages the results and maps failures to HTTP
+statuses. Lists are pages ``{"items", "total", "limit", "offset"}``; ``total`` is ``null``
+where counting would cost a second full query the store does not index (claims, events,
+search). Only ``POST /api/analyze`` computes and only the entity corrections write.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import threading
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from claimgraph.corpus import browse, queries
+from claimgraph.corpus.api import Corpus
+from claimgraph.corpus.store import Store
+from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
+from claimgraph.web.analyze import OPENAPI_BODY, AnalyzeRequest, AnalyzeWorker
+from claimgraph.web.deps import get_corpus
+from claimgraph.web.security import is_loopback
 
 router = APIRouter(tags=["api"])
+
+T = TypeVar("T")
+SOURCE_TYPES = ("person", "organization", "anonymous", "document", "other")
+#: claims, events and search page by asking the query for offset + limit rows: this bounds it
+MAX_OFFSET = 10_000
+ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (1–500).")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+BoundedOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET}).")]
+CorpusDep = Annotated[Corpus, Depends(get_corpus)]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; ``total`` is null when the list is not counted."""
+
+    items: list[T]
+    total: int | None
+    limit: int
+    offset: int
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str | None
+    site: str | None
+    url: str | None
+    published: str | None
+    source: str
+    entities: int
+    claims: int
+    events: int
+
+
+class EntitySummary(BaseModel):
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    documents: int
+    mentions: int
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    into: str = Field(description="The corpus entity to keep.")
+    from_: str = Field(alias="from", description="The corpus entity folded into it.")
+    reason: str = Field("user", max_length=500, description="Recorded in the merge log.")
+
+
+class MergeResult(BaseModel):
+    log_index: int = Field(description="The merge's entry in the log (`claimgraph entities undo N` reverses it).")
+    entity: EntitySummary
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entity_id: str
+    members: list[str] = Field(min_length=1, description="Members to move out, DOC_ID#LOCAL_ID (see "
+                                                         "/api/entities/{id}/members).")
+    reason: str = Field("user", max_length=500)
+
+
+class SplitResult(BaseModel):
+    new_id: str
+    entity: EntitySummary
+    new_entity: EntitySummary
+
+
+def _store(corpus: Corpus) -> Store:
+    return corpus.store
+
+
+def _page(items: list[Any], limit: int, offset: int, total: int | None = None) -> dict[str, Any]:
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def _one_of(value: str | None, choices: tuple[str, ...], what: str, *, upper: bool = False) -> str | None:
+    """A filter value checked against its choices: a typo is a 422 that lists them, not an empty list."""
+    if value is None or value == "":
+        return None
+    norm = value.upper() if upper else value.lower()
+    if norm not in choices:
+        raise HTTPException(422, f"no {what} {value!r}; one of {', '.join(choices)}")
+    return norm
+
+
+# -- documents ------------------------------------------------------------------------------------------
+
+@router.get("/documents", response_model=Page[DocumentSummary], summary="Documents, latest first")
+def documents(corpus: CorpusDep, limit: Limit = 50, offset: Offset = 0,
+              site: Annotated[str | None, Query(description="Only this outlet.")] = None) -> dict[str, Any]:
+    """Every stored article with its counts of entities, claims and events."""
+    store = _store(corpus)
+    return _page(browse.list_documents(store, limit=limit, offset=offset, site=site), limit, offset,
+                 browse.count_documents(store, site=site))
+
+
+@router.get("/documents/{doc_id}", response_model=dict[str, Any], summary="One document: the contract object")
+def document(doc_id: str, corpus: CorpusDep) -> dict[str, Any]:
+    """The stored ``claimgraph.document/1`` object (text, entities, dates, claims, events,
+    relations, with spans into the text), plus ``source``, ``site``, ``ingested_at`` and
+    ``pipeline_version``."""
+    found = browse.get_document(_store(corpus), doc_id)
+    if found is None:
+        raise HTTPException(404, f"no document {doc_id!r}")
+    return found
+
+
+# -- entities -------------------------------------------------------------------------------------------
+
+@router.get("/entities", response_model=Page[EntitySummary], summary="Corpus entities")
+def entities(corpus: CorpusDep, limit: Limit = 50, offset: Offset = 0,
+             q: Annotated[str | None, Query(max_length=200, description="A substring of the name or an alias.")]
+             = None,
+             type: Annotated[str | None, Query(description="An OntoNotes type: " + ", ".join(ENTITY_TYPES))] = None,
+             order: Annotated[str, Query(pattern="^(mentions|documents|name)$",
+                                         description="mentions (default), documents or name.")] = "mentions",
+             ) -> dict[str, Any]:
+    """Actors merged across documents, the most mentioned first."""
+    store = _store(corpus)
+    kind = _one_of(type, ENTITY_TYPES, "entity type", upper=True)
+    return _page(browse.list_entities(store, q=q, type=kind, limit=limit, offset=offset, order=order), limit, offset,
+                 browse.count_entities(store, q=q, type=kind))
+
+
+@router.get("/entities/profile", response_model=dict[str, Any], summary="An entity's profile, by name")
+def profile_by_name(corpus: CorpusDep, name: Annotated[str, Query(min_length=1, max_length=200,
+                                                                  description="A name, alias, acronym or surname.")],
+                    ) -> dict[str, Any]:
+    """Aliases, documents, co-occurring entities, relations, events, claims by it and about it."""
+    found = corpus.entity(name)
+    if found is None:
+        raise HTTPException(404, f"no entity called {name!r}")
+    return found
+
+
+@router.get("/entities/{entity_id}", response_model=dict[str, Any], summary="An entity's profile, by id")
+def entity(entity_id: str, corpus: CorpusDep) -> dict[str, Any]:
+    """The profile of one corpus entity (as ``/api/entities/profile``)."""
+    found = browse.entity_profile_by_id(_store(corpus), entity_id)
+    if found is None:
+        raise HTTPException(404, f"no entity {entity_id!r}")
+    return found
+
+
+@router.get("/entities/{entity_id}/members", response_model=list[dict[str, Any]],
+            summary="The document entities merged into one corpus entity")
+def members(entity_id: str, corpus: CorpusDep) -> list[dict[str, Any]]:
+    """Each member as ``DOC_ID#LOCAL_ID`` with the name it had and why it was linked: what a split names."""
+    from claimgraph.corpus.profile import members_of
+
+    store = _store(corpus)
+    if browse.entity_by_id(store, entity_id) is None:
+        raise HTTPException(404, f"no entity {entity_id!r}")
+    return members_of(store, entity_id)
+
+
+@router.get("/graph", response_model=dict[str, list[dict[str, Any]]], summary="Actors and their ties")
+def graph(corpus: CorpusDep,
+          entity_id: Annotated[str | None, Query(description="Its neighbourhood; the whole corpus when absent.")]
+          = None,
+          limit: Annotated[int, Query(ge=1, le=300, description="Nodes at most.")] = 60) -> dict[str, Any]:
+    """Nodes (id, name, type, docs) and edges (relation or co-mention, with a weight)."""
+    store = _store(corpus)
+    if entity_id is not None and browse.entity_by_id(store, entity_id) is None:
+        raise HTTPException(404, f"no entity {entity_id!r}")
+    return browse.graph(store, entity_id=entity_id, limit=limit)
+
+
+# -- claims, events, search ------------------------------------------------------------------------------
+
+@router.get("/claims", response_model=Page[dict[str, Any]], summary="Claims with their sources")
+def claims(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
+           source: Annotated[str | None, Query(max_length=200, description="Who says it (an entity or source "
+                                                                          "words).")] = None,
+           about: Annotated[str | None, Query(max_length=200, description="An entity the content mentions.")] = None,
+           source_type: Annotated[str | None, Query(description="One of " + ", ".join(SOURCE_TYPES))] = None,
+           single_source: Annotated[bool, Query(description="Only claims one outlet or one source stands "
+                                                            "behind.")] = False) -> dict[str, Any]:
+    """Claims in publication order, each with the outlets reporting it and whether one source stands behind it."""
+    kind = _one_of(source_type, SOURCE_TYPES, "source type")
+    rows = corpus.claims(source=source, about=about, source_type=kind, single_source=single_source,
+                         limit=offset + limit)
+    return _page(rows[offset:], limit, offset)
+
+
+@router.get("/events", response_model=Page[dict[str, Any]], summary="Events")
+def events(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
+           type: Annotated[str | None, Query(description="A PLOVER root type: " + ", ".join(EVENT_TYPES))] = None,
+           actor: Annotated[str | None, Query(max_length=200, description="Who acts.")] = None,
+           place: Annotated[str | None, Query(max_length=200, description="Where.")] = None,
+           since: Annotated[str | None, Query(pattern=ISO_PREFIX, description="From this date (2018, 2025-03).")]
+           = None,
+           until: Annotated[str | None, Query(pattern=ISO_PREFIX, description="Up to this date, inclusive.")]
+           = None) -> dict[str, Any]:
+    """Events in date order (undated ones last), with who, whom, where and the document."""
+    kind = _one_of(type, EVENT_TYPES, "event type", upper=True)
+    rows = corpus.events(type=kind, actor=actor, place=place, since=since, until=until, limit=offset + limit)
+    return _page(rows[offset:], limit, offset)
+
+
+@router.get("/timeline", response_model=Page[dict[str, Any]], summary="An entity's events in date order")
+def timeline(corpus: CorpusDep, name: Annotated[str, Query(min_length=1, max_length=200)], limit: Limit = 50,
+             offset: BoundedOffset = 0) -> dict[str, Any]:
+    """Every event the entity takes part in, as actor, recipient or place."""
+    store = _store(corpus)
+    if not queries.find_entities(store, name, limit=1):
+        raise HTTPException(404, f"no entity called {name!r}")
+    rows = queries.timeline(store, name, limit=offset + limit)
+    return _page(rows[offset:], limit, offset)
+
+
+@router.get("/search", response_model=Page[dict[str, Any]], summary="Search entities, articles and claims")
+def search(corpus: CorpusDep, q: Annotated[str, Query(min_length=1, max_length=500,
+                                                      description="Words (all must occur) or an FTS5 query.")],
+           limit: Limit = 50, offset: BoundedOffset = 0) -> dict[str, Any]:
+    """Entities whose name contains ``q``, then articles and claims matching it (best first);
+    each item has a ``kind``: entity, document or claim."""
+    from sqlalchemy.exc import OperationalError
+
+    store = _store(corpus)
+    n = offset + limit
+    ents = [{"kind": "entity", "entity_id": e["id"], "name": e["name"], "type": e["type"],
+             "documents": e["documents"]} for e in browse.list_entities(store, q=q, limit=n)]
+    try:
+        found = queries.search(store, q, limit=n)
+    except OperationalError:
+        raise HTTPException(422, f"{q!r} is not a valid search query") from None
+    docs = [r for r in found if r["kind"] == "document"]
+    claims_found = [r for r in found if r["kind"] == "claim"]
+    return _page((ents + docs + claims_found)[offset:n], limit, offset)
+
+
+@router.get("/stats", response_model=dict[str, Any], summary="Corpus statistics")
+def stats(corpus: CorpusDep) -> dict[str, Any]:
+    """Counts of every layer, claims by source type, events by type, anonymous share per outlet."""
+    return corpus.stats()
+
+
+# -- computing and correcting -----------------------------------------------------------------------------
+
+def require_json(request: Request) -> None:
+    """The writing endpoints take JSON only, and only from a page of this server: a form on
+    another site can post neither JSON nor, past the Origin check, to here."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise HTTPException(415, "send the body as application/json")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.split("://", 1)[-1].rstrip("/") != request.headers.get("host", ""):
+        raise HTTPException(403, "cross-origin request refused")
+
+
+@router.post("/analyze", response_model=dict[str, Any], summary="Analyse one article",
+             dependencies=[Depends(require_json)], openapi_extra=OPENAPI_BODY,
+             responses={413: {"description": "Body over the size limit"},
+                        503: {"description": "Too many analyses waiting"},
+                        504: {"description": "Analysis over the time limit"}})
+async def analyze(request: Request) -> dict[str, Any]:
+    """One article in (``text`` or ``html``, with ``url``, ``title``, ``published``, ``site``),
+    its ``claimgraph.document/1`` object out. Nothing is stored."""
+    worker: AnalyzeWorker = request.app.state.analyze_worker
+    body = await worker.read_body(request)
+    try:
+        req = AnalyzeRequest.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
+    return await worker.analyze(req)
+
+
+def _may_correct(request: Request) -> None:
+    """Corrections need the token when one is set (the gate has checked it by now); without one,
+    only a client on this machine may make them."""
+    if request.app.state.token:
+        return
+    client = request.client.host if request.client else None
+    if client is not None and not is_loopback(client):
+        raise HTTPException(403, "entity corrections without a token are allowed from this machine only")
+
+
+_correct_lock = threading.Lock()
+
+
+def _correct(store: Store, action: Any) -> Any:
+    from claimgraph.corpus.link import Linker
+    from claimgraph.corpus.resolve import ResolveError
+
+    with _correct_lock:
+        try:
+            return action(Linker(store))
+        except ResolveError as exc:
+            raise HTTPException(422, str(exc)) from None
+
+
+@router.post("/entities/merge", response_model=MergeResult, summary="Merge one entity into another",
+             dependencies=[Depends(require_json), Depends(_may_correct)])
+def merge(body: MergeRequest, corpus: CorpusDep) -> dict[str, Any]:
+    """Fold entity ``from`` into ``into``: recorded in the merge log, reversible."""
+    store = _store(corpus)
+    for eid in (body.into, body.from_):
+        if browse.entity_by_id(store, eid) is None:
+            raise HTTPException(404, f"no entity {eid!r}")
+    index = _correct(store, lambda linker: linker.merge(body.into, body.from_, body.reason))
+    return {"log_index": index, "entity": browse.entity_by_id(store, body.into)}
+
+
+@router.post("/entities/split", response_model=SplitResult, summary="Split members out of an entity",
+             dependencies=[Depends(require_json), Depends(_may_correct)])
+def split(body: SplitRequest, corpus: CorpusDep) -> dict[str, Any]:
+    """Move some document mentions of an entity into a new entity: recorded, reversible."""
+    store = _store(corpus)
+    if browse.entity_by_id(store, body.entity_id) is None:
+        raise HTTPException(404, f"no entity {body.entity_id!r}")
+    new_id = _correct(store, lambda linker: linker.split(body.entity_id, body.members, body.reason))
+    return {"new_id": new_id, "entity": browse.entity_by_id(store, body.entity_id),
+            "new_entity": browse.entity_by_id(store, new_id)}
