@@ -29,6 +29,8 @@ def members_of(store: Store, entity_id: str) -> list[dict[str, Any]]:
 
 
 def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
+    """The profile of the entity a name (or a corpus id) refers to: the most documented one of
+    that name; its claims and events are asked by its id, never again by the name."""
     found = find_entities(store, name, limit=1)
     if not found:
         return None
@@ -70,9 +72,9 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
         "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
         "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
         "relations": sorted(relations.values(), key=lambda r: -r["documents"]),
-        "events": timeline(store, ent["name"], limit=200, window=WINDOW),
-        "claims_by": claims(store, source=ent["name"], limit=TOP * 4, window=WINDOW),
-        "claims_about": claims(store, about=ent["name"], limit=TOP * 4, window=WINDOW),
+        "events": timeline(store, eid, limit=200, window=WINDOW),
+        "claims_by": claims(store, source=eid, limit=TOP * 4, window=WINDOW),
+        "claims_about": claims(store, about=eid, limit=TOP * 4, window=WINDOW),
     }
 
 

@@ -3,6 +3,7 @@ tables or JSON and the Python API returns as is."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -37,15 +38,24 @@ def corpus_stats(store: Store) -> dict[str, Any]:
     }
 
 
+#: how a corpus entity's id looks (see :meth:`claimgraph.corpus.resolve.EntityResolver._new_id`)
+ENTITY_ID = re.compile(r"ce-[0-9a-f]{12}")
+
+
 # -- finding an entity ------------------------------------------------------------------------------
 
 def find_entities(store: Store, name: str, limit: int = 5) -> list[dict[str, Any]]:
     """Corpus entities a name refers to: by any of their normalised forms, else by a name
-    containing it; the most documented first."""
+    containing it; the most documented first. A corpus id (``ce-…``) names exactly that entity,
+    so every question that takes a name can be asked of one entity when several share it."""
     from claimgraph.pipeline.names import name_key
 
     key = name_key(name)
     with store.engine.connect() as conn:
+        if ENTITY_ID.fullmatch(name.strip()):
+            row = conn.execute(select(s.entities).where(s.entities.c.id == name.strip())).mappings().first()
+            if row is not None:
+                return [_entity(row)]
         ids = [r[0] for r in conn.execute(select(s.entity_keys.c.entity_id).where(s.entity_keys.c.key == key)
                                           .distinct())]
         query = select(s.entities)
@@ -106,7 +116,8 @@ def _fts_safe(query: str) -> str:
 # -- claims and events ----------------------------------------------------------------------------------
 
 def claims(store: Store, *, source: str | None = None, about: str | None = None, source_type: str | None = None,
-           single_source: bool = False, limit: int = 200, window: int | None = None) -> list[dict[str, Any]]:
+           single_source: bool = False, limit: int = 200, offset: int = 0,
+           window: int | None = None) -> list[dict[str, Any]]:
     """Claims with their document, filtered by who says them (a corpus entity or source text),
     whom they are about (an entity mentioned in their content), the source's type, and
     whether only one outlet or one source stands behind them."""
@@ -135,8 +146,10 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
         else:
             query = query.where(c.c.content.ilike(f"%{about}%"))
     with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(query.order_by(d.c.published, c.c.doc_id, c.c.start)
-                                              .limit(limit * (5 if single_source else 1))).mappings()]
+        ordered = query.order_by(d.c.published, c.c.doc_id, c.c.start)
+        # single-source is decided per group after the query: read ahead, then page in Python
+        ordered = ordered.limit((offset + limit) * 5) if single_source else ordered.offset(offset).limit(limit)
+        rows = [dict(r) for r in conn.execute(ordered).mappings()]
         groups = _claim_groups(conn, {r["group_id"] for r in rows if r["group_id"]})
     out = []
     for r in rows:
@@ -147,7 +160,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
         if single_source and not (len(set(r["outlets"])) <= 1 or r["one_source"]):
             continue
         out.append(r)
-    return out[:limit]
+    return out[offset:offset + limit] if single_source else out
 
 
 def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -156,7 +169,7 @@ def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
 
 def events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
            involving: str | None = None, since: str | None = None, until: str | None = None,
-           limit: int = 500, window: int | None = None) -> list[dict[str, Any]]:
+           limit: int = 500, offset: int = 0, window: int | None = None) -> list[dict[str, Any]]:
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
     e, d, de = s.events, s.documents, s.doc_entities
@@ -186,7 +199,8 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
         query = query.where(e.c.when_value >= since)
     if until:
         query = query.where(e.c.when_value < _after(until))
-    query = query.order_by(e.c.when_value.is_(None), e.c.when_value, d.c.published, e.c.start).limit(limit)
+    query = (query.order_by(e.c.when_value.is_(None), e.c.when_value, d.c.published, e.c.start)
+             .offset(offset).limit(limit))
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
 
