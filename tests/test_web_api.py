@@ -144,7 +144,7 @@ def test_entity_by_id_by_name_and_404s(app: FastAPI) -> None:
     hni = get(app, "/api/entities/profile?name=HNI")
     assert hni["name"] == "Harakat al-Nasr al-Islami" and hni["documents_list"] and hni["claims_about"]
     same = get(app, f"/api/entities/{hni['id']}")
-    assert same["id"] == hni["id"] and same["documents"] == len(same["documents_list"]) and not same["shared_name"]
+    assert same["id"] == hni["id"] and same["documents"] == len(same["documents_list"])
     members = get(app, f"/api/entities/{hni['id']}/members")
     assert len({m["member"].split("#")[0] for m in members}) == hni["documents"]
     for url in ("/api/entities/ce-nothere", "/api/entities/ce-nothere/members", "/api/entities/profile?name=Nobody "

@@ -130,24 +130,12 @@ def entity_documents(store: Store, entity_id: str, limit: int = 100) -> list[dic
 
 
 def entity_profile_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
-    """The profile of one corpus entity by its id.
-
-    :func:`claimgraph.corpus.profile.entity_profile` finds an entity by name, and a name two
-    entities share (two people called Reid) finds the more documented one. So the head of the
-    profile (name, type, aliases, counts) and its documents are this entity's own; its claims,
-    events and neighbours are those of its name, and ``shared_name`` says when that name also
-    means another entity."""
+    """The profile of one corpus entity by its id: two people called Reid each have their own
+    (a name would find the more documented one)."""
     from claimgraph.corpus.profile import entity_profile
+    from claimgraph.corpus.queries import ENTITY_ID
 
-    own = entity_by_id(store, entity_id)
-    if own is None:
-        return None
-    profile = entity_profile(store, own["name"]) or {}
-    shared = profile.get("id") not in (None, entity_id)
-    return {**profile, **own, "documents_list": entity_documents(store, entity_id, limit=100),
-            "cooccurring": profile.get("cooccurring", []), "relations": profile.get("relations", []),
-            "events": profile.get("events", []), "claims_by": profile.get("claims_by", []),
-            "claims_about": profile.get("claims_about", []), "shared_name": shared}
+    return entity_profile(store, entity_id) if ENTITY_ID.fullmatch(entity_id) else None
 
 
 def top_entities(store: Store, limit: int = 10, type: str | None = None) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ router = APIRouter(tags=["api"])
 
 T = TypeVar("T")
 SOURCE_TYPES = ("person", "organization", "anonymous", "document", "other")
-#: claims, events and search page by asking the query for offset + limit rows: this bounds it
+#: search pages by asking each index for offset + limit rows: this bounds it
 MAX_OFFSET = 10_000
 ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -211,8 +211,8 @@ def claims(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
     """Claims in publication order, each with the outlets reporting it and whether one source stands behind it."""
     kind = _one_of(source_type, SOURCE_TYPES, "source type")
     rows = corpus.claims(source=source, about=about, source_type=kind, single_source=single_source,
-                         limit=offset + limit)
-    return _page(rows[offset:], limit, offset)
+                         limit=limit, offset=offset)
+    return _page(rows, limit, offset)
 
 
 @router.get("/events", response_model=Page[dict[str, Any]], summary="Events")
@@ -226,8 +226,8 @@ def events(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
            = None) -> dict[str, Any]:
     """Events in date order (undated ones last), with who, whom, where and the document."""
     kind = _one_of(type, EVENT_TYPES, "event type", upper=True)
-    rows = corpus.events(type=kind, actor=actor, place=place, since=since, until=until, limit=offset + limit)
-    return _page(rows[offset:], limit, offset)
+    rows = corpus.events(type=kind, actor=actor, place=place, since=since, until=until, limit=limit, offset=offset)
+    return _page(rows, limit, offset)
 
 
 @router.get("/timeline", response_model=Page[dict[str, Any]], summary="An entity's events in date order")
@@ -237,8 +237,8 @@ def timeline(corpus: CorpusDep, name: Annotated[str, Query(min_length=1, max_len
     store = _store(corpus)
     if not queries.find_entities(store, name, limit=1):
         raise HTTPException(404, f"no entity called {name!r}")
-    rows = queries.timeline(store, name, limit=offset + limit)
-    return _page(rows[offset:], limit, offset)
+    rows = queries.events(store, involving=name, limit=limit, offset=offset)
+    return _page(rows, limit, offset)
 
 
 @router.get("/search", response_model=Page[dict[str, Any]], summary="Search entities, articles and claims")
