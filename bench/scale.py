@@ -3,6 +3,7 @@ ingest throughput with 1 and 2 workers.
 
 Usage:
   python bench/scale.py store  --docs 100000 [--db PATH]   # synthetic documents, then query latency
+  python bench/scale.py measure --db PATH                   # query latency again on a store built so
   python bench/scale.py ingest --docs 120                   # real pipeline, 1 vs 2 workers
 
 ``store``: the sample corpus is analysed once; each synthetic document is one of those
@@ -37,6 +38,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from sqlalchemy import text  # noqa: E402
 
 from claimgraph.corpus.ingest import Ingest  # noqa: E402
 from claimgraph.corpus.link import Linker  # noqa: E402
@@ -177,6 +180,19 @@ def run_store(args: argparse.Namespace) -> None:
     store.close()
 
 
+def run_measure(args: argparse.Namespace) -> None:
+    """Latency only, on a store that ``store`` built (say, again once the machine is quiet)."""
+    if not args.db:
+        sys.exit("measure needs --db, a store that `scale.py store` built")
+    rng = random.Random(7)
+    names = pools(rng)
+    store = Store.open(args.db, create=False)
+    with store.engine.connect() as conn:
+        words = sorted(r[0] for r in conn.execute(text("SELECT term FROM claims_vocab WHERE length(term) >= 5")))
+    measure(store, random.Random(args.seed), names, words, store.count("documents"))
+    store.close()
+
+
 def run_ingest(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp()) / "in"
     folder.mkdir()
@@ -198,12 +214,13 @@ def run_ingest(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=("store", "ingest"))
+    parser.add_argument("mode", choices=("store", "measure", "ingest"))
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--db")
     parser.add_argument("--checkpoints", default="10000,50000")
+    parser.add_argument("--seed", type=int, default=11, help="measure: which random actors and words to ask for")
     args = parser.parse_args()
-    (run_store if args.mode == "store" else run_ingest)(args)
+    {"store": run_store, "measure": run_measure, "ingest": run_ingest}[args.mode](args)
 
 
 if __name__ == "__main__":

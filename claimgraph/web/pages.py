@@ -1,7 +1,174 @@
-"""The server-rendered pages (filled in by #6)."""
+"""The server-rendered pages: home, search, entity, document, claims explorer, events, graph.
+
+Why server-rendered: everything a page shows is in its HTML, so it works without JavaScript,
+prints, and is tested over plain HTTP; the small scripts in ``static/`` only add details on
+hover and the map's click panel. Templates autoescape everything; the one piece of markup
+built in Python (an article's highlighted text) escapes each piece of text itself (see
+:mod:`claimgraph.web.highlight`). Unknown ids answer 404 with an HTML page of our own.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from pathlib import Path
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import DBAPIError
+
+from claimgraph.corpus import browse
+from claimgraph.corpus.api import Corpus
+from claimgraph.model import EVENT_TYPES
+from claimgraph.web import views
+from claimgraph.web.basemap import basemap, extent_for
+from claimgraph.web.deps import get_corpus
+from claimgraph.web.highlight import claims_by_source, highlight, own_assertions
+from claimgraph.web.layout import layout
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: the kinds of source a claim can have, in the order the filters list them
+SOURCE_TYPES = ("person", "organization", "anonymous", "document", "other")
+#: entity types that count as actors on the home page and the graph
+ACTOR_TYPES = ("PERSON", "ORG", "NORP")
+
+env = Environment(loader=FileSystemLoader(TEMPLATES),
+                  autoescape=select_autoescape(default=True, default_for_string=True))
+env.globals["safe_url"] = views.safe_url
+env.globals["snippet"] = views.snippet
+templates = Jinja2Templates(env=env)
 router = APIRouter(include_in_schema=False)
+CorpusDep = Annotated[Corpus, Depends(get_corpus)]
+
+
+def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def not_found(request: Request, what: str) -> HTMLResponse:
+    return page(request, "not_found.html", {"what": what, "title": "Not found"}, status_code=404)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, corpus: CorpusDep) -> HTMLResponse:
+    store = corpus.store
+    by_type = browse.claims_by_source_type(store)
+    total = sum(by_type.values()) or 1
+    shares = [{"type": k, "count": v, "share": v / total} for k, v in by_type.items()]
+    actors = [e for e in browse.top_entities(store, limit=40) if e["type"] in ACTOR_TYPES][:10]
+    return page(request, "home.html", {
+        "title": "Corpus", "stats": corpus.stats(), "latest": browse.latest_documents(store, limit=8),
+        "actors": actors, "shares": shares})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, corpus: CorpusDep, q: str = "") -> HTMLResponse:
+    q = q.strip()[:200]
+    entities: list[dict[str, Any]] = []
+    hits: list[dict[str, Any]] = []
+    error = None
+    if q:
+        entities = browse.list_entities(corpus.store, q=q, limit=30)
+        try:
+            hits = corpus.search(q, limit=30)
+        except DBAPIError:
+            error = "The full-text search could not read this query; try plain words."
+    return page(request, "search.html", {
+        "title": f"Search: {q}" if q else "Search", "q": q, "entities": entities, "error": error,
+        "documents": [h for h in hits if h["kind"] == "document"],
+        "claims": [h for h in hits if h["kind"] == "claim"]})
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents(request: Request, corpus: CorpusDep, page_no: int = 1) -> HTMLResponse:
+    per = 50
+    page_no = max(page_no, 1)
+    total = browse.count_documents(corpus.store)
+    docs = browse.list_documents(corpus.store, limit=per, offset=(page_no - 1) * per)
+    return page(request, "documents.html", {"title": "Documents", "docs": docs, "page_no": page_no,
+                                            "pages": max(1, -(-total // per)), "total": total})
+
+
+@router.get("/entity/{entity_id}", response_class=HTMLResponse)
+def entity(request: Request, corpus: CorpusDep, entity_id: str) -> HTMLResponse:
+    store = corpus.store
+    ent = browse.entity_by_id(store, entity_id)
+    if ent is None:
+        return not_found(request, f"No entity with id {entity_id}")
+    found = views.entity_layers(corpus, ent)
+    events = found["events"]
+    geo = views.entity_geo(store, entity_id) if ent["type"] in ("GPE", "LOC", "FAC") else None
+    pin = None
+    if geo:
+        pmap = basemap(extent_for([geo], width=360, height=240, min_span=12), width=360, height=240, cells_across=90)
+        pin = {"map": pmap, "x": pmap.projection.x(geo[1]), "y": pmap.projection.y(geo[0]), "lat": geo[0],
+               "lon": geo[1]}
+    drawing = layout(browse.graph(store, entity_id=entity_id, limit=20), width=640, height=420, focus=entity_id,
+                     labels=20)
+    return page(request, "entity.html", {
+        "title": ent["name"], "ent": ent, "pin": pin, "graph": drawing,
+        "claims_by": found["claims_by"], "claims_about": found["claims_about"], "relations": found["relations"],
+        "timeline": views.timeline(events, zoom="month"), "events": events,
+        "docs": browse.entity_documents(store, entity_id, limit=100)})
+
+
+@router.get("/document/{doc_id}", response_class=HTMLResponse)
+def document(request: Request, corpus: CorpusDep, doc_id: str) -> HTMLResponse:
+    obj = browse.get_document(corpus.store, doc_id)
+    if obj is None:
+        return not_found(request, f"No document with id {doc_id}")
+    links = views.entity_links(corpus.store, doc_id)
+    marked = highlight(obj, links)
+    own, own_share = own_assertions(obj)
+    counts = {"entities": len(obj.get("entities", [])), "claims": len(obj.get("claims", [])),
+              "events": len(obj.get("events", []))}
+    return page(request, "document.html", {
+        "title": obj["document"].get("title") or doc_id, "doc": obj["document"], "meta": obj, "counts": counts,
+        "text": marked.html, "details": marked.details, "by_source": claims_by_source(obj),
+        "own": own, "own_share": own_share, "has_sentences": bool(obj.get("sentences"))})
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims(request: Request, corpus: CorpusDep, source: str = "", about: str = "", source_type: str = "",
+           single_source: str = "", sort: str = "date") -> HTMLResponse:
+    filters = {"source": source.strip()[:200], "about": about.strip()[:200],
+               "source_type": source_type if source_type in SOURCE_TYPES else "",
+               "single_source": single_source in ("1", "on", "true", "yes"),
+               "sort": "outlets" if sort == "outlets" else "date"}
+    rows = corpus.claims(source=filters["source"] or None, about=filters["about"] or None,
+                         source_type=filters["source_type"] or None, single_source=bool(filters["single_source"]),
+                         limit=300)
+    return page(request, "claims.html", {
+        "title": "Claims", "filters": filters, "count": len(rows),
+        "groups": views.group_claims(rows, by_outlets=filters["sort"] == "outlets"),
+        "source_types": SOURCE_TYPES})
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = "", type: str = "") -> HTMLResponse:
+    types = sorted(EVENT_TYPES)
+    chosen = type.upper() if type.upper() in types else ""
+    rows = corpus.events(type=chosen or None, limit=5000)
+    tl = views.timeline(rows, zoom=zoom, at=at)
+    in_period = [e for e in rows if not tl.at or str(e.get("when_value") or "").startswith(tl.at)]
+    points = views.map_points(in_period)
+    views.evidence(points, lambda d: browse.get_document(corpus.store, d))
+    bmap = basemap(extent_for([(p.lat, p.lon) for p in points], width=900, height=520), width=900, height=520,
+                   cells_across=110)
+    placed = [{"x": bmap.projection.x(p.lon), "y": bmap.projection.y(p.lat), "point": p, "n": n}
+              for n, p in enumerate(points)]
+    return page(request, "events.html", {
+        "title": "Events", "tl": tl, "types": types, "type": chosen, "map": bmap, "points": placed,
+        "points_json": views.point_json(points), "zooms": list(views.ZOOMS)})
+
+
+@router.get("/graph", response_class=HTMLResponse)
+def graph(request: Request, corpus: CorpusDep, limit: int = 50) -> HTMLResponse:
+    limit = min(max(limit, 5), 150)
+    data = browse.graph(corpus.store, limit=limit, types=[*ACTOR_TYPES, "GPE"])
+    data["edges"] = [e for e in data["edges"] if e["kind"] == "relation" or e["weight"] > 1]
+    drawing = layout(data, width=1000, height=680, labels=35)
+    kinds = sorted({n.type for n in drawing.nodes})
+    return page(request, "graph.html", {"title": "Graph", "graph": drawing, "kinds": kinds, "limit": limit,
+                                        "relations": [e for e in data["edges"] if e["kind"] == "relation"]})

@@ -1,0 +1,253 @@
+"""The UI in a real headless Chromium (Debian's ``chromium``, driven by Playwright) against the
+app served by uvicorn on a free loopback port, over the sample corpus and the hostile article.
+
+What only a browser can show: that a click on a graph node lands on an entity page, that hover
+and keyboard focus fill the details panel (our script ran), that the claims filter changes the
+results, and that the hostile article's ``<script>``, ``onerror=`` and ``javascript:`` never
+run. Each page is saved as a screenshot under pytest's temporary directory and, when
+``CLAIMGRAPH_SCREENSHOTS=DIR`` is set, into DIR too (how the README's pictures are made).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimgraph.corpus import browse
+from claimgraph.corpus.store import Store
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get when missing and we are root."""
+    if not Path(CHROMIUM).exists() and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run("apt-get update && apt-get install -y chromium", shell=True, check=False, env=env,
+                           timeout=900, capture_output=True)
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no {CHROMIUM}, and it could not be installed (apt-get install chromium needs root)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[web]')")
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def store(sample_corpus_db: Path) -> Iterator[Store]:
+    s = Store.open(sample_corpus_db, create=False)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(store: Store) -> Iterator[str]:
+    """The app served by uvicorn in a background thread, as a user's browser reaches it."""
+    import uvicorn
+
+    from claimgraph.web.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """What a page did that it should not: dialogs (alert, confirm) and console errors."""
+
+    def __init__(self) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    watch = Watch()
+
+    def on_dialog(dialog: Any) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    yield pg, watch
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    dirs = [tmp_path_factory.mktemp("screenshots")]
+    if os.environ.get("CLAIMGRAPH_SCREENSHOTS"):
+        extra = Path(os.environ["CLAIMGRAPH_SCREENSHOTS"])
+        extra.mkdir(parents=True, exist_ok=True)
+        dirs.append(extra)
+    return dirs
+
+
+def snap(pg: Any, shots: list[Path], name: str) -> None:
+    """One viewport-sized screenshot of the page as it is now, into every screenshot folder."""
+    data = pg.screenshot(full_page=False)
+    for folder in shots:
+        (folder / f"{name}.png").write_bytes(data)
+    assert len(data) > 10_000  # a rendered page, not a blank one
+
+
+def test_home_search_and_entity(page: tuple[Any, Watch], base_url: str, shots: list[Path]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/")
+    assert pg.locator("h1").inner_text() == "The corpus"
+    assert pg.locator("ol.actors li").count() >= 5
+    snap(pg, shots, "home")
+    pg.fill("#q", "Ghazanfar")
+    pg.press("#q", "Enter")
+    pg.wait_for_url("**/search?q=Ghazanfar")
+    first = pg.locator("ul.results.entities a").first
+    assert "Ghazanfar" in first.inner_text()
+    assert pg.locator("ul.results.documents li").count() >= 3
+    snap(pg, shots, "search")
+    first.click()
+    pg.wait_for_url("**/entity/*")
+    assert "Ghazanfar" in pg.locator("h1").inner_text()
+    assert pg.locator("svg.graph a.node").count() > 3
+    assert pg.locator("#by-h").is_visible()
+    snap(pg, shots, "entity")
+    assert watch.errors == [] and watch.dialogs == []
+
+
+def test_document_highlights_and_details(page: tuple[Any, Watch], base_url: str, store: Store,
+                                         shots: list[Path]) -> None:
+    pg, watch = page
+    docs = [d for d in browse.list_documents(store, limit=100) if d["claims"] >= 8 and "<" not in (d["title"] or "")]
+    # the first report of the story (its named police source is near the top), else any
+    doc = next((d for d in docs if "toll disputed" in (d["title"] or "")), docs[0])
+    pg.goto(f"{base_url}/document/{doc['id']}")
+    claim = pg.locator('#doc-text mark.claim[data-source-type="person"]').first
+    claim_id = claim.get_attribute("data-claim")
+    source = claim.get_attribute("data-source")
+    assert claim_id and source
+    # the claim's source is highlighted in the text too
+    assert pg.locator(f'#doc-text .claim-source[data-claim="{claim_id}"]').count() >= 1
+    claim.scroll_into_view_if_needed()
+    claim.hover()
+    panel = pg.locator("#details")
+    pg.wait_for_function("document.getElementById('details').classList.contains('active')")
+    assert source in pg.locator("#details-body").inner_text()
+    assert panel.get_attribute("data-showing") in ("claim", "entity", "event")
+    pg.evaluate("window.scrollTo(0, 0)")
+    snap(pg, shots, "document")
+    # keyboard: focusing an event trigger shows the event
+    event = pg.locator("#doc-text .event[tabindex='0']").first
+    event.focus()
+    pg.wait_for_function("document.getElementById('details').dataset.showing === 'event'")
+    assert event.get_attribute("data-type") in pg.locator("#details-body").inner_text()
+    assert pg.locator("#doc-text").evaluate("el => el.querySelectorAll('[title]').length") > 10
+    assert watch.errors == [] and watch.dialogs == []
+
+
+def test_graph_node_click_opens_entity(page: tuple[Any, Watch], base_url: str, shots: list[Path]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/graph")
+    snap(pg, shots, "graph")
+    node = pg.locator("svg.graph a.node").last  # drawn last: on top of any other
+    name = node.get_attribute("data-name")
+    node.locator("circle").click()
+    pg.wait_for_url("**/entity/*")
+    assert name and name in pg.locator("h1").inner_text()
+    assert watch.errors == []
+
+
+def test_claims_explorer_filter(page: tuple[Any, Watch], base_url: str, shots: list[Path]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/claims")
+    before = pg.locator("li.claim-group").count()
+    pg.select_option("#f-type", "anonymous")
+    pg.click("form.filters button[type=submit]")
+    pg.wait_for_url("**/claims?*source_type=anonymous*")
+    after = pg.locator("li.claim-group").count()
+    assert 0 < after < before
+    kinds = pg.locator("li.claim-group").evaluate_all("els => [...new Set(els.map(e => e.dataset.sourceType))]")
+    assert kinds == ["anonymous"]
+    snap(pg, shots, "claims")
+    assert watch.errors == []
+
+
+def test_events_timeline_and_map(page: tuple[Any, Watch], base_url: str, shots: list[Path]) -> None:
+    pg, watch = page
+    pg.goto(base_url + "/events")
+    pg.locator("svg.timeline a").last.click()  # zoom into a year
+    pg.wait_for_url("**/events?*zoom=month*")
+    assert "by month" in pg.locator("#tl-h").inner_text()
+    pg.goto(base_url + "/events")
+    pg.locator("#map-h").scroll_into_view_if_needed()
+    pg.locator("#event-map a.point circle").first.click()
+    pg.wait_for_function("document.getElementById('map-panel').classList.contains('active')")
+    body = pg.locator("#map-panel-body")
+    assert body.locator("blockquote").count() >= 1
+    assert body.locator("a[href^='/document/']").count() >= 1
+    pg.evaluate("document.getElementById('map-h').scrollIntoView()")
+    snap(pg, shots, "events")
+    assert watch.errors == []
+
+
+def test_hostile_article_runs_no_script(page: tuple[Any, Watch], base_url: str, store: Store) -> None:
+    pg, watch = page
+    doc = next(d for d in browse.list_documents(store, limit=200) if "<script>" in (d["title"] or ""))
+    pg.goto(f"{base_url}/document/{doc['id']}")
+    pg.wait_for_load_state("load")
+    text = pg.locator("#doc-text")
+    assert "<script>window.__claimgraph_pwned = true; alert(1)</script>" in text.inner_text()
+    assert text.locator("img, svg, script, iframe").count() == 0
+    # hovering the span that quotes the <img onerror=...> puts it in the panel, as text
+    quoted = pg.locator("#doc-text mark.claim", has_text="an image tag").first
+    quoted.hover()
+    pg.wait_for_function("document.getElementById('details').classList.contains('active')")
+    assert "<img src=" in pg.locator("#details-body").inner_text()
+    assert pg.locator("#details-body img").count() == 0
+    pg.wait_for_timeout(300)
+    assert pg.evaluate("typeof window.__claimgraph_pwned") == "undefined"
+    assert watch.dialogs == []
+    assert pg.locator("a[href^='javascript:']").count() == 0
+    assert watch.errors == []
