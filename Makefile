@@ -13,12 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# one article's report, then the sample corpus into a fresh store and the corpus report
+# one article's report, then the sample corpus into a fresh store, the corpus report, and the web UI
+# on http://127.0.0.1:8000 until Ctrl-C (SERVE=no stops after the report)
+SERVE ?= yes
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/claimgraph analyze claimgraph/samples/kashmir_rally.txt --format text
 	rm -rf build/corpus.db build/corpus.db-wal build/corpus.db-shm && mkdir -p build
 	$(BIN)/claimgraph ingest claimgraph/samples/corpus --db build/corpus.db
 	$(BIN)/claimgraph report --db build/corpus.db
+	@if [ "$(SERVE)" != "no" ]; then $(BIN)/claimgraph serve --db build/corpus.db --port $(PORT); fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
