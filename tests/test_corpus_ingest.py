@@ -232,3 +232,12 @@ def test_reprocess_reanalyses_documents_of_an_older_pipeline(tmp_path: Path) -> 
                                "(SELECT entity_id FROM doc_entities WHERE entity_id IS NOT NULL)").fetchone()[0]
     assert orphans == 0
     store.close()
+
+
+def test_an_item_fetched_by_link_keeps_the_feed_title_and_site_the_page_lacks(tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text("<html><body><article><p>" + "Police in Bannu said on Monday that two suspects were "
+                    "arrested after a raid on a house near the bus station. " * 4 + "</p></article></body></html>",
+                    encoding="utf-8")
+    doc = Item(str(page), "path", title="Two held after Bannu raid", site="Frontier Test Daily").document(Settings())
+    assert (doc.title, doc.site) == ("Two held after Bannu raid", "Frontier Test Daily")

@@ -52,7 +52,7 @@ class Item:
     def document(self, settings: Settings) -> Document:
         """The Document this item holds; raises InputError (with this item's key) when it has none."""
         if self.kind in ("path", "url"):
-            return load_document(self.key, settings=settings, published=self.published)
+            return self._filled(load_document(self.key, settings=settings, published=self.published))
         if self.kind == "text":
             text = str(self.data or "").strip()
             if not text:
@@ -60,8 +60,12 @@ class Item:
             return Document.from_text(text, url=self.url, title=self.title, published=self.published,
                                       site=self.site, source_format="text")
         raw = self.data if isinstance(self.data, bytes) else str(self.data or "").encode("utf-8")
-        doc = document_from_bytes(raw, origin=self.url or self.key, content_type=self.content_type, url=self.url,
-                                  published=self.published, settings=settings)
+        return self._filled(document_from_bytes(raw, origin=self.url or self.key, content_type=self.content_type,
+                                                url=self.url, published=self.published, settings=settings))
+
+    def _filled(self, doc: Document) -> Document:
+        """The page's own title and site win; a feed entry's (or a JSONL line's) fill what the page
+        lacks — a fetched article often has no site name a feed states in its title."""
         if (self.title and not doc.title) or (self.site and not doc.site):
             doc = Document(doc.id, doc.text, doc.url, doc.title or self.title, doc.site or self.site, doc.author,
                            doc.published, doc.language, doc.source_format, doc.notes)
