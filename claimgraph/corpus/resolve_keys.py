@@ -27,6 +27,7 @@ from claimgraph.pipeline.names import (
     country_keys,
     initials,
     is_acronym,
+    lexicon,
     name_key,
     person_short_forms,
 )
@@ -42,9 +43,8 @@ KIND_SCORES: dict[str, float] = {"same name": 0.95, "alias": 0.9, "acronym": 0.8
 #: kinds a unique candidate needs shared context for: "Boeing" is not "Boeing Commercial
 #: Airplanes", nor "Apple" "Apple Corps", unless the articles share other actors
 NEEDS_CONTEXT = frozenset({"short form"})
-#: legal forms a company name may carry or drop (see ``legal_stem``)
-LEGAL_FORMS = frozenset({"inc", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "group",
-                         "holdings", "sa", "ag", "nv", "n.v", "gmbh", "incorporated", "&"})
+#: legal forms a company name may carry or drop (see ``legal_stem``; the list is lexicon data)
+LEGAL_FORMS = lexicon().legal_forms
 
 
 def type_group(entity_type: str) -> str:

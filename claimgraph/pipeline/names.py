@@ -38,6 +38,7 @@ class Lexicon:
     org_nouns: frozenset[str]
     law_words: frozenset[str]
     post_nominals: frozenset[str]
+    legal_forms: frozenset[str]
     product_words: frozenset[str]
     generic_name_words: frozenset[str]
     name_connectors: frozenset[str]
