@@ -57,7 +57,8 @@ def markdown(report: Report, label: str, seconds: float) -> str:
     for name, row in report.rows.items():
         lines.append(f"| {name} | " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
     lines += [f"_{n}_" for n in report.notes]
-    return "\n".join(lines) + "\n"
+    sections = [markdown(section, label, seconds) for section in report.sections]
+    return "\n".join([*lines, *sections]) + "\n"
 
 
 def main() -> None:

@@ -115,6 +115,8 @@ def _print_report(report: object, as_json: bool) -> None:
     console.print(table)
     for note in report.notes:
         console.print(f"[dim]{note}[/dim]")
+    for section in report.sections:
+        _print_report(section, as_json=False)
 
 
 DataOpt = Annotated[list[Path], typer.Option("--data", help="JSONL file(s) in shared/data's format.")]
@@ -191,8 +193,8 @@ def evaluate_xdoc(
     split: Annotated[str | None, typer.Option(help="Only records of this split (ECB+: train or dev; the file "
                                               "holds both).")] = None,
 ) -> None:
-    """Cross-document entity coreference (ECB+, MEANTIME): the corpus entity resolver's B³, MUC, CEAF-e
-    and CoNLL F1 per topic and over the whole file, with a same-head-lemma baseline."""
+    """Cross-document coreference (ECB+, MEANTIME): B³, MUC, CEAF-e and CoNLL F1 of the corpus entity
+    resolver and of the corpus event groups, per topic and over the whole file, with same-lemma baselines."""
     _run_eval("xdoc", data, as_json, split=split)
 
 

@@ -120,6 +120,11 @@ class Report:
     title: str
     rows: dict[str, dict[str, float | int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: further tables of the same run (cross-document events after entities): one pipeline pass, several tables
+    sections: list[Report] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"title": self.title, "rows": self.rows, "notes": self.notes}
+        out: dict[str, object] = {"title": self.title, "rows": self.rows, "notes": self.notes}
+        if self.sections:
+            out["sections"] = [section.as_dict() for section in self.sections]
+        return out

@@ -27,8 +27,8 @@ Method:
    with MUC, B³, CEAF-e and CoNLL F1, singletons included as in the ECB+ literature.
 
 The baseline puts gold mentions with the same lowercased head lemma (spaCy) of one topic
-in one cluster, the usual "same lemma" baseline. Events are not scored here: the pipeline
-has no cross-document event grouping yet, so any event figure would be a lemma baseline.
+in one cluster, the usual "same lemma" baseline. Events are scored by
+:mod:`claimgraph.evaluate.xdoc_events` on the same analyses (a section of this report).
 """
 
 from __future__ import annotations
@@ -220,9 +220,10 @@ def score_row(gold: Labels, predicted: Labels) -> dict[str, float | int]:
             "clusters": len(response)}
 
 
-def load(paths: Iterable[str | Path], *, settings: Settings, split: str | None = None) -> list[Doc]:
+def load(paths: Iterable[str | Path], *, settings: Settings, split: str | None = None,
+         stages: Sequence[str] = STAGE_NAMES) -> list[Doc]:
     """Analyse every record of the files (of one ``split`` when given), in file order."""
-    pipeline = Pipeline(settings, stages=STAGE_NAMES)
+    pipeline = Pipeline(settings, stages=stages)
     docs: list[Doc] = []
     for path in map(Path, paths):
         for rec in read_records(path):
@@ -251,13 +252,18 @@ def score_documents(docs: Sequence[Doc]) -> dict[str, dict[str, float | int]]:
 
 
 def evaluate(paths: Sequence[str | Path], *, settings: Settings, split: str | None = None) -> Report:
-    """Cross-document entity coreference of the resolver on ECB+ / MEANTIME-format files."""
-    docs = load(paths, settings=settings, split=split)
+    """Cross-document entity coreference of the resolver on ECB+ / MEANTIME-format files, with
+    the event table of :mod:`claimgraph.evaluate.xdoc_events` as a section: one pipeline pass up
+    to ``events`` serves both (later stages add layers, the entities stay the same)."""
+    from claimgraph.evaluate import xdoc_events
+
+    docs = load(paths, settings=settings, split=split, stages=xdoc_events.STAGE_NAMES)
     report = Report(title=f"Cross-document entity coreference ({len(docs)} documents"
                           + (f", split {split}" if split else "") + ")")
     report.rows.update(score_documents(docs))
     report.notes.extend(NOTES)
     report.notes.append("files: " + ", ".join(str(p) for p in paths))
+    report.sections.append(xdoc_events.report(docs, split=split, files=paths))
     return report
 
 
