@@ -31,7 +31,8 @@ ROUTES = {("/api/documents", "get"), ("/api/documents/{doc_id}", "get"), ("/api/
           ("/api/entities/profile", "get"), ("/api/entities/{entity_id}", "get"),
           ("/api/entities/{entity_id}/members", "get"), ("/api/graph", "get"), ("/api/claims", "get"),
           ("/api/events", "get"), ("/api/timeline", "get"), ("/api/search", "get"), ("/api/stats", "get"),
-          ("/api/analyze", "post"), ("/api/entities/merge", "post"), ("/api/entities/split", "post")}
+          ("/api/analyze", "post"), ("/api/entities/merge", "post"), ("/api/entities/split", "post"),
+          ("/api/entities/undo", "post"), ("/api/merges", "get")}
 ARTICLE = ("Army says militants attacked a checkpoint\n\nPESHAWAR — Militants attacked an army checkpoint in "
            "Bannu on Saturday, the army's media wing said. \"Three soldiers were killed,\" said Major General "
            "Ahmed Sharif, the spokesman. Officials who spoke on condition of anonymity said the attackers "
@@ -49,8 +50,8 @@ def request(app: FastAPI, method: str, url: str, *, client: tuple[str, int] = ("
 
 
 @pytest.fixture(scope="module")
-def store(sample_corpus_db: Path) -> Iterator[Store]:
-    st = Store.open(sample_corpus_db, create=False)
+def store(sample_corpus: str) -> Iterator[Store]:
+    st = Store.open(sample_corpus, create=False)
     yield st
     st.close()
 
@@ -351,6 +352,99 @@ def test_merge_and_split_round_trip(sample_corpus_db: Path, tmp_path: Path) -> N
         r = request(with_token, "POST", "/api/entities/merge", json={"into": keep["id"], "from": back["new_id"]},
                     headers={"authorization": "Bearer tk"}, client=("203.0.113.9", 4000))
         assert r.status_code == 200
+    finally:
+        st.close()
+
+
+def same(now: dict[str, Any], before: dict[str, Any]) -> bool:
+    """An entity as it was: id, type, counts and names (the linker may pick another of its
+    names for display when it recomputes the entity)."""
+    return all(now[k] == before[k] for k in ("id", "type", "documents", "mentions")) and (
+        {now["name"], *now["aliases"]} == {before["name"], *before["aliases"]})
+
+
+def test_undo_round_trips_and_the_log(sample_corpus_db: Path, tmp_path: Path) -> None:
+    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+    try:
+        app = create_app(st)
+        assert get(app, "/api/merges") == {"items": [], "total": 0, "limit": 50, "offset": 0}
+        links = get(app, "/api/merges?all=true&limit=500")
+        assert links["total"] > 0 and {e["action"] for e in links["items"]} == {"resolve"}
+        size = links["total"]
+        found = get(app, "/api/entities?q=Ghazanfar&type=PERSON&order=documents")["items"]
+        keep, fold = found[0], found[1]
+        fold_members = {m["member"] for m in get(app, f"/api/entities/{fold['id']}/members")}
+        merged = request(app, "POST", "/api/entities/merge", json={"into": keep["id"], "from": fold["id"],
+                                                                   "reason": "same person"}).json()
+        assert merged["log_index"] == size  # its position in the whole log, automatic links included
+        r = request(app, "POST", "/api/entities/undo", json={"log_index": merged["log_index"]})
+        assert r.status_code == 200, r.text
+        undone = r.json()
+        assert undone["undone"] == merged["log_index"] and undone["log_index"] == size + 1
+        assert undone["action"] == "merge" and undone["entity_id"] == keep["id"]
+        assert {e["id"] for e in undone["entities"]} == {keep["id"], fold["id"]}
+        assert same(get(app, f"/api/entities/{keep['id']}"), keep)
+        assert same(get(app, f"/api/entities/{fold['id']}"), fold)
+        assert {m["member"] for m in get(app, f"/api/entities/{fold['id']}/members")} == fold_members
+        again = request(app, "POST", "/api/entities/undo", json={"log_index": merged["log_index"]})
+        assert again.status_code == 422 and "cannot be undone again" in again.json()["error"]
+        assert request(app, "POST", "/api/entities/undo", json={"log_index": undone["log_index"]}
+                       ).status_code == 422  # an undo is not undone
+        missing = request(app, "POST", "/api/entities/undo", json={"log_index": size + 99})
+        assert missing.status_code == 404 and missing.json()["status"] == 404
+        assert request(app, "POST", "/api/entities/undo", json={"log_index": -1}).status_code == 422
+        # split one document out, then undo it: the new entity is gone, the old one whole again
+        member = sorted(m["member"] for m in get(app, f"/api/entities/{keep['id']}/members"))[0]
+        split = request(app, "POST", "/api/entities/split", json={"entity_id": keep["id"], "members": [member]}
+                        ).json()
+        assert split["log_index"] == size + 2 and split["new_entity"]["documents"] == 1
+        r = request(app, "POST", "/api/entities/undo", json={"log_index": split["log_index"], "reason": "oops"})
+        assert r.status_code == 200 and r.json()["entity_id"] == keep["id"]
+        get(app, f"/api/entities/{split['new_id']}", 404)
+        assert same(get(app, f"/api/entities/{keep['id']}"), keep)
+        # the log: latest first, with the indexes undo takes, what was undone, and paging
+        log = get(app, "/api/merges")
+        assert log["total"] == 4
+        assert [(e["index"], e["action"], e["undone"]) for e in log["items"]] == [
+            (size + 3, "undo", False), (size + 2, "split", True), (size + 1, "undo", False), (size, "merge", True)]
+        undo_entry, split_entry, _, merge_entry = log["items"]
+        assert merge_entry["entity_id"] == keep["id"] and merge_entry["other_id"] == fold["id"]
+        assert merge_entry["reason"] == "same person" and merge_entry["by"] == "user"
+        assert merge_entry["members"] == len(fold_members)
+        assert split_entry["other_id"] == keep["id"] and split_entry["entity_id"] == split["new_id"]
+        assert undo_entry["target"] == size + 2 and undo_entry["entity_id"] == split["new_id"]
+        assert undo_entry["reason"] == "oops"
+        page = get(app, "/api/merges?limit=1&offset=1")
+        assert page["total"] == 4 and [e["index"] for e in page["items"]] == [size + 2]
+        assert get(app, "/api/merges?all=true")["total"] == size + 4
+        get(app, "/api/merges?limit=0", 422)
+    finally:
+        st.close()
+
+
+def test_undo_is_guarded_like_merge(sample_corpus_db: Path, tmp_path: Path) -> None:
+    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+    try:
+        app = create_app(st)
+        found = get(app, "/api/entities?q=Ghazanfar&type=PERSON&order=documents")["items"]
+        index = request(app, "POST", "/api/entities/merge", json={"into": found[0]["id"], "from": found[1]["id"]}
+                        ).json()["log_index"]
+        body = {"log_index": index}
+        assert request(app, "POST", "/api/entities/undo", json=body, client=("203.0.113.9", 4000)
+                       ).status_code == 403  # no token: this machine only
+        assert request(app, "POST", "/api/entities/undo", data={"log_index": str(index)}).status_code == 415
+        assert request(app, "POST", "/api/entities/undo", json=body, headers={"origin": "http://evil.example"}
+                       ).status_code == 403
+        assert request(app, "POST", "/api/entities/undo", json={**body, "extra": 1}).status_code == 422
+        guarded = create_app(st, token="tk")
+        assert request(guarded, "POST", "/api/entities/undo", json=body).status_code == 401
+        assert request(guarded, "GET", "/api/merges").status_code == 401
+        get(app, f"/api/entities/{found[1]['id']}", 404)  # none of those undid the merge
+        assert not get(app, "/api/merges")["items"][0]["undone"]
+        r = request(guarded, "POST", "/api/entities/undo", json=body, headers={"authorization": "Bearer tk"},
+                    client=("203.0.113.9", 4000))
+        assert r.status_code == 200, r.text
+        assert get(app, "/api/merges")["items"][1]["undone"]
     finally:
         st.close()
 

@@ -3,8 +3,9 @@ app served by uvicorn on a free loopback port, over the sample corpus and the ho
 
 What only a browser can show: that a click on a graph node lands on an entity page, that hover
 and keyboard focus fill the details panel (our script ran), that the claims filter changes the
-results, and that the hostile article's ``<script>``, ``onerror=`` and ``javascript:`` never
-run. Each page is saved as a screenshot under pytest's temporary directory and, when
+results, that the hostile article's ``<script>``, ``onerror=`` and ``javascript:`` never
+run, and that the entity page's corrections panel merges, splits and undoes (on a copy of the
+store, with and without a token). Each page is saved as a screenshot under pytest's temporary directory and, when
 ``CLAIMGRAPH_SCREENSHOTS=DIR`` is set, into DIR too (how the README's pictures are made).
 """
 
@@ -61,15 +62,16 @@ def store(sample_corpus_db: Path) -> Iterator[Store]:
     s.close()
 
 
-@pytest.fixture(scope="module")
-def base_url(store: Store) -> Iterator[str]:
-    """The app served by uvicorn in a background thread, as a user's browser reaches it."""
+@contextlib.contextmanager
+def serve(store: Store, token: str | None = None) -> Iterator[str]:
+    """The app over ``store`` served by uvicorn in a background thread, as a user's browser reaches it."""
     import uvicorn
 
     from claimgraph.web.app import create_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(create_app(store, token=token), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -77,9 +79,17 @@ def base_url(store: Store) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(store: Store) -> Iterator[str]:
+    with serve(store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -251,3 +261,119 @@ def test_hostile_article_runs_no_script(page: tuple[Any, Watch], base_url: str, 
     assert watch.dialogs == []
     assert pg.locator("a[href^='javascript:']").count() == 0
     assert watch.errors == []
+
+
+def test_entity_corrections_merge_undo_split(page: tuple[Any, Watch], sample_corpus_db: Path, tmp_path: Path,
+                                             shots: list[Path]) -> None:
+    """The one thing the UI writes, on a private copy of the store: merge a second entity into
+    the page's one by name, undo it, split a document out, with the API's errors in the panel."""
+    from playwright.sync_api import expect
+
+    from tests.test_web_api import copy_db
+
+    pg, watch = page
+    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+    try:
+        found = browse.list_entities(st, q="Ghazanfar", type="PERSON", order="documents", limit=10)
+        keep, fold = found[0], found[1]
+        assert fold["name"] not in keep["aliases"] and fold["name"] != keep["name"]
+        with serve(st) as url:
+            pg.goto(f"{url}/entity/{keep['id']}")
+            panel = pg.locator("#corrections")
+            assert panel.is_visible() and not pg.locator("#corrections .needs-js").is_visible()
+            pg.locator("#corrections summary").click()
+            # an error from the API is shown in the panel, as text
+            pg.fill("#merge-other", keep["id"])
+            pg.click("#merge-form button[type=submit]")
+            status = pg.locator("#correct-status")
+            expect(status).to_contain_text("422")  # polls without eval: the page's CSP forbids it
+            assert "with itself" in status.inner_text()
+            pg.fill("#merge-other", "zzz nobody at all")
+            pg.click("#merge-form button[type=submit]")
+            expect(status).to_contain_text("no other entity")
+            # suggestions come from /api/entities; the merge takes the name
+            pg.fill("#merge-other", "")
+            pg.type("#merge-other", fold["name"][:12])
+            expect(pg.locator(f'#merge-suggestions option[value="{fold["id"]}"]')).to_have_count(1)
+            pg.fill("#merge-other", fold["name"])
+            pg.click("#merge-form button[type=submit]")
+            pg.wait_for_url(f"**/entity/{keep['id']}?log=*")
+            assert fold["name"] in aliases(pg)
+            notice = pg.locator("#correction-notice")
+            assert "Merged" in notice.inner_text() and fold["name"] in notice.inner_text()
+            merged = browse.entity_by_id(st, keep["id"])
+            assert merged and merged["mentions"] == keep["mentions"] + fold["mentions"]
+            assert browse.entity_by_id(st, fold["id"]) is None
+            pg.locator("#corrections summary").click()
+            pg.evaluate("window.scrollTo(0, 0)")
+            snap(pg, shots, "entity-corrections")
+            # undo: both entities are back as they were
+            pg.click("#correction-notice button.undo")
+            expect(pg.locator("#correction-notice.undone")).to_have_count(1)  # the same address, reloaded
+            assert "Undone" in pg.locator("#correction-notice").inner_text()
+            assert fold["name"] not in aliases(pg)
+            assert same(browse.entity_by_id(st, keep["id"]), keep) and same(browse.entity_by_id(st, fold["id"]), fold)
+            # split one document's mention out: the new entity's page, with its own undo
+            pg.locator("#corrections summary").click()
+            box = pg.locator("#split-form input[name=member]").first
+            member = box.get_attribute("value")
+            box.check()
+            pg.click("#split-form button[type=submit]")
+            pg.wait_for_url(lambda u: "/entity/" in u and keep["id"] not in u)
+            new_id = pg.url.split("/entity/")[1].split("?")[0]
+            assert new_id not in (keep["id"], fold["id"])
+            assert "into this new entity" in pg.locator("#correction-notice").inner_text()
+            assert "nothing to split" in (pg.locator("#split-form").text_content() or "")
+            assert [m["member"] for m in corrections_members(st, new_id)] == [member]
+            pg.click("#correction-notice button.undo")
+            pg.wait_for_url(f"**/entity/{keep['id']}?log=*")
+            assert "back here" in pg.locator("#correction-notice").inner_text()
+            assert same(browse.entity_by_id(st, keep["id"]), keep) and browse.entity_by_id(st, new_id) is None
+        assert watch.dialogs == []
+        assert [e for e in watch.errors if "422" not in e] == []  # the refused merge's 422 is logged
+    finally:
+        st.close()
+
+
+def test_entity_corrections_carry_the_token(page: tuple[Any, Watch], sample_corpus_db: Path,
+                                            tmp_path: Path) -> None:
+    """With a server token, the panel's requests carry it in the session cookie that the printed
+    link sets (HttpOnly: our script never sees it); without the cookie nothing is reachable."""
+    from playwright.sync_api import expect
+
+    from tests.test_web_api import copy_db
+
+    pg, watch = page
+    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+    try:
+        ent = browse.list_entities(st, q="Harakat", type="ORG", order="documents", limit=1)[0]
+        with serve(st, token="s3cret-tk") as url:
+            assert pg.goto(f"{url}/entity/{ent['id']}").status == 401
+            pg.goto(f"{url}/entity/{ent['id']}?token=s3cret-tk")
+            assert "token" not in pg.url and "s3cret" not in pg.content()
+            pg.locator("#corrections summary").click()
+            pg.locator("#split-form input[name=member]").first.check()
+            pg.click("#split-form button[type=submit]")
+            pg.wait_for_url(lambda u: "/entity/" in u and ent["id"] not in u)
+            expect(pg.locator("#correction-notice button.undo")).to_be_enabled()
+            assert pg.evaluate("document.cookie") == ""  # HttpOnly: not for scripts
+        assert watch.dialogs == []
+    finally:
+        st.close()
+
+
+def aliases(pg: Any) -> list[str]:
+    return [str(a) for a in pg.locator("header.entity-head .alias").all_inner_texts()]
+
+
+def same(now: dict[str, Any] | None, before: dict[str, Any]) -> bool:
+    """An entity as it was: its id, type, counts and names (which of them is the display name
+    may differ once the linker recomputes it)."""
+    return now is not None and all(now[k] == before[k] for k in ("id", "type", "documents", "mentions")) and (
+        {now["name"], *now["aliases"]} == {before["name"], *before["aliases"]})
+
+
+def corrections_members(store: Store, entity_id: str) -> list[dict[str, Any]]:
+    from claimgraph.web.corrections import members
+
+    return members(store, entity_id)[0]

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimgraph.corpus import browse
+from claimgraph.corpus.profile import members_of
 from claimgraph.corpus.store import Store
 from claimgraph.web.app import create_app
 from claimgraph.web.basemap import basemap, extent_for
@@ -78,6 +79,25 @@ def test_entity_page(client: TestClient, store: Store) -> None:
     assert 'class="node et-ORG focus"' in body
     assert '<svg class="timeline"' in body
     assert body.count('href="/document/') > 5
+
+
+def test_entity_corrections_panel_without_script(client: TestClient, store: Store) -> None:
+    """Without JavaScript the panel lists the members but says corrections need a script, and
+    none of its controls works; a ``?log=`` that is not this entity's correction shows nothing."""
+    eid = entity_id(store, "Harakat al-Nasr al-Islami")
+    body = client.get(f"/entity/{eid}").text
+    panel = body[body.index('<details class="corrections"'):body.index("</details>")]
+    assert "Corrections need JavaScript" in panel and "<script" not in panel
+    assert not re.search(r"\son\w+\s*=", panel)  # no inline handlers: the CSP would refuse them anyway
+    boxes = re.findall(r'<input type="checkbox" name="member" value="([^"]+)"[^>]*>', panel)
+    expected = sorted(m["member"] for m in members_of(store, eid))
+    assert 1 < len(expected) < 300 and sorted(boxes) == expected  # every member, under the page's cap
+    assert all(re.fullmatch(r"[0-9a-f]+#e\d+", b) for b in boxes)
+    controls = re.findall(r"<(?:input|button)\b[^>]*>", panel)
+    assert controls and all(" disabled" in c for c in controls)
+    assert 'id="correction-notice"' not in client.get(f"/entity/{eid}?log=0").text  # an automatic link
+    assert 'id="correction-notice"' not in client.get(f"/entity/{eid}?log=99999").text
+    assert client.get(f"/entity/{eid}?log=x").status_code == 422
 
 
 def test_place_entity_has_a_map_pin(client: TestClient, store: Store) -> None:

@@ -21,6 +21,7 @@ from claimgraph.corpus import browse, queries
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.store import Store
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
+from claimgraph.web import corrections
 from claimgraph.web.analyze import OPENAPI_BODY, AnalyzeRequest, AnalyzeWorker
 from claimgraph.web.deps import get_corpus
 from claimgraph.web.security import is_loopback
@@ -93,8 +94,40 @@ class SplitRequest(BaseModel):
 
 class SplitResult(BaseModel):
     new_id: str
+    log_index: int = Field(description="The split's entry in the log (what `POST /api/entities/undo` takes).")
     entity: EntitySummary
     new_entity: EntitySummary
+
+
+class UndoRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    log_index: int = Field(ge=0, description="The log entry to reverse (see /api/merges).")
+    reason: str = Field("user", max_length=500, description="Recorded in the merge log.")
+
+
+class UndoResult(BaseModel):
+    log_index: int = Field(description="The undo's own entry in the log.")
+    undone: int = Field(description="The entry it reversed.")
+    action: str = Field(description="What that entry was: merge, split or resolve (an automatic link).")
+    entity_id: str | None = Field(description="The entity to look at now: a merge's kept entity, a split's "
+                                              "original one.")
+    entities: list[EntitySummary] = Field(description="The entities the undo touched that still exist.")
+
+
+class LogEntry(BaseModel):
+    index: int = Field(description="Its position in the whole log: what undo takes.")
+    id: int
+    at: str
+    action: str = Field(description="merge, split or undo (resolve: an automatic link, with all=true).")
+    by: str = Field(description="user or auto.")
+    entity_id: str | None = Field(description="Where the entry moved members to (for an undo: of the entry "
+                                              "it reversed).")
+    other_id: str | None = Field(description="Where they came from.")
+    target: int | None = Field(description="For an undo, the index of the entry it reversed.")
+    members: int | None = Field(description="How many document entities it moved.")
+    reason: str
+    undone: bool
 
 
 def _store(corpus: Corpus) -> Store:
@@ -341,6 +374,42 @@ def split(body: SplitRequest, corpus: CorpusDep) -> dict[str, Any]:
     store = _store(corpus)
     if browse.entity_by_id(store, body.entity_id) is None:
         raise HTTPException(404, f"no entity {body.entity_id!r}")
-    new_id = _correct(store, lambda linker: linker.split(body.entity_id, body.members, body.reason))
-    return {"new_id": new_id, "entity": browse.entity_by_id(store, body.entity_id),
+    new_id, index = _correct(store, lambda linker: (linker.split(body.entity_id, body.members, body.reason),
+                                                    len(linker.resolver.log) - 1))
+    return {"new_id": new_id, "log_index": index, "entity": browse.entity_by_id(store, body.entity_id),
             "new_entity": browse.entity_by_id(store, new_id)}
+
+
+@router.post("/entities/undo", response_model=UndoResult, summary="Undo a merge, a split or a link",
+             dependencies=[Depends(require_json), Depends(_may_correct)])
+def undo(body: UndoRequest, corpus: CorpusDep) -> dict[str, Any]:
+    """Reverse log entry ``log_index`` (as ``claimgraph entities undo N``): the undo is logged
+    too, and members that later corrections moved elsewhere stay where they are. 404 for an
+    index past the log, 422 for an entry already undone or itself an undo."""
+    from claimgraph.corpus.link import Linker
+
+    store = _store(corpus)
+
+    def action(linker: Linker) -> tuple[int, str, dict[str, Any]]:
+        log = linker.resolver.log
+        if body.log_index >= len(log):
+            raise HTTPException(404, f"no log entry {body.log_index} (the log has {len(log)})")
+        entry = log[body.log_index]
+        return linker.undo(body.log_index, body.reason), entry.op, dict(entry.data)
+
+    new, op, data = _correct(store, action)
+    touched = [str(data[k]) for k in ("into", "from") if k in data]
+    touched += [str(d["corpus_id"]) for d in data.get("decisions", ()) if str(d["corpus_id"]) not in touched]
+    found = [e for e in (browse.entity_by_id(store, eid) for eid in touched) if e is not None]
+    look = data.get("into") if op == "merge" else data.get("from") if op == "split" else None
+    return {"log_index": new, "undone": body.log_index, "action": op, "entity_id": look, "entities": found}
+
+
+@router.get("/merges", response_model=Page[LogEntry], summary="The log of entity corrections")
+def merges(corpus: CorpusDep, limit: Limit = 50, offset: Offset = 0,
+           links: Annotated[bool, Query(alias="all", description="Include the automatic links (one entry per "
+                                                                 "document).")] = False) -> dict[str, Any]:
+    """Merges, splits and undos, the latest first, each with the ``index`` that
+    ``POST /api/entities/undo`` takes and whether it has been undone."""
+    items, total = corrections.log_page(_store(corpus), limit=limit, offset=offset, everything=links)
+    return _page(items, limit, offset, total)

@@ -2,9 +2,11 @@
 
 Why server-rendered: everything a page shows is in its HTML, so it works without JavaScript,
 prints, and is tested over plain HTTP; the small scripts in ``static/`` only add details on
-hover and the map's click panel. Templates autoescape everything; the one piece of markup
-built in Python (an article's highlighted text) escapes each piece of text itself (see
-:mod:`claimgraph.web.highlight`). Unknown ids answer 404 with an HTML page of our own.
+hover, the map's click panel and the entity page's corrections (merge, split, undo: the one
+thing the UI writes, through the API, so without a script that panel only says it needs one).
+Templates autoescape everything; the one piece of markup built in Python (an article's
+highlighted text) escapes each piece of text itself (see :mod:`claimgraph.web.highlight`).
+Unknown ids answer 404 with an HTML page of our own.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from claimgraph.corpus import browse
 from claimgraph.corpus.api import Corpus
 from claimgraph.model import EVENT_TYPES
-from claimgraph.web import views
+from claimgraph.web import corrections, views
 from claimgraph.web.basemap import basemap, extent_for
 from claimgraph.web.deps import get_corpus
 from claimgraph.web.highlight import claims_by_source, highlight, own_assertions
@@ -91,7 +93,8 @@ def documents(request: Request, corpus: CorpusDep, page_no: int = 1) -> HTMLResp
 
 
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
-def entity(request: Request, corpus: CorpusDep, entity_id: str) -> HTMLResponse:
+def entity(request: Request, corpus: CorpusDep, entity_id: str, log: int | None = None) -> HTMLResponse:
+    """``log``: the correction just made through this page's panel, said in a notice with its Undo."""
     store = corpus.store
     ent = browse.entity_by_id(store, entity_id)
     if ent is None:
@@ -106,8 +109,11 @@ def entity(request: Request, corpus: CorpusDep, entity_id: str) -> HTMLResponse:
                "lon": geo[1]}
     drawing = layout(browse.graph(store, entity_id=entity_id, limit=20), width=640, height=420, focus=entity_id,
                      labels=20)
+    members, member_total = corrections.members(store, entity_id)
     return page(request, "entity.html", {
-        "title": ent["name"], "ent": ent, "pin": pin, "graph": drawing,
+        "title": ent["name"], "ent": ent, "pin": pin, "graph": drawing, "members": members,
+        "member_total": member_total, "token": bool(request.app.state.token),
+        "notice": corrections.notice(store, entity_id, log) if log is not None and log >= 0 else None,
         "claims_by": found["claims_by"], "claims_about": found["claims_about"], "relations": found["relations"],
         "timeline": views.timeline(events, zoom="month"), "events": events,
         "docs": browse.entity_documents(store, entity_id, limit=100)})

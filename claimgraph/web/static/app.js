@@ -1,5 +1,5 @@
-// claimgraph's own small scripts: the document page's details panel and the events map's
-// click panel. Data comes from <script type="application/json"> blocks and data-* attributes;
+// claimgraph's own small scripts: the document page's details panel, the events map's
+// click panel and the entity page's corrections (merge, split, undo through /api). Data comes from <script type="application/json"> blocks and data-* attributes;
 // everything is written with textContent, never as HTML, since it quotes article text.
 "use strict";
 
@@ -120,7 +120,164 @@ function setupMap() {
   });
 }
 
+// -- entity page: merge, split and undo through the API ----------------------------------------------
+// The one place the UI writes. Requests are same-origin JSON (the API refuses anything else), so
+// the session's token cookie, when the server has a token, goes with them; every answer, error
+// messages included, is shown with textContent.
+function setupCorrections() {
+  const panel = document.getElementById("corrections");
+  const notice = document.getElementById("correction-notice");
+  if (!panel && !notice) return;
+  const status = document.getElementById("correct-status");
+  const entityId = panel ? panel.dataset.entity : "";
+
+  // a message in the panel (or, for the notice's Undo, in the notice): errors as the API words them
+  function say(text, ok, where) {
+    let target = where === "notice" ? document.getElementById("notice-status") : status;
+    if (!target && notice) {
+      target = el("span", null, "status");
+      target.id = "notice-status";
+      target.setAttribute("role", "alert");
+      notice.appendChild(target);
+    }
+    if (!target) return;
+    target.textContent = text;
+    target.className = "status " + (ok ? "ok" : "error");
+    if (panel && target === status && !ok) panel.open = true;
+  }
+
+  async function call(method, url, body) {
+    const init = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try { response = await fetch(url, init); } catch (e) { throw new Error("the server could not be reached"); }
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    if (!response.ok) {
+      const why = data && data.error ? data.error : response.statusText;
+      const err = new Error(response.status + ": " + why);
+      err.status = response.status;
+      throw err;
+    }
+    return data;
+  }
+
+  function busy(form, on) {
+    form.querySelectorAll("input, button").forEach(function (n) { n.disabled = on; });
+  }
+
+  function go(id, logIndex) {
+    window.location.assign("/entity/" + encodeURIComponent(id) + "?log=" + encodeURIComponent(logIndex));
+  }
+
+  // the other entity: an id as the API knows it, else exactly one entity of that name
+  async function resolveOther(text) {
+    const value = text.trim();
+    if (!value) throw new Error("name the entity to merge into this one");
+    if (/^ce-[\w-]+$/.test(value)) {  // looks like an id (names have no such prefix): ask for it
+      try {
+        const byId = await call("GET", "/api/entities/" + encodeURIComponent(value));
+        if (byId && byId.id) return byId.id;
+      } catch (e) { if (e.status !== 404) throw e; }
+    }
+    const found = await call("GET", "/api/entities?limit=50&q=" + encodeURIComponent(value));
+    const same = (found.items || []).filter(function (e) {
+      return e.id !== entityId && (e.name.toLowerCase() === value.toLowerCase() ||
+        (e.aliases || []).some(function (a) { return a.toLowerCase() === value.toLowerCase(); }));
+    });
+    if (same.length === 1) return same[0].id;
+    if (same.length > 1) {
+      throw new Error(same.length + " entities are called " + value + ": pick one from the suggestions (" +
+        same.map(function (e) { return e.id + ", " + e.type; }).join("; ") + ")");
+    }
+    throw new Error("no other entity is called " + value + "; pick one from the suggestions");
+  }
+
+  if (panel) {
+    panel.querySelectorAll(".needs-js").forEach(function (n) { n.hidden = true; });
+    panel.querySelectorAll("input, button").forEach(function (n) { n.disabled = false; });
+
+    const mergeForm = document.getElementById("merge-form");
+    const input = document.getElementById("merge-other");
+    const list = document.getElementById("merge-suggestions");
+    let timer = null;
+    let asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2 || q === asked) return;
+      timer = setTimeout(async function () {
+        asked = q;
+        try {
+          const found = await call("GET", "/api/entities?limit=12&q=" + encodeURIComponent(q));
+          list.textContent = "";
+          (found.items || []).forEach(function (e) {
+            if (e.id === entityId) return;
+            const option = document.createElement("option");
+            option.value = e.id;
+            option.label = e.name + " · " + e.type + " · " + e.documents + " documents";
+            option.textContent = option.label;
+            list.appendChild(option);
+          });
+        } catch (e) { /* suggestions are a help; the merge itself reports errors */ }
+      }, 200);
+    });
+    mergeForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      busy(mergeForm, true);
+      say("Merging…", true);
+      try {
+        const other = await resolveOther(input.value);
+        const result = await call("POST", "/api/entities/merge", { into: entityId, from: other, reason: "web" });
+        go(entityId, result.log_index);
+      } catch (e) {
+        say(e.message, false);
+        busy(mergeForm, false);
+      }
+    });
+
+    const splitForm = document.getElementById("split-form");
+    splitForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const members = Array.from(splitForm.querySelectorAll("input[name=member]:checked"))
+        .map(function (n) { return n.value; });
+      if (!members.length) { say("tick the documents to split out first", false); return; }
+      busy(splitForm, true);
+      say("Splitting…", true);
+      try {
+        const result = await call("POST", "/api/entities/split", { entity_id: entityId, members: members, reason: "web" });
+        go(result.new_id, result.log_index);
+      } catch (e) {
+        say(e.message, false);
+        busy(splitForm, false);
+      }
+    });
+  }
+
+  if (notice) {
+    const undo = notice.querySelector("button.undo");
+    if (undo) {
+      undo.disabled = false;
+      undo.addEventListener("click", async function () {
+        undo.disabled = true;
+        try {
+          const index = Number(undo.dataset.logIndex);
+          const result = await call("POST", "/api/entities/undo", { log_index: index, reason: "web" });
+          go(result.entity_id || undo.dataset.back || entityId, index);
+        } catch (e) {
+          say(e.message, false, "notice");
+          undo.disabled = false;
+        }
+      });
+    }
+  }
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   setupDocument();
   setupMap();
+  setupCorrections();
 });
