@@ -1,7 +1,7 @@
 """The store's schema moves forward without losing anything: a version-1 store (made here by
 taking version 2's additions off a real store of the sample corpus) opens, is migrated in
 place, and answers exactly as a store written by this version does. The claim group
-summaries kept at link time equal a recount from the claims."""
+summaries kept at link time equal a recount from the claims. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,12 +17,20 @@ from claimgraph.corpus import group_summaries
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.queries import claims, corroboration
 from claimgraph.corpus.store import Store
+from tests.conftest import BACKENDS, copy_store
 
 
-def _copy(src: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "corpus.db"
-    shutil.copy(src, dst)
-    return dst
+@pytest.fixture(params=BACKENDS)
+def copy(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A private copy of the sample store: the SQLite file copied, or on PostgreSQL every stored
+    analysis written into a new database and linked (no pipeline run needed)."""
+    if request.param == "sqlite":
+        dst = tmp_path / "corpus.db"
+        shutil.copy(request.getfixturevalue("sample_corpus_db"), dst)
+        return str(dst)
+    url = str(request.getfixturevalue("pg_server").create_database("copy"))
+    copy_store(request.getfixturevalue("sample_corpus_pg"), url)
+    return url
 
 
 def _summaries(store: Store) -> dict[str, dict[str, Any]]:
@@ -31,8 +39,8 @@ def _summaries(store: Store) -> dict[str, dict[str, Any]]:
     return {r["id"]: {**r, "outlets": json.loads(r["outlets"]), "sources": json.loads(r["sources"])} for r in rows}
 
 
-def test_summaries_kept_at_link_time_equal_a_recount(sample_corpus_db: Path, tmp_path: Path) -> None:
-    store = Store.open(_copy(sample_corpus_db, tmp_path))
+def test_summaries_kept_at_link_time_equal_a_recount(copy: str) -> None:
+    store = Store.open(copy)
     kept = _summaries(store)
     assert kept, "the sample corpus has claims reported by several outlets"
     assert any(g["reports"] > 2 and len(g["outlets"]) > 1 for g in kept.values())
@@ -44,8 +52,8 @@ def test_summaries_kept_at_link_time_equal_a_recount(sample_corpus_db: Path, tmp
     store.close()
 
 
-def test_a_version_1_store_is_migrated_in_place(sample_corpus_db: Path, tmp_path: Path) -> None:
-    path = _copy(sample_corpus_db, tmp_path)
+def test_a_version_1_store_is_migrated_in_place(copy: str) -> None:
+    path = copy
     store = Store.open(path)
     want_groups = _summaries(store)
     want_corroboration = corroboration(store, 50)
@@ -63,7 +71,10 @@ def test_a_version_1_store_is_migrated_in_place(sample_corpus_db: Path, tmp_path
         assert conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar() == "2"
         assert conn.execute(select(s.doc_entities.c.published).where(s.doc_entities.c.published.is_(None))
                             .limit(1)).first() is None
-        indexes = {r[1] for r in conn.execute(text("PRAGMA index_list(events)"))}
+        if store.sqlite:
+            indexes = {r[1] for r in conn.execute(text("PRAGMA index_list(events)"))}
+        else:
+            indexes = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'events'"))}
     assert "ix_events_type_when" in indexes and "ix_events_type" not in indexes
     assert _summaries(store) == want_groups
     assert corroboration(store, 50) == want_corroboration
@@ -71,10 +82,10 @@ def test_a_version_1_store_is_migrated_in_place(sample_corpus_db: Path, tmp_path
     store.close()
 
 
-def test_a_newer_store_is_refused(sample_corpus_db: Path, tmp_path: Path) -> None:
+def test_a_newer_store_is_refused(copy: str) -> None:
     from claimgraph.corpus.store import StoreError
 
-    path = _copy(sample_corpus_db, tmp_path)
+    path = copy
     with Store.open(path).engine.begin() as conn:
         conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
     with pytest.raises(StoreError, match="schema version 99"):

@@ -1,16 +1,17 @@
 """Questions and exports over a real store built from invented articles by three outlets:
 actors merged across documents, the same claim grouped, single-source claims, events,
-timelines, profiles, user merges/splits/undo, and every export format."""
+timelines, profiles, user merges/splits/undo, and every export format — on SQLite and on
+PostgreSQL."""
 
 from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from sqlalchemy import text
 
 from claimgraph.corpus.export import EXPORTERS
 from claimgraph.corpus.ingest import Ingest
@@ -19,6 +20,7 @@ from claimgraph.corpus.profile import entity_profile, members_of
 from claimgraph.corpus.queries import claims, corpus_stats, events, find_entities, search, timeline
 from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
+from tests.conftest import BACKENDS, open_backend
 
 ARTICLES = {
     "ledger.jsonl": [
@@ -50,15 +52,14 @@ TRIBUNE = ("Army vows to hunt down Ghazanfar\n\n"
            "Intelligence officials said HNI had received weapons from across the border.\n")
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder = tmp_path_factory.mktemp("corpus")
     (folder / "ledger.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES["ledger.jsonl"]) + "\n",
                                          encoding="utf-8")
     (folder / "valley.txt").write_text(VALLEY, encoding="utf-8")
     (folder / "tribune.txt").write_text(TRIBUNE, encoding="utf-8")
-    db = folder / "q.db"
-    st = Store.open(db)
+    st = Store.open(open_backend(request, request.param, folder))
     summary = Ingest(st, Settings(), workers=1).run([str(folder)])
     assert summary.ingested == 4 and not summary.rejected
     return st
@@ -144,9 +145,9 @@ def test_merge_split_and_undo_are_recorded_and_reversible(store: Store, tmp_path
     members = [m["member"] for m in members_of(store, bannu)]
     new_id = Linker(store).split(bannu, members[:1])
     assert [m["member"] for m in members_of(store, new_id)] == members[:1]
-    with sqlite3.connect(str(store.engine.url.database)) as conn:
-        actions = [r[0] for r in conn.execute("SELECT action FROM merges WHERE by = 'user' ORDER BY id")]
-        undone = conn.execute("SELECT count(*) FROM merges WHERE undone = 1").fetchone()[0]
+    with store.engine.connect() as conn:
+        actions = [r[0] for r in conn.execute(text("SELECT action FROM merges WHERE by = 'user' ORDER BY id"))]
+        undone = conn.execute(text("SELECT count(*) FROM merges WHERE undone = 1")).scalar_one()
     assert actions == ["merge", "undo", "split"] and undone == 1
 
 
@@ -190,7 +191,7 @@ def test_cli_corpus_commands(store: Store) -> None:
 
     from claimgraph.cli import app
 
-    db = str(store.engine.url.database)
+    db = str(store.engine.url.database) if store.sqlite else store.engine.url.render_as_string(hide_password=False)
     runner = CliRunner()
     report = runner.invoke(app, ["report", "--db", db])
     assert report.exit_code == 0 and "Harakat al-Nasr al-Islami" in report.output
@@ -201,4 +202,9 @@ def test_cli_corpus_commands(store: Store) -> None:
     assert runner.invoke(app, ["entity", "HNI", "--db", db]).exit_code == 0
     assert runner.invoke(app, ["entity", "Nobody Whatsoever", "--db", db]).exit_code == 1
     assert runner.invoke(app, ["entities", "merge", "ce-nope", "ce-none", "--db", db]).exit_code == 2
-    assert runner.invoke(app, ["stats", "--db", str(Path(db).parent / "missing.db")]).exit_code == 2
+    if store.sqlite:
+        assert runner.invoke(app, ["stats", "--db", str(Path(db).parent / "missing.db")]).exit_code == 2
+    else:  # a database that does not exist, on the same server
+        assert runner.invoke(app, ["stats", "--db", db.rsplit("/", 1)[0] + "/missing"]).exit_code == 2
+    stats = runner.invoke(app, ["stats", "--db", db, "--json"])
+    assert stats.exit_code == 0, stats.output

@@ -16,7 +16,7 @@ from claimgraph.corpus.ingest import Ingest
 from claimgraph.corpus.queries import claims, events, find_entities
 from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
-from tests.conftest import REPO
+from tests.conftest import BACKENDS, REPO
 
 CORPUS = REPO / "claimgraph" / "samples" / "corpus"
 TRUTH: dict[str, Any] = yaml.safe_load((REPO / "tests" / "fixtures" / "corpus" / "expected.yaml").read_text("utf-8"))
@@ -26,8 +26,11 @@ MERGED = ("Harakat al-Nasr al-Islami", "Adnan Sarwar", "Inter-Services Public Re
           "Counter Terrorism Department", "Rehana Gul Bangash", "Shahid Nawaz Awan")
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    if request.param == "postgresql":  # the session's copy: the same articles and the web fixtures' two
+        st = Store.open(request.getfixturevalue("sample_corpus_pg"), create=False)
+        return st
     st = Store.open(tmp_path_factory.mktemp("sample") / "corpus.db")
     summary = Ingest(st, Settings(), workers=2).run([str(CORPUS)])
     assert not summary.rejected, summary.rejected
@@ -43,6 +46,8 @@ def _docs(store: Store) -> dict[str, dict[str, Any]]:
     with store.engine.connect() as conn:
         for row in conn.execute(select(s.documents.c.source, s.documents.c.site, s.documents.c.published)).mappings():
             path, _, line = row["source"].partition("#")
+            if Path(path).parent != CORPUS:
+                continue  # the PostgreSQL copy also holds the web fixtures' articles
             out[Path(path).name + (f"#{line}" if line else "")] = dict(row)
     return out
 

@@ -25,7 +25,7 @@ from claimgraph.corpus import queries
 from claimgraph.corpus.store import Store
 from claimgraph.web.app import create_app
 from claimgraph.web.security import SECURITY_HEADERS, is_loopback
-from tests.conftest import SCHEMA
+from tests.conftest import BACKENDS, SCHEMA, copy_store
 
 ROUTES = {("/api/documents", "get"), ("/api/documents/{doc_id}", "get"), ("/api/entities", "get"),
           ("/api/entities/profile", "get"), ("/api/entities/{entity_id}", "get"),
@@ -65,6 +65,20 @@ def get(app: FastAPI, url: str, status: int = 200) -> Any:
     r = request(app, "GET", url)
     assert r.status_code == status, (url, r.status_code, r.text[:300])
     return r.json()
+
+
+@pytest.fixture(params=BACKENDS)
+def private_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the sample store for a test that writes: the SQLite file copied, or a
+    new PostgreSQL database with every stored analysis written and linked again."""
+    if request.param == "sqlite":
+        target = str(copy_db(request.getfixturevalue("sample_corpus_db"), tmp_path))
+    else:
+        target = str(request.getfixturevalue("pg_server").create_database("private"))
+        copy_store(request.getfixturevalue("sample_corpus_pg"), target)
+    st = Store.open(target, create=False)
+    yield st
+    st.close()
 
 
 def copy_db(src: Path, dst: Path) -> Path:
@@ -318,8 +332,8 @@ def test_host_check_and_headers_everywhere(store: Store, app: FastAPI, tmp_path:
 
 # -- corrections -------------------------------------------------------------------------------------------------
 
-def test_merge_and_split_round_trip(sample_corpus_db: Path, tmp_path: Path) -> None:
-    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+def test_merge_and_split_round_trip(private_store: Store) -> None:
+    st = private_store
     try:
         app = create_app(st)
         found = get(app, "/api/entities?q=Ghazanfar&type=PERSON&order=documents")["items"]
@@ -363,8 +377,8 @@ def same(now: dict[str, Any], before: dict[str, Any]) -> bool:
         {now["name"], *now["aliases"]} == {before["name"], *before["aliases"]})
 
 
-def test_undo_round_trips_and_the_log(sample_corpus_db: Path, tmp_path: Path) -> None:
-    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+def test_undo_round_trips_and_the_log(private_store: Store) -> None:
+    st = private_store
     try:
         app = create_app(st)
         assert get(app, "/api/merges") == {"items": [], "total": 0, "limit": 50, "offset": 0}
@@ -422,8 +436,8 @@ def test_undo_round_trips_and_the_log(sample_corpus_db: Path, tmp_path: Path) ->
         st.close()
 
 
-def test_undo_is_guarded_like_merge(sample_corpus_db: Path, tmp_path: Path) -> None:
-    st = Store.open(copy_db(sample_corpus_db, tmp_path), create=False)
+def test_undo_is_guarded_like_merge(private_store: Store) -> None:
+    st = private_store
     try:
         app = create_app(st)
         found = get(app, "/api/entities?q=Ghazanfar&type=PERSON&order=documents")["items"]

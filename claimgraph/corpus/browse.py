@@ -125,7 +125,7 @@ def entity_documents(store: Store, entity_id: str, limit: int = 100) -> list[dic
     with store.engine.connect() as conn:
         rows = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
                             .select_from(d.join(de, de.c.doc_id == d.c.id)).where(de.c.entity_id == entity_id)
-                            .distinct().order_by(d.c.published.desc()).limit(limit)).mappings().all()
+                            .distinct().order_by(store.latest_first(d.c.published)).limit(limit)).mappings().all()
     return [dict(r) for r in rows]
 
 

@@ -3,7 +3,9 @@
 Claims group by their content: two claims from different documents join when their content
 words overlap enough (Jaccard on lower-cased content words, stop words out). Candidates come
 from the full-text index (the claim's rarest words), so grouping one document costs a few
-index lookups however large the corpus. Events group when their type and date agree and they
+index lookups however large the corpus: FTS5 and its vocabulary on SQLite, the GIN index and
+the ``claim_terms`` counts on PostgreSQL (:mod:`claimgraph.corpus.postgres`), which count words
+alike so that a corpus groups the same on both. Events group when their type and date agree and they
 share a participant or a place (by corpus entity), or, with no date on one side, share both.
 
 A group's id is its first member's; the report per group (outlets, first report, whether
@@ -14,11 +16,13 @@ every report rests on one source or on anonymous ones) is kept up to date as rep
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, text, update
 from sqlalchemy.engine import Connection
 
 from claimgraph.corpus import group_summaries as summaries
+from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
 
 #: words that carry no claim: function words and reporting verbs
@@ -45,12 +49,14 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _frequencies(conn: Connection, words: set[str]) -> dict[str, int]:
-    """How many stored claims use each word (FTS5's vocabulary table), for all the words of a
-    document's claims in one query."""
+def _frequencies(conn: Connection, words: set[str], *, sqlite: bool) -> dict[str, int]:
+    """How many stored claims use each word (FTS5's vocabulary table, or PostgreSQL's word
+    counts), for all the words of a document's claims in one query."""
     plain = sorted(w for w in words if w.isalnum())
     if not plain:
         return {}
+    if not sqlite:
+        return pg.term_frequencies(conn, set(plain))
     marks = ", ".join(f":w{i}" for i in range(len(plain)))
     rows = conn.execute(text(f"SELECT term, doc FROM claims_vocab WHERE term IN ({marks})"),
                         {f"w{i}": w for i, w in enumerate(plain)}).all()
@@ -63,22 +69,32 @@ def _rarest(words: frozenset[str], freq: dict[str, int], n: int = 2) -> list[str
     return sorted((w for w in words if w.isalnum()), key=lambda w: (freq.get(w, 0), -len(w), w))[:n]
 
 
+def _candidates(conn: Connection, rare: list[str], doc_id: str, *, sqlite: bool) -> list[Any]:
+    """Claims of other documents that use all of these words (at most 50, in index order)."""
+    if not sqlite:
+        return pg.claims_with(conn, rare, doc_id)
+    query = " AND ".join(f'"{w}"' for w in rare)
+    return list(conn.execute(text("SELECT doc_id, local_id, content FROM claims_fts WHERE claims_fts MATCH :q "
+                                  "AND doc_id != :d LIMIT 50"), {"q": query, "d": doc_id}).all())
+
+
 def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
     """Give each claim of a newly stored document the group of its twin in another document
-    (or leave it alone), and count it into that group's summary. Returns how many joined."""
-    if not sqlite:
-        return 0  # candidates come from FTS5; the PostgreSQL path (#7) will use its own index
-    mine = conn.execute(select(s.claims.c.local_id, s.claims.c.content).where(s.claims.c.doc_id == doc_id)).all()
+    (or leave it alone), and count it into that group's summary. Returns how many joined.
+
+    A claim that already has a group is left alone: another document found it as its twin
+    before this one was linked (a reprocess links documents after writing them all; concurrent
+    writers link each other's documents), and it was counted then."""
+    mine = conn.execute(select(s.claims.c.local_id, s.claims.c.content)
+                        .where(s.claims.c.doc_id == doc_id, s.claims.c.group_id.is_(None))).all()
     words = {local_id: content_words(content) for local_id, content in mine}
-    freq = _frequencies(conn, set().union(*words.values())) if words else {}
+    freq = _frequencies(conn, set().union(*words.values()), sqlite=sqlite) if words else {}
     joins: dict[str, list[str]] = {}  # group -> this document's claims joining it
     for local_id, _content in mine:
         rare = _rarest(words[local_id], freq)
         if len(rare) < 2 or len(words[local_id]) < 3:
             continue
-        query = " AND ".join(f'"{w}"' for w in rare)
-        rows = conn.execute(text("SELECT doc_id, local_id, content FROM claims_fts WHERE claims_fts MATCH :q "
-                                 "AND doc_id != :d LIMIT 50"), {"q": query, "d": doc_id}).all()
+        rows = _candidates(conn, rare, doc_id, sqlite=sqlite)
         best: tuple[float, str, str] | None = None
         for other_doc, other_local, other_content in rows:
             score = jaccard(words[local_id], content_words(other_content))
@@ -102,8 +118,9 @@ def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
                  .values(group_id=bindparam("gid")),
                  [{"lid": lid, "gid": gid} for gid, lids in joins.items() for lid in lids])
     by_group: dict[str, list[summaries.Report]] = {}
+    joined = [lid for lids in joins.values() for lid in lids]
     for gid, report in summaries.reports_of(conn, and_(s.claims.c.doc_id == doc_id,
-                                                       s.claims.c.group_id.is_not(None))):
+                                                       s.claims.c.local_id.in_(joined))):
         by_group.setdefault(str(gid), []).append(report)
     for gid, reports in by_group.items():
         summaries.add(conn, gid, reports)

@@ -7,6 +7,10 @@ analysed twice, so re-running a batch that was killed half-way continues where i
 An input that fails — unreadable, not an article, or an error inside the pipeline — is
 counted, recorded with its reason in the store's ``rejected`` table and the report, and the
 batch goes on.
+
+On PostgreSQL several ingest runs (processes or machines) may write one store at once: an
+article two of them store is stored once, and their links to corpus entities are taken one
+at a time, each run seeing the entities the others made (:mod:`claimgraph.corpus.postgres`).
 """
 
 from __future__ import annotations

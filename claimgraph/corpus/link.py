@@ -6,6 +6,12 @@ The store is the resolver's memory: its members are the rows of ``doc_entities``
 an ``entity_id``, and its log is the ``merges`` table, one row per log entry in order. The
 linker rebuilds the resolver from them when it starts, so a document written by a run that
 was killed before linking is simply linked by the next one.
+
+Several processes may link into one PostgreSQL store at once. Each link (and each correction)
+then runs under one advisory lock (:func:`claimgraph.corpus.postgres.lock_link`), and first
+catches up with what the others linked since this linker last looked — the ``merges`` rows
+past the last one it has seen — so it never makes a second corpus entity for an actor another
+process has just made one for.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.groups import group_claims, group_events
-from claimgraph.corpus.resolve import DocEntity, EntityResolver
+from claimgraph.corpus.resolve import DocEntity, EntityResolver, LogEntry
 from claimgraph.corpus.store import Store, now
 from claimgraph.pipeline.names import name_key
 
@@ -46,18 +53,62 @@ class Linker:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        with store.engine.connect() as conn:
-            linked = _members(conn, s.doc_entities.c.entity_id.is_not(None))
-            entities: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for members in linked.values():
-                for ent, eid in members:
-                    entities[str(eid)].append(ent.to_json())
-            log = [{"op": r.action, "reason": r.reason or "", "data": json.loads(r.detail or "{}"),
-                    "undone": bool(r.undone)} for r in conn.execute(select(s.merges).order_by(s.merges.c.id))]
         #: the name keys last written to ``entity_keys`` per corpus entity (rewritten when they change)
         self._keys: dict[str, frozenset[str]] = {}
-        self.resolver = EntityResolver.restore(
+        #: the last ``merges`` row this linker's resolver reflects
+        self._seen = 0
+        with store.engine.connect() as conn:
+            self.resolver = self._load(conn)
+
+    def _load(self, conn: Connection) -> EntityResolver:
+        """The resolver as the store has it. The log is read first: a document another process
+        links in between is then among the members without its log entry, which catching up
+        adds, rather than the other way round."""
+        rows = conn.execute(select(s.merges).order_by(s.merges.c.id)).all()
+        log = [{"op": r.action, "reason": r.reason or "", "data": json.loads(r.detail or "{}"),
+                "undone": bool(r.undone)} for r in rows]
+        self._seen = int(rows[-1].id) if rows else 0
+        linked = _members(conn, s.doc_entities.c.entity_id.is_not(None))
+        entities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for members in linked.values():
+            for ent, eid in members:
+                entities[str(eid)].append(ent.to_json())
+        self._keys = {}
+        return EntityResolver.restore(
             {"version": 1, "entities": [{"id": k, "members": v} for k, v in entities.items()], "log": log})
+
+    def _catch_up(self, conn: Connection) -> None:
+        """Take in what other processes linked since this linker last looked. Documents they
+        linked are attached as they were (one query for their members); a merge, split or undo
+        made elsewhere reloads the whole resolver, as those move members of any document."""
+        rows = conn.execute(select(s.merges).where(s.merges.c.id > self._seen).order_by(s.merges.c.id)).all()
+        if not rows:
+            return
+        if any(r.action != "resolve" or r.undone for r in rows):
+            self.resolver = self._load(conn)
+            return
+        entries = [json.loads(r.detail or "{}") for r in rows]
+        docs = sorted({str(e["doc"]) for e in entries})
+        members = {m.key: m for ms in _members(conn, s.doc_entities.c.doc_id.in_(docs)).values() for m, _ in ms}
+        resolver = self.resolver
+        for row, data in zip(rows, entries, strict=True):
+            for d in data.get("decisions", ()):
+                member, cid = members.get(d["member"]), str(d["corpus_id"])
+                if member is None or resolver.corpus_id_of(member.key) is not None:
+                    continue
+                if cid not in resolver.entities:
+                    resolver._add_entity(cid)
+                resolver._attach(member, cid)
+                self._keys.pop(cid, None)  # the other process may have rewritten its keys
+            resolver.log.append(LogEntry(row.action, row.reason or "", data, bool(row.undone)))
+        self._seen = int(rows[-1].id)
+
+    def _begin(self, conn: Connection) -> None:
+        """Start a transaction that changes corpus entities: one at a time on PostgreSQL, and
+        with the resolver up to date."""
+        if not self.store.sqlite:
+            pg.lock_link(conn)
+        self._catch_up(conn)
 
     # -- linking documents ----------------------------------------------------------------------
 
@@ -74,7 +125,10 @@ class Linker:
         """Resolve one document's entities, store the corpus entities they touch, and group
         its claims and events with those of other documents — one transaction."""
         with self.store.engine.begin() as conn:
+            self._begin(conn)
             members = _members(conn, s.doc_entities.c.doc_id == doc_id).get(doc_id, [])
+            if members and all(eid is not None for _, eid in members):
+                return  # another process linked it (its pending documents) before this one could
             before = len(self.resolver.log)
             decisions = self.resolver.resolve([m for m, _ in members])
             # the corpus entities first (members point at them); only this document's members move
@@ -96,36 +150,43 @@ class Linker:
     # -- corrections ------------------------------------------------------------------------------
 
     def merge(self, a: str, b: str, reason: str = "user") -> int:
-        before = len(self.resolver.log)
-        index = self.resolver.merge(a, b, reason)
-        self._commit(before, {a, b})
+        with self.store.engine.begin() as conn:
+            self._begin(conn)
+            before = len(self.resolver.log)
+            index = self.resolver.merge(a, b, reason)
+            self._commit(conn, before, {a, b})
         return index
 
     def split(self, corpus_id: str, members: list[str], reason: str = "user") -> str:
-        before = len(self.resolver.log)
-        new_id = self.resolver.split(corpus_id, members, reason)
-        self._commit(before, {corpus_id, new_id})
+        with self.store.engine.begin() as conn:
+            self._begin(conn)
+            before = len(self.resolver.log)
+            new_id = self.resolver.split(corpus_id, members, reason)
+            self._commit(conn, before, {corpus_id, new_id})
         return new_id
 
     def undo(self, index: int, reason: str = "user") -> int:
-        entry = self.resolver.log[index] if 0 <= index < len(self.resolver.log) else None
-        touched: set[str] = set()
-        if entry is not None:
-            data = entry.data
-            touched |= {str(data[k]) for k in ("into", "from") if k in data}
-            touched |= {str(d["corpus_id"]) for d in data.get("decisions", ())}
-        before = len(self.resolver.log)
-        new = self.resolver.undo(index, reason)
-        self._commit(before, touched, undone=index)
+        with self.store.engine.begin() as conn:
+            self._begin(conn)
+            entry = self.resolver.log[index] if 0 <= index < len(self.resolver.log) else None
+            touched: set[str] = set()
+            if entry is not None:
+                data = entry.data
+                touched |= {str(data[k]) for k in ("into", "from") if k in data}
+                touched |= {str(d["corpus_id"]) for d in data.get("decisions", ())}
+            before = len(self.resolver.log)
+            new = self.resolver.undo(index, reason)
+            self._commit(conn, before, touched, undone=index)
         return new
 
-    def _commit(self, before: int, touched: set[str], undone: int | None = None) -> None:
-        with self.store.engine.begin() as conn:
-            self._sync(conn, touched)
-            self._log(conn, before, by="user")
-            if undone is not None:
-                ids = [r[0] for r in conn.execute(select(s.merges.c.id).order_by(s.merges.c.id))]
-                conn.execute(update(s.merges).where(s.merges.c.id == ids[undone]).values(undone=1))
+    def _commit(self, conn: Connection, before: int, touched: set[str], undone: int | None = None) -> None:
+        """Write a correction the resolver has just made (in the caller's transaction, which
+        :meth:`_begin` opened: under the lock, with the resolver caught up)."""
+        self._sync(conn, touched)
+        self._log(conn, before, by="user")
+        if undone is not None:
+            ids = [r[0] for r in conn.execute(select(s.merges.c.id).order_by(s.merges.c.id))]
+            conn.execute(update(s.merges).where(s.merges.c.id == ids[undone]).values(undone=1))
 
     # -- the store side -------------------------------------------------------------------------------
 
@@ -194,3 +255,5 @@ class Linker:
                 at=now(), action=entry.op, by=by, entity_id=data.get("into"), other_id=data.get("from"),
                 doc_id=data.get("doc"), local_id=None, reason=entry.reason, score=None,
                 detail=json.dumps(data, ensure_ascii=False), undone=int(entry.undone)))
+        if len(self.resolver.log) > before:
+            self._seen = int(conn.execute(select(func.max(s.merges.c.id))).scalar_one() or 0)

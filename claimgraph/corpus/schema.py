@@ -5,8 +5,10 @@ One row per document holds its whole analysis as the contract JSON (so nothing t
 found is lost and a document can be exported exactly), and the layers users query are
 flattened into their own tables with the document's id: entities (per document, each linked
 to a corpus entity), mentions, claims, events, relations. Corpus entities and the log of
-every merge and split sit beside them. Full-text search is an FTS5 table on SQLite (see
-:mod:`claimgraph.corpus.store`).
+every merge and split sit beside them. Full-text search is each backend's own and sits
+outside these tables: FTS5 tables on SQLite (:mod:`claimgraph.corpus.store`), generated
+``tsvector`` columns with GIN indexes and a word-count table on PostgreSQL
+(:mod:`claimgraph.corpus.postgres`), both made when a store is opened.
 
 ``SCHEMA_VERSION`` is stored in ``meta``; :data:`MIGRATIONS` upgrades an older store step
 by step, and a newer store than this code refuses to open rather than guess.

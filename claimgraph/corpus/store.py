@@ -3,8 +3,11 @@ documents back.
 
 Every document is written in one transaction with all its layers, or not at all, so a
 killed ingest never leaves half a document: a re-run finds it absent and writes it whole.
-Writes come from one process (the ingest's parent; workers only analyse), which is what
-SQLite wants; WAL mode lets readers query while an ingest runs.
+On SQLite, writes come from one process (the ingest's parent; workers only analyse), which is
+what SQLite wants; WAL mode lets readers query while an ingest runs. On PostgreSQL several
+processes may write at once (:mod:`claimgraph.corpus.postgres`): the document's content hash
+is its primary key, so the same article written twice is stored once and the loser is told
+"present".
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, insert, select, text, update
+from sqlalchemy import create_engine, delete, event, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.group_summaries import refresh
+from claimgraph.corpus.groups import STOP
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Analysis, Claim, Event
 from claimgraph.pipeline import PIPELINE_VERSION
@@ -48,9 +54,16 @@ def now() -> str:
 
 
 def database_url(target: str | Path) -> str:
-    """A SQLAlchemy URL for a path (SQLite file) or a URL given as is (``postgresql://...``)."""
+    """A SQLAlchemy URL for a path (SQLite file) or a database URL. A plain ``postgresql://``
+    (or ``postgres://``) URL gets the psycopg 3 driver, the one the ``postgres`` extra installs;
+    a URL naming its driver (``postgresql+psycopg://``) is used as is."""
     target = str(target)
-    return target if "://" in target else f"sqlite:///{target}"
+    if "://" not in target:
+        return f"sqlite:///{target}"
+    for scheme in ("postgresql://", "postgres://"):
+        if target.startswith(scheme):
+            return "postgresql+psycopg://" + target[len(scheme):]
+    return target
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -89,34 +102,65 @@ class Store:
         url = database_url(target)
         if url.startswith("sqlite:///") and not create and not Path(url[len("sqlite:///"):]).exists():
             raise StoreError(f"no store at {target} (run `claimgraph ingest` first)")
-        engine = create_engine(url, future=True)
+        try:
+            engine = create_engine(url, future=True)
+        except ModuleNotFoundError as exc:
+            raise StoreError(f"{target}: the database driver is not installed ({exc.name}); for PostgreSQL: "
+                             "pip install 'claimgraph[postgres]'") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
-        store._prepare()
+        try:
+            if not create and not store.sqlite and not inspect(engine).has_table("meta"):
+                raise StoreError(f"no store at {engine.url!r} (run `claimgraph ingest` first)")
+            store._prepare()
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open the store at {engine.url!r}: {str(exc.orig).strip()}") from None
+        except StoreError:
+            engine.dispose()
+            raise
         return store
 
     def close(self) -> None:
         self.engine.dispose()
 
+    # ORDER BY a nullable column (a date) the way SQLite orders it: NULL sorts lowest there, but
+    # highest on PostgreSQL. The SQLite clause is left bare, so its query plans do not change.
+
+    def latest_first(self, column: Any) -> Any:
+        """``column DESC``, undated rows last."""
+        return column.desc() if self.sqlite else column.desc().nulls_last()
+
+    def earliest_first(self, column: Any) -> Any:
+        """``column ASC``, undated rows first."""
+        return column if self.sqlite else column.asc().nulls_first()
+
     def _prepare(self) -> None:
         with self.engine.begin() as conn:
+            if not self.sqlite:
+                pg.lock_prepare(conn)
             s.metadata.create_all(conn)
             if self.sqlite:
                 for ddl in _FTS:
                     conn.execute(text(ddl))
-            row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
-            if row is None:
-                conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
-                return
-            version = int(row[0])
-            if version > s.SCHEMA_VERSION:
-                raise StoreError(f"the store has schema version {version}; this claimgraph knows up to "
-                                 f"{s.SCHEMA_VERSION}: upgrade claimgraph")
-            while version < s.SCHEMA_VERSION:
-                s.MIGRATIONS[version](conn)
-                version += 1
-                conn.execute(update(s.meta).where(s.meta.c.key == "schema_version").values(value=str(version)))
+            self._migrate(conn)
+            if not self.sqlite:  # after the migrations: its indexes use their columns
+                pg.prepare(conn, STOP)
+
+    def _migrate(self, conn: Connection) -> None:
+        row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()
+        if row is None:
+            conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
+            return
+        version = int(row[0])
+        if version > s.SCHEMA_VERSION:
+            raise StoreError(f"the store has schema version {version}; this claimgraph knows up to "
+                             f"{s.SCHEMA_VERSION}: upgrade claimgraph")
+        while version < s.SCHEMA_VERSION:
+            s.MIGRATIONS[version](conn)
+            version += 1
+            conn.execute(update(s.meta).where(s.meta.c.key == "schema_version").values(value=str(version)))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -135,12 +179,26 @@ class Store:
             return [(r[0], r[1]) for r in rows]
 
     def reject(self, source: str, reason: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(s.rejected).where(s.rejected.c.source == source))
-            conn.execute(insert(s.rejected).values(source=source, reason=reason, at=now()))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(s.rejected).where(s.rejected.c.source == source))
+                conn.execute(insert(s.rejected).values(source=source, reason=reason, at=now()))
+        except IntegrityError:
+            pass  # another writer recorded this input's rejection at the same moment
 
     def write(self, analysis: Analysis, source: str, *, reprocess: bool = False) -> WriteResult:
-        """Store one analysed document with every layer, in one transaction."""
+        """Store one analysed document with every layer, in one transaction. Another process
+        storing the same document at the same moment makes this one's insert collide on the
+        content hash: the document is then present, which is what this returns."""
+        try:
+            return self._write(analysis, source, reprocess=reprocess)
+        except IntegrityError:
+            with self.engine.connect() as conn:
+                if conn.execute(select(s.documents.c.id).where(s.documents.c.id == analysis.document.id)).first():
+                    return WriteResult(analysis.document.id, "present")
+            raise
+
+    def _write(self, analysis: Analysis, source: str, *, reprocess: bool) -> WriteResult:
         doc = analysis.document
         with self.engine.begin() as conn:
             row = conn.execute(select(s.documents.c.pipeline_version).where(s.documents.c.id == doc.id)).first()
@@ -156,12 +214,16 @@ class Store:
     def _delete_layers(self, conn: Connection, doc_id: str) -> None:
         groups = [r[0] for r in conn.execute(select(s.claims.c.group_id).where(
             s.claims.c.doc_id == doc_id, s.claims.c.group_id.is_not(None)).distinct())]
+        contents = [] if self.sqlite else [r[0] for r in conn.execute(
+            select(s.claims.c.content).where(s.claims.c.doc_id == doc_id))]
         for table in (s.mentions, s.claims, s.events, s.relations, s.doc_entities):
             conn.execute(delete(table).where(table.c.doc_id == doc_id))
         if self.sqlite:
             conn.execute(text("INSERT INTO documents_fts (documents_fts, rowid, title, text) SELECT 'delete', rowid, "
                               "coalesce(title, ''), text FROM documents WHERE id = :d"), {"d": doc_id})
             conn.execute(text("DELETE FROM claims_fts WHERE doc_id = :d"), {"d": doc_id})
+        else:
+            pg.add_terms(conn, pg.claim_terms_of(contents, STOP), sign=-1)
         refresh(conn, groups)  # the groups it reported in lose its reports
 
     def _insert(self, conn: Connection, analysis: Analysis, source: str) -> None:
@@ -199,6 +261,9 @@ class Store:
                 conn.execute(text("INSERT INTO claims_fts (doc_id, local_id, content) VALUES (:d, :l, :c)"),
                              [{"d": doc.id, "l": c.id, "c": " … ".join(p.text for p in c.content)}
                               for c in analysis.claims])
+        else:  # the search columns fill themselves; the word counts do not
+            pg.add_terms(conn, pg.claim_terms_of((" … ".join(p.text for p in c.content) for c in analysis.claims),
+                                                 STOP))
 
     def drop_orphan_entities(self) -> int:
         """Delete corpus entities no document entity links to any more (after a reprocess)."""
