@@ -136,8 +136,12 @@ def measure(store: Store, rng: random.Random, names: dict[str, list[str]], words
     people = [_zipf_pick(rng, names["PERSON"]) for _ in range(100)]
     groups = [_zipf_pick(rng, names["ORG"]) for _ in range(100)]
     queries = [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(100)]
-    size = sum(os.path.getsize(p) for p in Path(str(store.engine.url.database)).parent.glob(
-        Path(str(store.engine.url.database)).name + "*"))
+    if store.sqlite:
+        db = Path(str(store.engine.url.database))
+        size = sum(os.path.getsize(p) for p in db.parent.glob(db.name + "*"))
+    else:
+        with store.engine.connect() as conn:
+            size = int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"--- {n_docs} documents: store {size / 1e6:.0f} MB ({size / 1e6 / (n_docs / 1000):.1f} MB per 1k); "
           f"process peak memory {rss:.0f} MB (the linker holds every linked document entity)")
