@@ -4,8 +4,10 @@ export it. Registered on the main app by :mod:`claimgraph.cli`."""
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,7 +32,7 @@ def open_store(db: str, *, create: bool = False) -> Store:
     try:
         return Store.open(db, create=create)
     except StoreError as exc:
-        err.print(f"claimgraph: {exc}")
+        err.print(f"claimgraph: {exc}", markup=False)
         raise typer.Exit(2) from None
 
 
@@ -38,16 +40,43 @@ def _summary_table(summary: Summary, shown: int = 20) -> None:
     err.print(f"ingested {summary.ingested}, already present {summary.present}, "
               f"reprocessed {summary.reprocessed}, rejected {len(summary.rejected)}")
     for key, reason in summary.rejected[:shown]:
-        err.print(f"  rejected {key}: {reason}")
+        err.print(f"  rejected {key}: {reason}", markup=False)  # reasons quote inputs: no markup
     if len(summary.rejected) > shown:
         err.print(f"  … and {len(summary.rejected) - shown} more (see the report file or `claimgraph stats`)")
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stat]}"),
+                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
+
+
+def _ticker(progress: Progress) -> Callable[[Summary, str], None]:
+    task = progress.add_task("ingesting", total=None, stat="")
+
+    def tick(summary: Summary, key: str) -> None:
+        progress.update(task, advance=1, stat=f"{summary.ingested} new · {summary.present} present · "
+                                              f"{len(summary.rejected)} rejected", description=key[-40:])
+    return tick
+
+
+def _finish(summary: Summary, report: Path | None) -> None:
+    _summary_table(summary)
+    if report is not None:
+        report.write_text("".join(f"{k}\t{r}\n" for k, r in summary.rejected), encoding="utf-8")
+        err.print(f"report: {report}")
+
+
 def ingest(
     sources: Annotated[list[str] | None, typer.Argument(
-        help="Files, folders (recursive), URLs, feeds, WARC and JSONL files.", metavar="SOURCE...")] = None,
+        help="Files, folders (recursive), URLs, feeds, WARC, JSONL and Parquet files.", metavar="SOURCE...")] = None,
     db: DbOpt = DEFAULT_DB,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes, or Ray actors with --engine ray "
+                                                "(default: one per core of the machine or cluster).")] = None,
     reprocess: Annotated[bool, typer.Option("--reprocess", help="Re-analyse documents stored by an older "
                                             "pipeline version.")] = False,
     url_list: Annotated[bool, typer.Option("--url-list", help="Read .txt/.urls files as lists of URLs.")] = False,
@@ -55,32 +84,98 @@ def ingest(
                                                 "(tab-separated).")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private addresses.")]
     = False,
+    engine: Annotated[Engine, typer.Option(help="local: worker processes on this machine; ray: actors on a Ray "
+                                           "cluster (needs the `ray` extra of claimgraph).")] = Engine.local,
+    address: Annotated[str | None, typer.Option(help="--engine ray: the cluster (ray://HOST:10001, HOST:6379 or "
+                                                "auto); default: start Ray on this machine.")] = None,
+    shards: Annotated[Path | None, typer.Option(help="--engine ray: write analyses as Parquet shards into this "
+                                                "folder instead of the store (then `claimgraph load`).",
+                                                metavar="DIR")] = None,
 ) -> None:
     """Ingest articles into the store: each analysed once, written whole or not at all."""
     if not sources and not reprocess:
         err.print("claimgraph: nothing to ingest (give SOURCE... or --reprocess)")
         raise typer.Exit(2)
-    store = open_store(db, create=True)
+    if engine is Engine.local and (address is not None or shards is not None):
+        err.print("claimgraph: --address and --shards need --engine ray")
+        raise typer.Exit(2)
+    if shards is not None and (reprocess or not sources):
+        err.print("claimgraph: --shards analyses SOURCE... into files; --reprocess works on a store")
+        raise typer.Exit(2)
     settings = Settings(allow_private=allow_private)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stat]}"),
-                  TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal) as progress:
-        task = progress.add_task("ingesting", total=None, stat="")
+    if engine is Engine.ray:
+        summary = _ingest_ray(sources or [], db, settings, workers=workers, address=address, shards=shards,
+                              reprocess=reprocess, url_list=url_list)
+    else:
+        store = open_store(db, create=True)
+        with _progress() as progress:
+            run = Ingest(store, settings, workers=workers, on_progress=_ticker(progress))
+            if sources:
+                run.run(sources, url_list=url_list)
+            if reprocess:
+                run.reprocess()
+        summary = run.summary
+        store.close()
+    _finish(summary, report)
+    if summary.rejected:
+        raise typer.Exit(2)
 
-        def tick(summary: Summary, key: str) -> None:
-            progress.update(task, advance=1, stat=f"{summary.ingested} new · {summary.present} present · "
-                                                  f"{len(summary.rejected)} rejected", description=key[-40:])
 
-        run = Ingest(store, settings, workers=workers, on_progress=tick)
-        if sources:
-            run.run(sources, url_list=url_list)
-        if reprocess:
-            run.reprocess()
-    summary = run.summary
-    _summary_table(summary)
-    if report is not None:
-        report.write_text("".join(f"{k}\t{r}\n" for k, r in summary.rejected), encoding="utf-8")
-        err.print(f"report: {report}")
-    store.close()
+def _ingest_ray(sources: list[str], db: str, settings: Settings, *, workers: int | None, address: str | None,
+                shards: Path | None, reprocess: bool, url_list: bool) -> Summary:
+    """``ingest --engine ray``: Ray missing, unreachable or failing is a one-line error, exit 2."""
+    from claimgraph.corpus.distributed import RayIngest, RayUnavailable, import_ray, ingest_to_shards
+    from claimgraph.corpus.shards import ShardError
+
+    try:
+        import_ray()
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # our progress line, not Ray Data's INFO log
+        if shards is not None:
+            with _progress() as progress:
+                summary = ingest_to_shards(sources, settings, shards, workers=workers, address=address,
+                                           url_list=url_list, on_progress=_ticker(progress))
+            err.print(f"shards: {shards} (write them into a store with `claimgraph load {shards} --db ...`)")
+            return summary
+        store = open_store(db, create=True)
+        try:
+            with _progress() as progress:
+                run = RayIngest(store, settings, workers=workers, address=address, on_progress=_ticker(progress))
+                if sources:
+                    run.run(sources, url_list=url_list)
+                if reprocess:
+                    run.reprocess()
+        finally:
+            store.close()
+        return run.summary
+    except (RayUnavailable, ShardError) as exc:
+        err.print(f"claimgraph: {exc}", markup=False)
+        raise typer.Exit(2) from None
+
+
+def load(
+    folder: Annotated[Path, typer.Argument(help="A folder of shards from `ingest --engine ray --shards DIR`.",
+                                           metavar="DIR")],
+    db: DbOpt = DEFAULT_DB,
+    report: Annotated[Path | None, typer.Option(help="Write every rejected input and its reason here "
+                                                "(tab-separated).")] = None,
+) -> None:
+    """Write Parquet shards into a store: idempotent, counted like ingest.
+
+    Each analysis is written and linked; inputs the store already has are counted as present;
+    the rejects the shards carry are recorded with their reasons."""
+    from claimgraph.corpus.shards import ShardError, ShardLoad
+
+    store = open_store(db, create=True)
+    try:
+        with _progress() as progress:
+            run = ShardLoad(store, on_progress=_ticker(progress))
+            summary = run.load(folder)
+    except ShardError as exc:
+        err.print(f"claimgraph: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    _finish(summary, report)
     if summary.rejected:
         raise typer.Exit(2)
 
@@ -250,7 +345,7 @@ def _correct(db: str, action: Callable[[Any], Any]) -> Any:
     try:
         return action(Linker(store))
     except ResolveError as exc:
-        err.print(f"claimgraph: {exc}")
+        err.print(f"claimgraph: {exc}", markup=False)
         raise typer.Exit(2) from None
     finally:
         store.close()
@@ -315,6 +410,7 @@ def report(db: DbOpt = DEFAULT_DB) -> None:
 def register(app: typer.Typer) -> None:
     app.command()(report)
     app.command()(ingest)
+    app.command()(load)
     app.command()(search)
     app.command()(entity)
     app.command()(claims)

@@ -5,8 +5,9 @@ offset``) so a re-run can tell what it already has.
 Files and folders (recursive), URLs and URL lists (``.urls``/``.txt`` files of URLs are read
 as lists only with ``--url-list``; see :func:`expand`), RSS/Atom feeds (feedparser; an item's
 full content when the feed carries it, else its link to fetch), WARC files (warcio; response
-records with HTML), and JSONL (one article per line: ``text`` or ``html`` plus ``url``,
-``title``, ``published``, ``site``). An input that cannot be read becomes a
+records with HTML), JSONL (one article per line: ``text`` or ``html`` plus ``url``,
+``title``, ``published``, ``site``) and Parquet (one article per row, the same columns: the
+format data teams export in, read with pyarrow). An input that cannot be read becomes a
 :class:`Rejected` item with the reason, and the expansion goes on.
 
 Items are plain picklable data: worker processes turn them into Documents.
@@ -30,7 +31,12 @@ from claimgraph.ingest.sources import is_url
 from claimgraph.model import Document
 from claimgraph.settings import Settings
 
-ARTICLE_EXTENSIONS = (".html", ".htm", ".txt", ".json", ".jsonl", ".warc", ".warc.gz", ".xml", ".rss", ".atom")
+ARTICLE_EXTENSIONS = (".html", ".htm", ".txt", ".json", ".jsonl", ".parquet", ".warc", ".warc.gz", ".xml", ".rss",
+                      ".atom")
+#: the columns of a JSONL line or a Parquet row that describe its article
+ROW_FIELDS = ("text", "html", "url", "title", "published", "site")
+#: Parquet rows read at a time (bounded memory for big files)
+PARQUET_BATCH = 1024
 #: a feed's entry content shorter than this is a summary: the article is fetched from its link
 FULL_TEXT_MIN_CHARS = 1500
 
@@ -132,6 +138,8 @@ def _file(path: str, *, url_list: bool) -> Iterator[Item | Rejected]:
     try:
         if lower.endswith(".jsonl") or lower.endswith(".json"):
             yield from _jsonl(path)
+        elif lower.endswith(".parquet"):
+            yield from _parquet(path)
         elif _is_warc(lower):
             yield from _warc(path)
         elif url_list and lower.endswith((".txt", ".urls")):
@@ -172,13 +180,42 @@ def _jsonl(path: str) -> Iterator[Item | Rejected]:
             if not isinstance(obj, dict):
                 yield Rejected(key, "a JSON line must be an object with 'text' or 'html'")
                 continue
-            meta = {k: (str(obj[k]) if obj.get(k) is not None else None) for k in ("url", "title", "published", "site")}
-            if isinstance(obj.get("html"), str):
-                yield Item(key, "bytes", obj["html"].encode("utf-8"), content_type="text/html", **meta)
-            elif isinstance(obj.get("text"), str):
-                yield Item(key, "text", obj["text"], **meta)
-            else:
-                yield Rejected(key, "no 'text' or 'html' field")
+            yield _row_item(key, obj)
+
+
+def _row_item(key: str, obj: dict[str, Any]) -> Item | Rejected:
+    """One article from a JSONL line or a Parquet row: ``html`` (cleaned like a page) or ``text``."""
+    meta = {k: (str(obj[k]) if obj.get(k) is not None else None) for k in ("url", "title", "published", "site")}
+    if isinstance(obj.get("html"), str):
+        return Item(key, "bytes", obj["html"].encode("utf-8"), content_type="text/html", **meta)
+    if isinstance(obj.get("text"), str):
+        return Item(key, "text", obj["text"], **meta)
+    return Rejected(key, "no 'text' or 'html' field")
+
+
+def _parquet(path: str) -> Iterator[Item | Rejected]:
+    """Rows keyed ``file.parquet#N`` (1-based, like JSONL lines), read a batch at a time.
+    pyarrow is optional (it comes with ``claimgraph[ray]``): without it the file is rejected
+    with the command that installs it."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Rejected(path, "reading Parquet needs pyarrow: pip install 'claimgraph[ray]'")
+        return
+    try:
+        pfile = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ... for a file that is not Parquet
+        yield Rejected(path, f"not a Parquet file: {exc}")
+        return
+    columns = [c for c in ROW_FIELDS if c in pfile.schema_arrow.names]
+    n = 0
+    try:
+        for batch in pfile.iter_batches(batch_size=PARQUET_BATCH, columns=columns or None):
+            for row in batch.to_pylist():
+                n += 1
+                yield _row_item(f"{path}#{n}", row)
+    except Exception as exc:  # a damaged row group: the rows before it are kept, as with WARC
+        yield Rejected(f"{path}#{n + 1}", f"corrupt Parquet: {type(exc).__name__}: {exc}")
 
 
 def _warc(path: str) -> Iterator[Item | Rejected]:
