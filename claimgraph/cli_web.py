@@ -66,10 +66,21 @@ def serve(
         # no token: only names of this machine, whatever a DNS record says
         allowed = {*LOOPBACK_NAMES, host.lower(), f"[{host.lower()}]"}
     app = create_app(store, token=token, allowed_hosts=allowed)
-    out.print(f"claimgraph: serving {db} at {url_for(host, port, token)}", markup=False)
+    out.print(f"claimgraph: serving {_shown(db)} at {url_for(host, port, token)}", markup=False)
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", server_header=False)
 
 
 def register(app: typer.Typer) -> None:
     app.command()(serve)
 
+
+def _shown(db: str) -> str:
+    """The store as the console may show it: a database URL without its password."""
+    if "://" not in db:
+        return db
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: the store will say so when opened
+        return db.split("@")[-1]

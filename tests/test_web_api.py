@@ -485,3 +485,10 @@ def test_serve_refuses_an_open_address_without_a_token(sample_corpus_db: Path, t
         assert r.exit_code == 2 and "pip install 'claimgraph[web]'" in r.output
     assert url_for("127.0.0.1", 8000, None) == "http://127.0.0.1:8000/"
     assert url_for("::1", 9000, "t") == "http://[::1]:9000/?token=t"
+
+
+def test_serve_never_prints_a_database_password() -> None:
+    from claimgraph.cli_web import _shown
+
+    assert _shown("postgresql://claimgraph:s3cret@db.example:5432/news") == "postgresql://claimgraph:***@db.example:5432/news"
+    assert _shown("build/corpus.db") == "build/corpus.db"
