@@ -374,6 +374,6 @@ def same(now: dict[str, Any] | None, before: dict[str, Any]) -> bool:
 
 
 def corrections_members(store: Store, entity_id: str) -> list[dict[str, Any]]:
-    from claimgraph.web.corrections import members
+    from claimgraph.corpus.merge_log import members
 
     return members(store, entity_id)[0]

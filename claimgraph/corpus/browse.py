@@ -218,3 +218,21 @@ def graph(store: Store, *, entity_id: str | None = None, limit: int = 60,
     nodes = [{"id": i, "name": rows[i]["name"], "type": rows[i]["type"], "docs": int(rows[i]["documents"]),
               "center": i == entity_id} for i in ids if i in rows]
     return {"nodes": nodes, "edges": edges}
+
+
+# -- what a document page and an entity page add ------------------------------------------------------
+
+def entity_links(store: Store, doc_id: str) -> dict[str, str | None]:
+    """A document's local entity ids -> the corpus entities they are linked to."""
+    de = s.doc_entities
+    with store.engine.connect() as conn:
+        return {r[0]: r[1] for r in conn.execute(select(de.c.local_id, de.c.entity_id).where(de.c.doc_id == doc_id))}
+
+
+def entity_geo(store: Store, entity_id: str) -> tuple[float, float] | None:
+    """Where a place entity lies (lat, lon), as the gazetteer resolved it in any document."""
+    de = s.doc_entities
+    with store.engine.connect() as conn:
+        row = conn.execute(select(de.c.lat, de.c.lon).where(de.c.entity_id == entity_id, de.c.lat.is_not(None),
+                                                             de.c.lon.is_not(None)).limit(1)).first()
+    return (float(row[0]), float(row[1])) if row else None

@@ -18,10 +18,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimgraph.corpus import browse, queries
+from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.store import Store
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
-from claimgraph.web import corrections
 from claimgraph.web.analyze import OPENAPI_BODY, AnalyzeRequest, AnalyzeWorker
 from claimgraph.web.deps import get_corpus
 from claimgraph.web.security import is_loopback

@@ -21,9 +21,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.exc import DBAPIError
 
 from claimgraph.corpus import browse
+from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
 from claimgraph.model import EVENT_TYPES
-from claimgraph.web import corrections, views
+from claimgraph.web import views
 from claimgraph.web.basemap import basemap, extent_for
 from claimgraph.web.deps import get_corpus
 from claimgraph.web.highlight import claims_by_source, highlight, own_assertions
@@ -101,7 +102,7 @@ def entity(request: Request, corpus: CorpusDep, entity_id: str, log: int | None 
         return not_found(request, f"No entity with id {entity_id}")
     found = views.entity_layers(corpus, ent)
     events = found["events"]
-    geo = views.entity_geo(store, entity_id) if ent["type"] in ("GPE", "LOC", "FAC") else None
+    geo = browse.entity_geo(store, entity_id) if ent["type"] in ("GPE", "LOC", "FAC") else None
     pin = None
     if geo:
         pmap = basemap(extent_for([geo], width=360, height=240, min_span=12), width=360, height=240, cells_across=90)
@@ -124,7 +125,7 @@ def document(request: Request, corpus: CorpusDep, doc_id: str) -> HTMLResponse:
     obj = browse.get_document(corpus.store, doc_id)
     if obj is None:
         return not_found(request, f"No document with id {doc_id}")
-    links = views.entity_links(corpus.store, doc_id)
+    links = browse.entity_links(corpus.store, doc_id)
     marked = highlight(obj, links)
     own, own_share = own_assertions(obj)
     counts = {"entities": len(obj.get("entities", [])), "claims": len(obj.get("claims", [])),

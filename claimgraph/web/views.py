@@ -16,31 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
-
-from claimgraph.corpus import schema as s
-from claimgraph.corpus.store import Store
 
 #: the timeline's zoom levels and how many characters of an ISO date each keeps
 ZOOMS = {"year": 4, "month": 7, "day": 10}
 #: what a search snippet's match markers look like (see queries.search)
 _MATCH = re.compile(r"\[([^\[\]]*)\]")
-
-
-def entity_links(store: Store, doc_id: str) -> dict[str, str | None]:
-    """A document's local entity ids -> the corpus entities they are linked to."""
-    de = s.doc_entities
-    with store.engine.connect() as conn:
-        return {r[0]: r[1] for r in conn.execute(select(de.c.local_id, de.c.entity_id).where(de.c.doc_id == doc_id))}
-
-
-def entity_geo(store: Store, entity_id: str) -> tuple[float, float] | None:
-    """Where a place entity lies (lat, lon), as the gazetteer resolved it in any document."""
-    de = s.doc_entities
-    with store.engine.connect() as conn:
-        row = conn.execute(select(de.c.lat, de.c.lon).where(de.c.entity_id == entity_id, de.c.lat.is_not(None),
-                                                             de.c.lon.is_not(None)).limit(1)).first()
-    return (float(row[0]), float(row[1])) if row else None
 
 
 def safe_url(url: object) -> str | None:

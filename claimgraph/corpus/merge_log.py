@@ -1,9 +1,7 @@
-"""The entity corrections as the web shows them: the log of merges, splits and undos, one
-entry of it, and an entity's members with the documents they come from.
-
-Why here and not in :mod:`claimgraph.corpus`: these are read-only views shaped for the
-``/api/merges`` list and the entity page's "Correct this entity" panel; the writing stays with
-:class:`claimgraph.corpus.link.Linker`. Why a log entry's *index* is computed, not its row id:
+"""The entity corrections as users read them: the log of merges, splits and undos, one entry
+of it, and an entity's members with the documents they come from — read queries over the
+store (the ``/api/merges`` list and the entity page's "Correct this entity" panel show them);
+the writing stays with :class:`claimgraph.corpus.link.Linker`. Why a log entry's *index* is computed, not its row id:
 ``Linker.undo`` (and ``claimgraph entities undo N``) number the entries by their position in
 the whole log, automatic links included, and row ids need not be contiguous (a database
 sequence may skip); the position over the rows ordered by id is what undo means by N.
