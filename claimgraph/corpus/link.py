@@ -96,9 +96,7 @@ class Linker:
                 member, cid = members.get(d["member"]), str(d["corpus_id"])
                 if member is None or resolver.corpus_id_of(member.key) is not None:
                     continue
-                if cid not in resolver.entities:
-                    resolver._add_entity(cid)
-                resolver._attach(member, cid)
+                resolver.adopt(member, cid)
                 self._keys.pop(cid, None)  # the other process may have rewritten its keys
             resolver.log.append(LogEntry(row.action, row.reason or "", data, bool(row.undone)))
         self._seen = int(rows[-1].id)

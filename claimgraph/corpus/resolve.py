@@ -419,6 +419,13 @@ class EntityResolver:
                 return cid
         raise ResolveError(f"no free corpus id for {seed!r}")  # pragma: no cover
 
+    def adopt(self, ent: DocEntity, corpus_id: str) -> None:
+        """Record a decision made elsewhere (another process linking the same store): the member
+        joins that corpus entity, created when this resolver has not seen it yet."""
+        if corpus_id not in self.entities:
+            self._add_entity(corpus_id)
+        self._attach(ent, corpus_id)
+
     def _add_entity(self, corpus_id: str) -> None:
         self.entities[corpus_id] = CorpusEntity(corpus_id)
         self._filed[corpus_id] = set()
