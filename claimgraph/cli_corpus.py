@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from claimgraph.corpus.ingest import Ingest, Summary
+from claimgraph.corpus.queries import SEARCH_HELP
 from claimgraph.corpus.store import Store, StoreError
 from claimgraph.settings import Settings
 
@@ -28,7 +29,9 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def open_store(db: str, *, create: bool = False) -> Store:
+def store_or_exit(db: str, *, create: bool = False) -> Store:
+    """The store for a command, or its one-line error and exit code 2 (not the public
+    ``claimgraph.open_store``, which returns a Corpus and raises)."""
     try:
         return Store.open(db, create=create)
     except StoreError as exc:
@@ -107,7 +110,7 @@ def ingest(
         summary = _ingest_ray(sources or [], db, settings, workers=workers, address=address, shards=shards,
                               reprocess=reprocess, url_list=url_list)
     else:
-        store = open_store(db, create=True)
+        store = store_or_exit(db, create=True)
         with _progress() as progress:
             run = Ingest(store, settings, workers=workers, on_progress=_ticker(progress))
             if sources:
@@ -136,7 +139,7 @@ def _ingest_ray(sources: list[str], db: str, settings: Settings, *, workers: int
                                            url_list=url_list, on_progress=_ticker(progress))
             err.print(f"shards: {shards} (write them into a store with `claimgraph load {shards} --db ...`)")
             return summary
-        store = open_store(db, create=True)
+        store = store_or_exit(db, create=True)
         try:
             with _progress() as progress:
                 run = RayIngest(store, settings, workers=workers, address=address, on_progress=_ticker(progress))
@@ -165,7 +168,7 @@ def load(
     the rejects the shards carry are recorded with their reasons."""
     from claimgraph.corpus.shards import ShardError, ShardLoad
 
-    store = open_store(db, create=True)
+    store = store_or_exit(db, create=True)
     try:
         with _progress() as progress:
             run = ShardLoad(store, on_progress=_ticker(progress))
@@ -184,7 +187,7 @@ def stats(db: DbOpt = DEFAULT_DB, as_json: JsonOut = False) -> None:
     """Counts: documents, entities, claims by source type, events by type, anonymous share per outlet."""
     from claimgraph.corpus.queries import corpus_stats
 
-    store = open_store(db)
+    store = store_or_exit(db)
     data = corpus_stats(store)
     store.close()
     if as_json:
@@ -223,7 +226,7 @@ def export(
     if exporter is None:
         err.print(f"claimgraph: unknown format {fmt!r}; one of {', '.join(EXPORTERS)}")
         raise typer.Exit(2)
-    store = open_store(db)
+    store = store_or_exit(db)
     try:
         written = exporter(store, out_path if out_path is not None else sys.stdout)
     finally:
@@ -245,12 +248,12 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, title: str, columns: list[t
     out.print(table)
 
 
-def search(query: Annotated[str, typer.Argument(help="Words (all must occur) or an FTS5 query.")],
+def search(query: Annotated[str, typer.Argument(help=SEARCH_HELP)],
            db: DbOpt = DEFAULT_DB, limit: int = 20, as_json: JsonOut = False) -> None:
     """Full-text search over article text and claim content."""
     from claimgraph.corpus.queries import search as run
 
-    store = open_store(db)
+    store = store_or_exit(db)
     rows = run(store, query, limit=limit)
     store.close()
     _emit(rows, as_json, f"Search {query!r}", [("kind", "kind"), ("site", "site"), ("published", "published"),
@@ -262,7 +265,7 @@ def entity(name: Annotated[str, typer.Argument(help="A name, alias, acronym or s
     """An entity's profile: aliases, documents, co-occurring entities, relations, events, claims."""
     from claimgraph.corpus.profile import entity_profile
 
-    store = open_store(db)
+    store = store_or_exit(db)
     profile = entity_profile(store, name)
     store.close()
     if profile is None:
@@ -289,7 +292,7 @@ def claims(
     """Claims across the corpus, with who says them and how many outlets report them."""
     from claimgraph.corpus.queries import claims as run
 
-    store = open_store(db)
+    store = store_or_exit(db)
     rows = run(store, source=source, about=about, source_type=source_type, single_source=single_source, limit=limit)
     store.close()
     for r in rows:
@@ -311,7 +314,7 @@ def events(
     """Events across the corpus, in date order."""
     from claimgraph.corpus.queries import events as run
 
-    store = open_store(db)
+    store = store_or_exit(db)
     rows = run(store, type=type, actor=actor, place=place, since=since, until=until, limit=limit)
     store.close()
     _emit(rows, as_json, "Events", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
@@ -324,7 +327,7 @@ def timeline(name: Annotated[str, typer.Argument(help="An entity's name.")], db:
     """Every event an entity takes part in, in date order."""
     from claimgraph.corpus.queries import timeline as run
 
-    store = open_store(db)
+    store = store_or_exit(db)
     rows = run(store, name)
     store.close()
     _emit(rows, as_json, f"Timeline of {name}", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
@@ -341,7 +344,7 @@ def _correct(db: str, action: Callable[[Any], Any]) -> Any:
     from claimgraph.corpus.link import Linker
     from claimgraph.corpus.resolve import ResolveError
 
-    store = open_store(db)
+    store = store_or_exit(db)
     try:
         return action(Linker(store))
     except ResolveError as exc:
@@ -385,7 +388,7 @@ def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOp
     from claimgraph.corpus.profile import members_of
     from claimgraph.corpus.queries import find_entities
 
-    store = open_store(db)
+    store = store_or_exit(db)
     found = find_entities(store, name)
     rows = [{**e, "member": m["member"], "member_name": m["name"], "reason": m["reason"]}
             for e in found for m in members_of(store, e["id"])]
@@ -402,7 +405,7 @@ def report(db: DbOpt = DEFAULT_DB) -> None:
     (and on whose word), and the events several outlets report."""
     from claimgraph.corpus.report import render_report
 
-    store = open_store(db)
+    store = store_or_exit(db)
     render_report(store, out)
     store.close()
 

@@ -58,9 +58,9 @@ def serve(
                   f"read the corpus and change it. Give --token (or set {TOKEN_ENV}), or bind 127.0.0.1.",
                   markup=False)
         raise typer.Exit(2)
-    from claimgraph.cli_corpus import open_store
+    from claimgraph.cli_corpus import store_or_exit
 
-    store = open_store(db)
+    store = store_or_exit(db)
     allowed = None
     if token is None:
         # no token: only names of this machine, whatever a DNS record says

@@ -73,6 +73,11 @@ def _entity(row: Any) -> dict[str, Any]:
 
 # -- search ---------------------------------------------------------------------------------------
 
+#: what a search query may be (the CLI's and the API's help say it)
+SEARCH_HELP = ("Words (all must occur), or a query in the store's search syntax: FTS5 on SQLite, "
+               "web search on PostgreSQL.")
+
+
 def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Documents and claims matching a full-text query, best first: FTS5 syntax on SQLite,
     web-search syntax on PostgreSQL (its ``websearch_to_tsquery``); plain words mean all of

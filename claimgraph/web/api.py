@@ -276,7 +276,7 @@ def timeline(corpus: CorpusDep, name: Annotated[str, Query(min_length=1, max_len
 
 @router.get("/search", response_model=Page[dict[str, Any]], summary="Search entities, articles and claims")
 def search(corpus: CorpusDep, q: Annotated[str, Query(min_length=1, max_length=500,
-                                                      description="Words (all must occur) or an FTS5 query.")],
+                                                      description=queries.SEARCH_HELP)],
            limit: Limit = 50, offset: BoundedOffset = 0) -> dict[str, Any]:
     """Entities whose name contains ``q``, then articles and claims matching it (best first);
     each item has a ``kind``: entity, document or claim."""
