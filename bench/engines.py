@@ -31,17 +31,8 @@ from claimgraph.corpus.ingest import Ingest, Summary  # noqa: E402
 from claimgraph.corpus.store import Store  # noqa: E402
 from claimgraph.settings import Settings  # noqa: E402
 
-CORPUS = REPO / "claimgraph" / "samples" / "corpus"
-
-
-def make_articles(n: int) -> Path:
-    """``n`` distinct articles in a fresh folder: sample texts with a reference line each."""
-    folder = Path(tempfile.mkdtemp()) / "in"
-    folder.mkdir()
-    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
-    for i in range(n):
-        (folder / f"a{i:05d}.txt").write_text(texts[i % len(texts)] + f"\n\nReference {i}.\n", encoding="utf-8")
-    return folder
+sys.path.insert(0, str(REPO / "bench"))
+from scale import make_articles  # noqa: E402
 
 
 def report(label: str, summary: Summary, elapsed: float) -> float:

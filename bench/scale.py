@@ -197,12 +197,19 @@ def run_measure(args: argparse.Namespace) -> None:
     store.close()
 
 
-def run_ingest(args: argparse.Namespace) -> None:
+def make_articles(n: int) -> Path:
+    """``n`` distinct articles in a fresh folder: sample texts with a reference line each (so
+    none is a duplicate of another); bench/engines.py ingests the same."""
     folder = Path(tempfile.mkdtemp()) / "in"
     folder.mkdir()
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
-    for n in range(args.docs):
-        (folder / f"a{n:05d}.txt").write_text(texts[n % len(texts)] + f"\n\nReference {n}.\n", encoding="utf-8")
+    for i in range(n):
+        (folder / f"a{i:05d}.txt").write_text(texts[i % len(texts)] + f"\n\nReference {i}.\n", encoding="utf-8")
+    return folder
+
+
+def run_ingest(args: argparse.Namespace) -> None:
+    folder = make_articles(args.docs)
     rates = {}
     for workers in (1, 2):
         store = Store.open(Path(tempfile.mkdtemp()) / f"w{workers}.db")

@@ -154,7 +154,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
         # single-source is decided per group after the query: read ahead, then page in Python
         ordered = ordered.limit((offset + limit) * 5) if single_source else ordered.offset(offset).limit(limit)
         rows = [dict(r) for r in conn.execute(ordered).mappings()]
-        groups = _claim_groups(conn, {r["group_id"] for r in rows if r["group_id"]})
+        groups = summaries.summarise(conn, {r["group_id"] for r in rows if r["group_id"]})
     out = []
     for r in rows:
         group = groups.get(r["group_id"]) if r["group_id"] else None
@@ -165,10 +165,6 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
             continue
         out.append(r)
     return out[offset:offset + limit] if single_source else out
-
-
-def _claim_groups(conn: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
-    return summaries.summarise(conn, ids)
 
 
 def events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
