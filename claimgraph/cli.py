@@ -27,6 +27,15 @@ evaluate_app = typer.Typer(help="Score claimgraph against the benchmark data in 
                            no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 
+RulesOnlyOpt = Annotated[bool, typer.Option("--rules-only", help="Switch the learned components off and run "
+                                            "every stage on its rules alone (for comparison).")]
+
+
+@evaluate_app.callback()
+def _evaluate_options(ctx: typer.Context, rules_only: RulesOnlyOpt = False) -> None:
+    """Options shared by every evaluation: `claimgraph evaluate --rules-only ner ...`."""
+    ctx.obj = Settings(use_models=not rules_only)
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -59,12 +68,13 @@ def analyze(
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, "
                                                 "loopback and link-local addresses.")] = False,
     pretty: Annotated[bool, typer.Option(help="Indent JSON output.")] = False,
+    rules_only: RulesOnlyOpt = False,
 ) -> None:
     """Analyse articles: entities with aliases and types, dates, places."""
     published = _check_date(published)
     from claimgraph.analyzer import Analyzer
 
-    analyzer = Analyzer(Settings(allow_private=allow_private))
+    analyzer = Analyzer(Settings(allow_private=allow_private, use_models=not rules_only))
     out = Console(highlight=False, soft_wrap=True)
     done, skipped, failed = 0, 0, 0
     for source in sources:
@@ -128,7 +138,12 @@ def _run_eval(module: str, data: list[Path], as_json: bool, **options: object) -
 
     try:
         evaluator = importlib.import_module(f"claimgraph.evaluate.{module}")
-        report = evaluator.evaluate(data, settings=Settings(), **options)
+        import click
+
+        chosen = click.get_current_context().obj  # set by `claimgraph evaluate [--rules-only]`
+        settings = chosen if isinstance(chosen, Settings) else Settings()
+        report = evaluator.evaluate(data, settings=settings, **options)
+
     except ClaimgraphError as exc:
         err.print(f"claimgraph: {exc}", markup=False)
         raise typer.Exit(2) from None

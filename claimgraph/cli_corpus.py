@@ -94,6 +94,8 @@ def ingest(
     shards: Annotated[Path | None, typer.Option(help="--engine ray: write analyses as Parquet shards into this "
                                                 "folder instead of the store (then `claimgraph load`).",
                                                 metavar="DIR")] = None,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="Switch the learned components off (every "
+                                             "stage on its rules alone).")] = False,
 ) -> None:
     """Ingest articles into the store: each analysed once, written whole or not at all."""
     if not sources and not reprocess:
@@ -105,7 +107,7 @@ def ingest(
     if shards is not None and (reprocess or not sources):
         err.print("claimgraph: --shards analyses SOURCE... into files; --reprocess works on a store")
         raise typer.Exit(2)
-    settings = Settings(allow_private=allow_private)
+    settings = Settings(allow_private=allow_private, use_models=not rules_only)
     if engine is Engine.ray:
         summary = _ingest_ray(sources or [], db, settings, workers=workers, address=address, shards=shards,
                               reprocess=reprocess, url_list=url_list)

