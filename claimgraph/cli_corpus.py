@@ -252,12 +252,25 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, title: str, columns: list[t
 
 def search(query: Annotated[str, typer.Argument(help=SEARCH_HELP)],
            db: DbOpt = DEFAULT_DB, limit: int = 20, as_json: JsonOut = False) -> None:
-    """Full-text search over article text and claim content."""
-    from claimgraph.corpus.queries import search as run
+    """Full-text search over article text and claim content (exit 2: a query over the bounds,
+    one the store cannot read, or one that ran past the time limit)."""
+    from sqlalchemy.exc import OperationalError
+
+    from claimgraph.corpus.deadline import QueryTimeout
+    from claimgraph.corpus.search import QueryTooComplex
+    from claimgraph.corpus.search import search as run
 
     store = store_or_exit(db)
-    rows = run(store, query, limit=limit)
-    store.close()
+    try:
+        rows = run(store, query, limit=limit)
+    except (QueryTooComplex, QueryTimeout) as exc:
+        err.print(f"claimgraph: search {query[:80]!r}: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except OperationalError:
+        err.print(f"claimgraph: search {query[:80]!r} is not a valid search query", markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
     _emit(rows, as_json, f"Search {query!r}", [("kind", "kind"), ("site", "site"), ("published", "published"),
                                                 ("source", "source"), ("match", "snippet"), ("document", "doc_id")])
 

@@ -21,6 +21,8 @@ out = Console(highlight=False, soft_wrap=True)
 
 TOKEN_ENV = "CLAIMGRAPH_TOKEN"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+#: seconds a stopping server (SIGTERM, Ctrl-C) waits for requests in flight before cancelling them
+GRACE_SECONDS = 3
 
 
 def url_for(host: str, port: int, token: str | None) -> str:
@@ -41,6 +43,7 @@ def serve(
     try:
         import uvicorn
 
+        from claimgraph.corpus.deadline import stop as stop_queries
         from claimgraph.web.app import create_app
         from claimgraph.web.security import check_token, is_loopback
     except ImportError as exc:
@@ -67,7 +70,14 @@ def serve(
         allowed = {*LOOPBACK_NAMES, host.lower(), f"[{host.lower()}]"}
     app = create_app(store, token=token, allowed_hosts=allowed)
     out.print(f"claimgraph: serving {_shown(db)} at {url_for(host, port, token)}", markup=False)
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", server_header=False)
+    try:
+        uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", server_header=False,
+                    timeout_graceful_shutdown=GRACE_SECONDS)
+    finally:
+        # a request still running (its task was cancelled, its thread was not) stops at its next
+        # database step, so SIGTERM ends the process in seconds
+        stop_queries(store.engine)
+        store.close()
 
 
 def register(app: typer.Typer) -> None:

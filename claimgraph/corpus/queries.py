@@ -10,6 +10,8 @@ from sqlalchemy import case, func, select
 
 from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.search import SEARCH_HELP as SEARCH_HELP  # bounded search: its own module
+from claimgraph.corpus.search import search as search
 from claimgraph.corpus.store import Store
 
 
@@ -69,51 +71,6 @@ def _entity(row: Any) -> dict[str, Any]:
 
     return {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"]),
             "documents": row["documents"], "mentions": row["mentions"]}
-
-
-# -- search ---------------------------------------------------------------------------------------
-
-#: what a search query may be (the CLI's and the API's help say it)
-SEARCH_HELP = ("Words (all must occur), or a query in the store's search syntax: FTS5 on SQLite, "
-               "web search on PostgreSQL.")
-
-
-def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Documents and claims matching a full-text query, best first: FTS5 syntax on SQLite,
-    web-search syntax on PostgreSQL (its ``websearch_to_tsquery``); plain words mean all of
-    them on both."""
-    from sqlalchemy import text
-
-    out: list[dict[str, Any]] = []
-    with store.engine.connect() as conn:
-        if store.sqlite:
-            q = _fts_safe(query)
-            docs = conn.execute(text(
-                "SELECT d.id, d.title, d.site, d.published, d.url, snippet(documents_fts, 1, '[', ']', '…', 12) "
-                "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH :q "
-                "ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
-            claims = conn.execute(text(
-                "SELECT f.doc_id, f.local_id, snippet(claims_fts, 2, '[', ']', '…', 16), c.source_text, c.source_type "
-                "FROM claims_fts f JOIN claims c ON c.doc_id = f.doc_id AND c.local_id = f.local_id "
-                "WHERE claims_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
-        else:
-            from claimgraph.corpus import postgres
-
-            docs, claims = postgres.search(conn, query, limit)
-    for d in docs:
-        out.append({"kind": "document", "doc_id": d[0], "title": d[1], "site": d[2], "published": d[3],
-                    "url": d[4], "snippet": d[5]})
-    for c in claims:
-        out.append({"kind": "claim", "doc_id": c[0], "claim": c[1], "snippet": c[2], "source": c[3],
-                    "source_type": c[4]})
-    return out
-
-
-def _fts_safe(query: str) -> str:
-    """Plain words become an AND of quoted terms; a query using FTS5 syntax is passed through."""
-    if any(ch in query for ch in '"*()') or any(op in query.split() for op in ("AND", "OR", "NOT", "NEAR")):
-        return query
-    return " ".join(f'"{w}"' for w in query.split() if w)
 
 
 # -- claims and events ----------------------------------------------------------------------------------

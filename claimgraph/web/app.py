@@ -24,11 +24,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph import __version__
+from claimgraph.corpus import deadline
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
 from claimgraph.web.analyze import MAX_BODY, TIMEOUT, AnalyzeWorker
-from claimgraph.web.security import SecurityHeaders, TokenGate, check_token, error_response, is_api
+from claimgraph.web.limits import REQUEST_SECONDS, RequestTimeLimit, add_timeout_handler
+from claimgraph.web.security import (
+    SecurityHeaders,
+    TokenGate,
+    check_token,
+    error_response,
+    is_api,
+    redact_access_log,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,7 +48,7 @@ DESCRIPTION = ("Who, what happened, when, where, and who says so — over a corp
 
 def create_app(db: str | Path | Store, *, token: str | None = None, settings: Settings | None = None,
                max_analyze_bytes: int = MAX_BODY, analyze_timeout: float = TIMEOUT,
-               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+               allowed_hosts: Iterable[str] | None = None, request_seconds: float = REQUEST_SECONDS) -> FastAPI:
     """Build the app over a store (a path, URL or an open :class:`Store`).
 
     ``token``: every request must carry it (see :mod:`claimgraph.web.security`); a ValueError
@@ -47,9 +56,12 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     ``max_analyze_bytes``, ``analyze_timeout``: the limits of ``POST /api/analyze`` (413, 504).
     ``allowed_hosts``: the ``Host`` names accepted (``claimgraph serve`` passes the loopback names
     when it runs without a token); ``None`` accepts any.
+    ``request_seconds``: how long one request's database work may take before it is stopped (503).
     """
     check_token(token)
+    redact_access_log()
     store = db if isinstance(db, Store) else Store.open(db, create=False)
+    deadline.install(store.engine)
     resolved = settings or Settings()
     worker = AnalyzeWorker(resolved, max_body=max_analyze_bytes, timeout=analyze_timeout)
 
@@ -71,6 +83,8 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     app.include_router(docs.router)
     app.include_router(pages.router)
     _error_handlers(app)
+    add_timeout_handler(app, request_seconds)
+    app.add_middleware(RequestTimeLimit, seconds=request_seconds)
     # the last added is the outermost: headers go on everything, the token's 401 included
     app.add_middleware(TokenGate, token=token or None, allowed_hosts=allowed_hosts)
     app.add_middleware(SecurityHeaders)
