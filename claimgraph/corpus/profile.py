@@ -52,8 +52,24 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
                           .where(entity_in(de.c.entity_id, [eid], WINDOW), within(store, de.c.doc_id, [eid], WINDOW))
                           .group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
                           .order_by(func.count(func.distinct(other.c.doc_id)).desc()).limit(TOP)).all()
-        subj, obj = de.alias("subj"), de.alias("obj")
-        se, oe = s.entities.alias("se"), s.entities.alias("oe")
+    return {
+        **ent,
+        "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
+        "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
+        "relations": relations_of(store, eid),
+        "events": timeline(store, eid, limit=200, window=WINDOW),
+        "claims_by": claims(store, source=eid, limit=TOP * 4, window=WINDOW),
+        "claims_about": claims(store, about=eid, limit=TOP * 4, window=WINDOW),
+    }
+
+
+def relations_of(store: Store, eid: str) -> list[dict[str, Any]]:
+    """The typed relations one corpus entity takes part in (within its latest documents), one row
+    per (subject, predicate, object) with how many documents state it and one evidence."""
+    de = s.doc_entities
+    subj, obj = de.alias("subj"), de.alias("obj")
+    se, oe = s.entities.alias("se"), s.entities.alias("oe")
+    with store.engine.connect() as conn:
         rels = conn.execute(select(se.c.name, s.relations.c.predicate, oe.c.name, s.relations.c.evidence,
                                    s.relations.c.doc_id)
                             .select_from(s.relations
@@ -71,15 +87,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
         r = relations.setdefault((sname, pred, oname), {"subject": sname, "predicate": pred, "object": oname,
                                                          "documents": 0, "evidence": evidence})
         r["documents"] += 1
-    return {
-        **ent,
-        "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
-        "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
-        "relations": sorted(relations.values(), key=lambda r: -r["documents"]),
-        "events": timeline(store, eid, limit=200, window=WINDOW),
-        "claims_by": claims(store, source=eid, limit=TOP * 4, window=WINDOW),
-        "claims_about": claims(store, about=eid, limit=TOP * 4, window=WINDOW),
-    }
+    return sorted(relations.values(), key=lambda r: -r["documents"])
 
 
 def render_profile(p: dict[str, Any], console: Console) -> None:

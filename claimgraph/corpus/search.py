@@ -18,6 +18,7 @@ for every search of that word), and once it had started nothing stopped it. So:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -151,38 +152,46 @@ def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
     return out
 
 
-def _matches(word: str, terms: Sequence[Term]) -> bool:
-    folded = fold(word)
-    return any(folded.startswith(t.word) if t.prefix else folded == t.word for t in terms)
+def _pattern(terms: Sequence[Term]) -> re.Pattern[str] | None:
+    """One regular expression for every term: a whole word, or a word's start for a prefix."""
+    words = sorted({t.word for t in terms if t.word}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) + (r"[^\W_]*" if any(t.prefix and t.word == w for t in terms) else "")
+                            for w in words)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
 def make_snippet(body: str, terms: Sequence[Term], *, words: int = 12, max_hits: int = 200) -> str:
     """A fragment of ``words`` words around the query's terms, each match between ``[`` and
-    ``]``, ``…`` where text is cut: the window with the most distinct terms among the first
-    ``max_hits`` matches, in time linear in the (bounded) text."""
+    ``]``, ``…`` where text is cut: the fragment holding the most distinct terms among the first
+    ``max_hits`` matches. It reads the first :data:`SNIPPET_SCAN` characters at most and only
+    the matches and the fragment's own words, so its time does not grow with the article.
+    (Words are compared case-insensitively; a query word without accents does not mark the
+    accented spelling that FTS5 matched, which only leaves it unmarked.)"""
     body = body[:SNIPPET_SCAN]
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(body)]
-    if not spans:
-        return body[:200]
-    hits = []
-    for i, (a, b) in enumerate(spans):
-        if _matches(body[a:b], terms):
-            hits.append(i)
-            if len(hits) >= max_hits:
-                break
+    pattern = _pattern(terms)
+    hits = list(itertools.islice(pattern.finditer(body), max_hits)) if pattern is not None else []
     start = 0
     if hits:
-        best = -1
-        for first in hits:
-            distinct = len({fold(body[spans[i][0]:spans[i][1]]) for i in hits if first <= i < first + words})
-            if distinct > best:
-                best, start = distinct, max(0, min(first - 2, len(spans) - words))
-    end = min(start + words, len(spans)) - 1
-    marked = set(hits)
-    out, pos = [], spans[start][0]
-    for i in range(start, end + 1):
-        a, b = spans[i]
-        out.append(body[pos:a])
-        out.append(f"[{body[a:b]}]" if i in marked else body[a:b])
-        pos = b
-    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(spans) - 1 else "")
+        reach = words * 8  # about ``words`` words of characters
+        best = max(range(len(hits)), key=lambda i: (len({h.group().casefold() for h in hits[i:i + words]
+                                                         if h.start() < hits[i].start() + reach}), -i))
+        anchor = hits[best].start()
+        before = [m.start() for m in _WORD.finditer(body, max(0, anchor - 80), anchor)]
+        start = before[-2] if len(before) >= 2 else before[0] if before else anchor
+        if anchor - start > 80:
+            start = anchor
+    marked = {h.start() for h in hits}
+    out, pos, n, end = [], start, 0, start
+    for m in _WORD.finditer(body, start):
+        if n == words:
+            break
+        out.append(body[pos:m.start()])
+        out.append(f"[{m.group()}]" if m.start() in marked else m.group())
+        pos = end = m.end()
+        n += 1
+    if n == 0:
+        return body[:200]
+    rest = _WORD.search(body, end) is not None
+    return ("…" if _WORD.search(body, 0, start) else "") + "".join(out) + ("…" if rest else "")

@@ -168,7 +168,8 @@ def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = ""
     tl = views.timeline(rows, zoom=zoom, at=at)
     in_period = [e for e in rows if not tl.at or str(e.get("when_value") or "").startswith(tl.at)]
     points = views.map_points(in_period)
-    views.evidence(points, lambda d: browse.get_document(corpus.store, d))
+    shown = list(dict.fromkeys(str(e["doc_id"]) for p in points for e in p.events))[:views.EVIDENCE_DOCS]
+    views.evidence(points, browse.sentences(corpus.store, shown).get)
     bmap = basemap(extent_for([(p.lat, p.lon) for p in points], width=900, height=520), width=900, height=520,
                    cells_across=110)
     placed = [{"x": bmap.projection.x(p.lon), "y": bmap.projection.y(p.lat), "point": p, "n": n}
