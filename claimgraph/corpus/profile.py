@@ -37,21 +37,23 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
     ent = found[0]
     eid = ent["id"]
     de, d = s.doc_entities, s.documents
-    other = de.alias("other")
     with store.engine.connect() as conn:
         # its latest documents off the entity's own index (joining every document of an entity in
         # tens of thousands of articles to sort them cost a quarter of a second at 50k documents)
         latest = list(dict.fromkeys(r[0] for r in conn.execute(docs_of([eid], TOP * 8, store))))[:TOP * 4]
         docs = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
                             .where(d.c.id.in_(latest)).order_by(store.latest_first(d.c.published), d.c.id)).all()
-        co = conn.execute(select(s.entities.c.id, s.entities.c.name, s.entities.c.type,
-                                 func.count(func.distinct(other.c.doc_id)).label("n"))
-                          .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
-                                                           other.c.entity_id != eid))
-                                       .join(s.entities, s.entities.c.id == other.c.entity_id))
-                          .where(entity_in(de.c.entity_id, [eid], WINDOW), within(store, de.c.doc_id, [eid], WINDOW))
-                          .group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
-                          .order_by(func.count(func.distinct(other.c.doc_id)).desc()).limit(TOP)).all()
+        # who appears in its (latest) documents: counted over those documents' entity rows alone,
+        # then named, instead of joining every row of the entity's documents to the entity table
+        other = de.alias("other")
+        shared = func.count(func.distinct(other.c.doc_id))
+        counts = conn.execute(select(other.c.entity_id, shared)
+                              .where(within(store, other.c.doc_id, [eid], WINDOW), other.c.entity_id != eid)
+                              .group_by(other.c.entity_id).order_by(shared.desc(), other.c.entity_id)
+                              .limit(TOP)).all()
+        named = {r[0]: r for r in conn.execute(select(s.entities.c.id, s.entities.c.name, s.entities.c.type)
+                                               .where(s.entities.c.id.in_([c[0] for c in counts])))}
+        co = [(eid2, named[eid2][1], named[eid2][2], n) for eid2, n in counts if eid2 in named]
     return {
         **ent,
         "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
