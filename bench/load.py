@@ -3,6 +3,7 @@ seconds while an ingest writes new documents into the same store; errors and lat
 
 Usage:
   python bench/load.py [--db PATH] [--clients 50] [--seconds 60] [--no-writer] [--think 0] [--json OUT]
+                       [--workers N] [--threads N]
 
 Without ``--db`` the sample corpus is ingested into a temporary store first (about a minute).
 Everything runs on loopback (127.0.0.1) and is bounded: at most 200 clients and 600 seconds.
@@ -81,9 +82,9 @@ def build_sample_store(folder: Path) -> Path:
     return db
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, log: Path, extra: list[str]) -> subprocess.Popen[bytes]:
     out = log.open("wb")
-    proc = subprocess.Popen(_cli("serve", "--db", str(db), "--host", HOST, "--port", str(port)), env=_env(),
+    proc = subprocess.Popen(_cli("serve", "--db", str(db), "--host", HOST, "--port", str(port), *extra), env=_env(),
                             cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     end = time.monotonic() + 120
     while time.monotonic() < end:
@@ -189,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=0.0, help="seconds a client waits between requests")
     ap.add_argument("--no-writer", action="store_true", help="no ingest during the run")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--workers", type=int, help="serve --workers (server processes)")
+    ap.add_argument("--threads", type=int, help="serve --threads (requests at once per process)")
     args = ap.parse_args(argv)
     clients, seconds = min(max(args.clients, 1), MAX_CLIENTS), min(max(args.seconds, 1.0), MAX_SECONDS)
     with tempfile.TemporaryDirectory(prefix="claimgraph-load-") as tmp:
@@ -201,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             db = copy
         port = _free_port()
         log = folder / "server.log"
-        server = start_server(db, port, log)
+        extra = [*(["--workers", str(args.workers)] if args.workers else []),
+                 *(["--threads", str(args.threads)] if args.threads else [])]
+        server = start_server(db, port, log, extra)
         base = f"http://{HOST}:{port}"
         try:
             plan = routes(base)
@@ -231,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         server_log = log.read_text(encoding="utf-8", errors="replace")
     every = [x for t in tallies.values() for x in t.latencies]
     errors = sum(t.errors for t in tallies.values())
-    print(f"\n{clients} clients, {seconds:g} s, think {args.think:g} s, writer: "
+    print(f"\n{clients} clients, {seconds:g} s, think {args.think:g} s, serve {' '.join(extra) or 'defaults'}, writer: "
           f"{'no' if args.no_writer else written}")
     print(f"{'route':22s} {'requests':>8s} {'errors':>6s} {'4xx':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
     rows = {}
@@ -253,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{total['max_ms']:8d}   {total['rps']} req/s; server log: {total['server_locked_lines']} 'database is "
           f"locked', {total['server_tracebacks']} tracebacks")
     if args.json:
-        args.json.write_text(json.dumps({"clients": clients, "seconds": seconds, "think": args.think,
+        args.json.write_text(json.dumps({"clients": clients, "seconds": seconds, "think": args.think, "serve": extra,
                                          "writer": written, "routes": rows, "all": total}, indent=1))
     return 1 if errors else 0
 
