@@ -3,7 +3,7 @@ seconds while an ingest writes new documents into the same store; errors and lat
 
 Usage:
   python bench/load.py [--db PATH] [--clients 50] [--seconds 60] [--no-writer] [--think 0] [--json OUT]
-                       [--workers N] [--threads N]
+                       [--workers N] [--threads N] [--no-cache]
 
 Without ``--db`` the sample corpus is ingested into a temporary store first (about a minute).
 Everything runs on loopback (127.0.0.1) and is bounded: at most 200 clients and 600 seconds.
@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--workers", type=int, help="serve --workers (server processes)")
     ap.add_argument("--threads", type=int, help="serve --threads (requests at once per process)")
+    ap.add_argument("--no-cache", action="store_true", help="serve --no-cache (compute every answer)")
     args = ap.parse_args(argv)
     clients, seconds = min(max(args.clients, 1), MAX_CLIENTS), min(max(args.seconds, 1.0), MAX_SECONDS)
     with tempfile.TemporaryDirectory(prefix="claimgraph-load-") as tmp:
@@ -205,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         port = _free_port()
         log = folder / "server.log"
         extra = [*(["--workers", str(args.workers)] if args.workers else []),
-                 *(["--threads", str(args.threads)] if args.threads else [])]
+                 *(["--threads", str(args.threads)] if args.threads else []),
+                 *(["--no-cache"] if args.no_cache else [])]
         server = start_server(db, port, log, extra)
         base = f"http://{HOST}:{port}"
         try:

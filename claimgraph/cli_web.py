@@ -22,7 +22,8 @@ out = Console(highlight=False, soft_wrap=True)
 
 TOKEN_ENV = "CLAIMGRAPH_TOKEN"
 #: how ``serve --workers N`` tells its processes what to serve
-DB_ENV, HOSTS_ENV, THREADS_ENV = "CLAIMGRAPH_SERVE_DB", "CLAIMGRAPH_SERVE_HOSTS", "CLAIMGRAPH_SERVE_THREADS"
+DB_ENV, HOSTS_ENV, THREADS_ENV, CACHE_ENV = ("CLAIMGRAPH_SERVE_DB", "CLAIMGRAPH_SERVE_HOSTS",
+                                              "CLAIMGRAPH_SERVE_THREADS", "CLAIMGRAPH_SERVE_CACHE")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
 #: seconds a stopping server (SIGTERM, Ctrl-C) waits for requests in flight before cancelling them
 GRACE_SECONDS = 3
@@ -44,6 +45,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (each answers requests on its "
                                                              "own core; 1 is one process).")] = 1,
     threads: Annotated[int, typer.Option(min=1, max=256, help="Requests one process works on at once.")] = 16,
+    cache: Annotated[bool, typer.Option(help="Keep answers until the store changes (SQLite stores).")] = True,
 ) -> None:
     """Serve the corpus as a browser UI and a REST API (/api, reference at /docs)."""
     try:
@@ -80,14 +82,14 @@ def serve(
         # each process opens the store itself (see app_from_env); this one only supervises them
         store.close()
         os.environ.update({DB_ENV: db, HOSTS_ENV: ",".join(sorted(allowed)) if allowed is not None else "",
-                           THREADS_ENV: str(threads)})
+                           THREADS_ENV: str(threads), CACHE_ENV: "1" if cache else ""})
         if token:
             os.environ[TOKEN_ENV] = token
         out.print(f"claimgraph: serving {_shown(db)} at {url_for(host, port, token)} with {workers} processes",
                   markup=False)
         uvicorn.run("claimgraph.cli_web:app_from_env", factory=True, workers=workers, **options)
         return
-    app = create_app(store, token=token, allowed_hosts=allowed, threads=threads)
+    app = create_app(store, token=token, allowed_hosts=allowed, threads=threads, cache=cache)
     out.print(f"claimgraph: serving {_shown(db)} at {url_for(host, port, token)}", markup=False)
     try:
         uvicorn.run(app, **options)
@@ -106,7 +108,7 @@ def app_from_env() -> Any:
     hosts = os.environ.get(HOSTS_ENV, "")
     return create_app(os.environ[DB_ENV], token=os.environ.get(TOKEN_ENV) or None,
                       allowed_hosts=hosts.split(",") if hosts else None,
-                      threads=int(os.environ.get(THREADS_ENV, "16")))
+                      threads=int(os.environ.get(THREADS_ENV, "16")), cache=bool(os.environ.get(CACHE_ENV)))
 
 
 def register(app: typer.Typer) -> None:

@@ -31,6 +31,7 @@ from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
 from claimgraph.web.analyze import MAX_BODY, TIMEOUT, AnalyzeWorker
 from claimgraph.web.basemap import warm as warm_basemap
+from claimgraph.web.cache import DataVersion, ResponseCache
 from claimgraph.web.limits import REQUEST_SECONDS, RequestTimeLimit, add_timeout_handler
 from claimgraph.web.security import (
     SecurityHeaders,
@@ -51,7 +52,7 @@ DESCRIPTION = ("Who, what happened, when, where, and who says so — over a corp
 def create_app(db: str | Path | Store, *, token: str | None = None, settings: Settings | None = None,
                max_analyze_bytes: int = MAX_BODY, analyze_timeout: float = TIMEOUT,
                allowed_hosts: Iterable[str] | None = None, request_seconds: float = REQUEST_SECONDS,
-               threads: int | None = None) -> FastAPI:
+               threads: int | None = None, cache: bool = True) -> FastAPI:
     """Build the app over a store (a path, URL or an open :class:`Store`).
 
     ``token``: every request must carry it (see :mod:`claimgraph.web.security`); a ValueError
@@ -62,6 +63,7 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     ``request_seconds``: how long one request's database work may take before it is stopped (503).
     ``threads``: how many requests run at once in the worker threads (``None``: anyio's default, 40).
     A store given as a path or URL is opened here and closed when the app shuts down.
+    ``cache``: keep answers until the store changes (SQLite only; see :mod:`claimgraph.web.cache`).
     """
     check_token(token)
     redact_access_log()
@@ -70,6 +72,7 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     deadline.install(store.engine)
     resolved = settings or Settings()
     worker = AnalyzeWorker(resolved, max_body=max_analyze_bytes, timeout=analyze_timeout)
+    version = DataVersion.of(store) if cache else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -81,6 +84,8 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
         threading.Thread(target=warm_basemap, name="claimgraph-warm", daemon=True).start()
         yield
         worker.close()
+        if version is not None:
+            version.close()
         if owned:  # a store this app opened: statements still running stop, then it closes
             deadline.stop(store.engine)
             store.close()
@@ -100,6 +105,7 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     _error_handlers(app)
     add_timeout_handler(app, request_seconds)
     app.add_middleware(RequestTimeLimit, seconds=request_seconds)
+    app.add_middleware(ResponseCache, version=version)
     # the last added is the outermost: headers go on everything, the token's 401 included
     app.add_middleware(TokenGate, token=token or None, allowed_hosts=allowed_hosts)
     app.add_middleware(SecurityHeaders)
