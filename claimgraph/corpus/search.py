@@ -34,10 +34,10 @@ from claimgraph.errors import ClaimgraphError
 
 #: what a search query may be (the CLI's and the API's help say it)
 SEARCH_HELP = ("Words (all must occur), or a query in the store's search syntax: FTS5 on SQLite, "
-               "web search on PostgreSQL. At most 12 words, 4 prefix terms (polic*), 8 operators.")
+               "web search on PostgreSQL. At most 24 words, 4 prefix terms (polic*), 8 operators.")
 
 MAX_QUERY_CHARS = 500
-MAX_TERMS = 12
+MAX_TERMS = 24
 MAX_PREFIX_TERMS = 4
 MIN_PREFIX_CHARS = 2
 MAX_OPERATORS = 8
