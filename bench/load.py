@@ -12,9 +12,9 @@ The server is a real subprocess (``python -m claimgraph.cli serve``); the client
 asyncio process, each sending its next request as soon as the last one is answered (closed
 loop: with ``--think S`` a client waits S seconds between requests, as a reader would). Routes
 rotate per client, over a few entities and documents of the store. The writer ingests the
-sample articles, each with a reference line that makes it a new document, again and again
-until the time is up (a real ``claimgraph ingest`` process: pipeline, write, link), using
-the sample's plain-text articles.
+sample's plain-text articles, each with a reference line that makes it a new document (a real
+``claimgraph ingest`` process: pipeline, write, link); the clients start once it has written its
+first document, and it is stopped when they finish.
 
 An error is any response of status 500 or more, any transport failure or time-out, and any
 body that says "database is locked"; 4xx answers are counted apart (there should be none).
@@ -140,31 +140,47 @@ async def client(n: int, base: str, plan: list[tuple[str, str]], until: float, t
                 await asyncio.sleep(think)
 
 
-def writer(db: Path, until: float, folder: Path) -> dict[str, Any]:
-    """Ingest new documents into the store until ``until``: rounds of the sample articles, each
-    with a reference line naming the round (so every one is new)."""
-    articles = sorted(CORPUS.glob("*.txt"))  # plain articles: a line appended keeps them valid
-    rounds = failures = 0
-    locked = 0
-    while time.monotonic() < until:
-        batch = folder / f"round{rounds}"
-        batch.mkdir()
-        for p in articles:
-            (batch / p.name).write_text(p.read_text(encoding="utf-8") + f"\n\nReference: load round {rounds}.\n",
-                                        encoding="utf-8")
-        left = max(5.0, until - time.monotonic())
-        try:
-            done = subprocess.run(_cli("ingest", str(batch), "--db", str(db)), env=_env(), cwd=REPO,
-                                  capture_output=True, text=True, timeout=left + 120)
-            if done.returncode != 0:
-                failures += 1
-                last = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                print(f"writer round {rounds}: exit {done.returncode}: {' | '.join(last)[:300]}", flush=True)
-            locked += ("database is locked" in done.stdout + done.stderr)
-        except subprocess.TimeoutExpired:
-            failures += 1
-        rounds += 1
-    return {"rounds": rounds, "failures": failures, "locked": locked}
+class Writer:
+    """One ``claimgraph ingest`` process over rounds of the sample's plain-text articles, each with
+    a reference line naming its round (so every one is a new document): more than it can write
+    in the run, so it writes throughout, and is stopped when the run ends."""
+
+    def __init__(self, db: Path, folder: Path, rounds: int = 40) -> None:
+        self.db = db
+        for n in range(rounds):
+            for p in sorted(CORPUS.glob("*.txt")):  # plain articles: a line appended keeps them valid
+                (folder / f"r{n:02d}_{p.name}").write_text(
+                    p.read_text(encoding="utf-8") + f"\n\nReference: load round {n}.\n", encoding="utf-8")
+        self.log = folder.parent / "writer.log"
+        self.proc = subprocess.Popen(_cli("ingest", str(folder), "--db", str(db), "--workers", "1"), env=_env(),
+                                     cwd=REPO, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
+
+    def documents(self) -> int:
+        import sqlite3
+
+        with sqlite3.connect(self.db, timeout=30) as conn:
+            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def wait_first_write(self, timeout: float = 300) -> None:
+        """Until the writer has stored a document (its pipeline is loaded and it is writing)."""
+        start, end = self.documents(), time.monotonic() + timeout
+        while self.documents() == start:
+            if self.proc.poll() is not None or time.monotonic() > end:
+                raise SystemExit(f"the writer wrote nothing (see {self.log})")
+            time.sleep(1)
+
+    def stop(self) -> dict[str, Any]:
+        still_running = self.proc.poll() is None
+        if still_running:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        out = self.log.read_text(encoding="utf-8", errors="replace")
+        return {"writing_at_the_end": still_running, "exit": self.proc.returncode,
+                "locked": out.count("database is locked"), "tracebacks": out.count("Traceback")}
 
 
 def ms(values: list[float], q: float) -> float:
@@ -214,21 +230,20 @@ def main(argv: list[str] | None = None) -> int:
             plan = routes(base)
             for _, url in plan:  # one request per route first: what a server's first visitor pays
                 httpx.get(base + url, timeout=120)
-            until = time.monotonic() + seconds
             written: dict[str, Any] = {}
             wfolder = folder / "writer"
             wfolder.mkdir()
-            import threading
-
-            wthread = None
+            ingest = None
             if not args.no_writer:
-                wthread = threading.Thread(target=lambda: written.update(writer(db, until, wfolder)))
-                wthread.start()
+                ingest = Writer(db, wfolder)
+                ingest.wait_first_write()
+                before = ingest.documents()
             started = time.monotonic()
             tallies = asyncio.run(run(base, plan, clients, seconds, args.think))
             elapsed = time.monotonic() - started
-            if wthread is not None:
-                wthread.join()
+            if ingest is not None:
+                written["documents_during_run"] = ingest.documents() - before
+                written.update(ingest.stop())
         finally:
             server.send_signal(signal.SIGTERM)
             try:
