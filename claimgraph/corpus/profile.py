@@ -18,6 +18,9 @@ from claimgraph.corpus.store import Store
 TOP = 25
 #: a profile reads the entity's latest documents, at most this many (see queries.docs_of)
 WINDOW = 200
+#: the aliases its queries join through, made once (see queries: built per call they cost more than the SQL)
+_OTHER, _SUBJ, _OBJ = s.doc_entities.alias("other"), s.doc_entities.alias("subj"), s.doc_entities.alias("obj")
+_SE, _OE = s.entities.alias("se"), s.entities.alias("oe")
 
 
 def members_of(store: Store, entity_id: str) -> list[dict[str, Any]]:
@@ -36,7 +39,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
         return None
     ent = found[0]
     eid = ent["id"]
-    de, d = s.doc_entities, s.documents
+    d = s.documents
     with store.engine.connect() as conn:
         # its latest documents off the entity's own index (joining every document of an entity in
         # tens of thousands of articles to sort them cost a quarter of a second at 50k documents)
@@ -45,7 +48,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
                             .where(d.c.id.in_(latest)).order_by(store.latest_first(d.c.published), d.c.id)).all()
         # who appears in its (latest) documents: counted over those documents' entity rows alone,
         # then named, instead of joining every row of the entity's documents to the entity table
-        other = de.alias("other")
+        other = _OTHER
         shared = func.count(func.distinct(other.c.doc_id))
         counts = conn.execute(select(other.c.entity_id, shared)
                               .where(within(store, other.c.doc_id, [eid], WINDOW), other.c.entity_id != eid)
@@ -68,9 +71,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
 def relations_of(store: Store, eid: str) -> list[dict[str, Any]]:
     """The typed relations one corpus entity takes part in (within its latest documents), one row
     per (subject, predicate, object) with how many documents state it and one evidence."""
-    de = s.doc_entities
-    subj, obj = de.alias("subj"), de.alias("obj")
-    se, oe = s.entities.alias("se"), s.entities.alias("oe")
+    subj, obj, se, oe = _SUBJ, _OBJ, _SE, _OE
     with store.engine.connect() as conn:
         rels = conn.execute(select(se.c.name, s.relations.c.predicate, oe.c.name, s.relations.c.evidence,
                                    s.relations.c.doc_id)

@@ -40,6 +40,11 @@ def corpus_stats(store: Store) -> dict[str, Any]:
     }
 
 
+#: the aliases the claims and events queries join through, made once: an alias built per call
+#: rebuilt its column objects and cache keys every time (a good part of an entity page's time)
+_SRC, _DM = s.doc_entities.alias("src"), s.doc_entities.alias("dm")
+_ACT, _REC, _WHR = s.doc_entities.alias("act"), s.doc_entities.alias("rec"), s.doc_entities.alias("whr")
+
 #: how a corpus entity's id looks (see :meth:`claimgraph.corpus.resolve.EntityResolver._new_id`)
 ENTITY_ID = re.compile(r"ce-[0-9a-f]{12}")
 
@@ -81,8 +86,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
     """Claims with their document, filtered by who says them (a corpus entity or source text),
     whom they are about (an entity mentioned in their content), the source's type, and
     whether only one outlet or one source stands behind them."""
-    c, d, de = s.claims, s.documents, s.doc_entities
-    src = de.alias("src")
+    c, d, src = s.claims, s.documents, _SRC
     query = (select(c, d.c.site, d.c.published, d.c.title, d.c.url, src.c.entity_id.label("source_entity"))
              .select_from(c.join(d, c.c.doc_id == d.c.id)
                           .outerjoin(src, (src.c.doc_id == c.c.doc_id) & (src.c.local_id == c.c.source_local))))
@@ -97,7 +101,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
     if about:
         ids = [e["id"] for e in find_entities(store, about)]
         if ids:  # driven by the entity's mentions (few per document), not by every claim of its documents
-            m, dm = s.mentions, de.alias("dm")
+            m, dm = s.mentions, _DM
             hits = (select(m.c.doc_id, m.c.start, m.c.end)
                     .select_from(m.join(dm, (dm.c.doc_id == m.c.doc_id) & (dm.c.local_id == m.c.local_id)))
                     .where(entity_in(dm.c.entity_id, ids, window), within(store, dm.c.doc_id, ids, window))
@@ -129,8 +133,8 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
            limit: int = 500, offset: int = 0, window: int | None = None) -> list[dict[str, Any]]:
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
-    e, d, de = s.events, s.documents, s.doc_entities
-    act, rec, whr = de.alias("act"), de.alias("rec"), de.alias("whr")
+    e, d = s.events, s.documents
+    act, rec, whr = _ACT, _REC, _WHR
     query = (select(e, d.c.site, d.c.published, d.c.title, d.c.url, act.c.entity_id.label("actor_entity"),
                     rec.c.entity_id.label("recipient_entity"), whr.c.entity_id.label("where_entity"),
                     whr.c.lat, whr.c.lon)
