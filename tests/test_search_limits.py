@@ -155,3 +155,28 @@ def test_snippet_is_linear_and_marks_terms() -> None:
     assert make_snippet("Police said the station was hit", check_query("polic* station")) == \
         "[Police] said the [station] was hit"
     assert make_snippet("", terms) == ""
+
+
+def test_stop_ends_a_running_statement(tmp_path: Path) -> None:
+    """What ``serve`` does at SIGTERM for a request still running: its statement ends at once."""
+    import threading
+
+    store = make_store(tmp_path / "corpus.db")
+    deadline.install(store.engine)
+    failure: list[BaseException] = []
+
+    def slow() -> None:
+        try:
+            with store.engine.connect() as conn:
+                conn.execute(text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                  "WHERE i < 1000000000) SELECT count(*) FROM n"))
+        except OperationalError as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(0.5)
+    deadline.stop(store.engine)
+    worker.join(timeout=30)
+    assert not worker.is_alive() and failure and deadline.is_timeout(failure[0])
+    store.close()

@@ -9,9 +9,9 @@ it was computed, and is used only while the version is still that one; a write d
 computation leaves it already outdated. PostgreSQL has no such counter, so there nothing is kept.
 
 What is kept: successful (200) answers to GET requests, pages and API alike, by path and query
-string, at most :data:`ENTRIES` of them, each under :data:`MAX_BYTES`. It sits inside the token
-gate and the security headers (they apply to every answer, kept or not) and outside the request
-time limit.
+string, at most :data:`ENTRIES` of them, each under :data:`MAX_BYTES`, :data:`TOTAL_BYTES` in
+all. It sits inside the token gate and the security headers (they apply to every answer, kept or
+not) and outside the request time limit.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from claimgraph.corpus.store import Store
 
 ENTRIES = 512
 MAX_BYTES = 4_000_000
+#: all kept bodies together, at most
+TOTAL_BYTES = 64_000_000
 
 
 class DataVersion:
@@ -68,6 +70,7 @@ class ResponseCache:
         self.app = app
         self.version = version
         self.kept: OrderedDict[tuple[str, bytes], Kept] = OrderedDict()
+        self.size = 0
         self.lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -102,11 +105,18 @@ class ResponseCache:
                 if keep:
                     chunks.append(body)
                 if keep and not message.get("more_body", False) and start is not None:
-                    with self.lock:
-                        self.kept[key] = Kept(version, start, b"".join(chunks))
-                        self.kept.move_to_end(key)
-                        while len(self.kept) > ENTRIES:
-                            self.kept.popitem(last=False)
+                    self._keep(key, Kept(version, start, b"".join(chunks)))
             await send(message)
 
         await self.app(scope, receive, capture)
+
+    def _keep(self, key: tuple[str, bytes], kept: Kept) -> None:
+        with self.lock:
+            old = self.kept.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            self.kept[key] = kept
+            self.size += len(kept.body)
+            while self.kept and (len(self.kept) > ENTRIES or self.size > TOTAL_BYTES):
+                _, dropped = self.kept.popitem(last=False)
+                self.size -= len(dropped.body)
