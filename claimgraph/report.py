@@ -99,7 +99,7 @@ def _events(analysis: Analysis) -> Section:
 
     for event in sorted(analysis.events, key=order):
         date = event.when.value if event.when and event.when.value else "—"
-        if event.when and event.when.span.text != event.trigger.text and event.when.value:
+        if event.when and event.when.value and event.when.span.text not in (event.trigger.text, event.when.value):
             date += f" ({event.when.span.text})"
         claim = claims.get(event.claim) if event.claim else None
         if claim is None:

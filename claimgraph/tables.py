@@ -17,6 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 
+#: a column is never narrower than its longest word up to this many characters
+MAX_WORD = 22
+
+
 @dataclass(slots=True)
 class Section:
     """A titled table: column headers and rows of plain strings."""
@@ -31,13 +35,31 @@ class Section:
         self.rows.append(tuple("" if c is None else str(c) for c in cells))
 
 
+def column_widths(section: Section, available: int) -> list[int]:
+    """Widths for the columns within ``available`` characters: each gets its longest word (up to
+    MAX_WORD) so that text wraps between words, and the room left goes to the columns that want
+    more, in proportion to what they lack."""
+    cells = [[row[i] for row in section.rows] + [section.columns[i]] for i in range(len(section.columns))]
+    wanted = [max(len(line) for cell in col for line in cell.splitlines() or [""]) for col in cells]
+    least = [min(max((len(w) for cell in col for w in cell.split()), default=1), MAX_WORD) for col in cells]
+    least = [min(lo, want) for lo, want in zip(least, wanted, strict=True)]
+    room = available - sum(least)
+    if sum(wanted) <= available or room <= 0:
+        return wanted if sum(wanted) <= available else least
+    lack = [want - lo for lo, want in zip(least, wanted, strict=True)]
+    total_lack = sum(lack)
+    widths = [lo + (room * need) // total_lack for lo, need in zip(least, lack, strict=True)]
+    return widths
+
+
 def rich_table(section: Section, console: Console) -> Table:
-    """The section as a Rich table: boxed on a terminal, plain in a pipe; cells fold, never cut."""
+    """The section as a Rich table: boxed on a terminal, plain in a pipe; cells wrap, never cut."""
     boxed = console.is_terminal
     table = Table(title=section.title, box=box.SIMPLE_HEAD if boxed else None, show_edge=boxed,
                   title_justify="left", expand=False, pad_edge=False, collapse_padding=not boxed)
-    for name in section.columns:
-        table.add_column(name, overflow="fold")
+    gaps = (len(section.columns) - 1) * (3 if boxed else 1) + (4 if boxed else 0)
+    for name, width in zip(section.columns, column_widths(section, console.width - gaps), strict=True):
+        table.add_column(name, overflow="fold", width=max(width, 1))
     for row in section.rows:
         table.add_row(*(Text(cell) for cell in row))  # cells quote articles: never Rich markup
     return table
@@ -48,6 +70,7 @@ def print_sections(sections: Iterable[Section], console: Console) -> None:
         console.print(rich_table(section, console))
         if section.note:
             console.print(section.note, markup=False, highlight=False)
+        console.print()
 
 
 def _md_cell(text: str) -> str:
