@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-
 #: a column is never narrower than its longest word up to this many characters
 MAX_WORD = 22
 

@@ -73,9 +73,7 @@ def _entity(row: Any) -> dict[str, Any]:
 
 # -- search ---------------------------------------------------------------------------------------
 
-#: what a search query may be (the CLI's and the API's help say it)
-SEARCH_HELP = ("Words (all must occur), or a query in the store's search syntax: FTS5 on SQLite, "
-               "web search on PostgreSQL.")
+from claimgraph.corpus.filters import SEARCH_HELP  # noqa: E402  (re-exported for the API's help)
 
 
 def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
