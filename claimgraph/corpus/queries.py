@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 
 from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the API documents search with it
 from claimgraph.corpus.store import Store
 
 
@@ -73,7 +74,6 @@ def _entity(row: Any) -> dict[str, Any]:
 
 # -- search ---------------------------------------------------------------------------------------
 
-from claimgraph.corpus.filters import SEARCH_HELP  # noqa: E402  (re-exported for the API's help)
 
 
 def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
