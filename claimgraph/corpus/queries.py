@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 
 from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the API documents search with it
 from claimgraph.corpus.store import Store
 
 
@@ -73,9 +74,6 @@ def _entity(row: Any) -> dict[str, Any]:
 
 # -- search ---------------------------------------------------------------------------------------
 
-#: what a search query may be (the CLI's and the API's help say it)
-SEARCH_HELP = ("Words (all must occur), or a query in the store's search syntax: FTS5 on SQLite, "
-               "web search on PostgreSQL.")
 
 
 def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
