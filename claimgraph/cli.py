@@ -166,9 +166,12 @@ def evaluate_time(data: DataOpt, as_json: JsonOpt = False) -> None:
 
 
 @evaluate_app.command("geo")
-def evaluate_geo(data: DataOpt, as_json: JsonOpt = False) -> None:
-    """Toponyms (GeoWebNews), end to end: recall, accuracy@161 km, country accuracy."""
-    _run_eval("geo", data, as_json)
+def evaluate_geo(data: DataOpt, as_json: JsonOpt = False,
+                 gold_spans: Annotated[bool, typer.Option("--gold-spans", help="Give the resolver the gold "
+                                                          "toponym spans (scores the ranker alone).")] = False
+                 ) -> None:
+    """Toponyms (GeoWebNews), end to end or given the gold spans: recall, accuracy@161 km, country accuracy."""
+    _run_eval("geo", data, as_json, gold_spans=gold_spans)
 
 
 @evaluate_app.command("attribution")
