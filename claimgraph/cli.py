@@ -35,6 +35,12 @@ RulesOnlyOpt = Annotated[bool, typer.Option("--rules-only", help="Switch the lea
 def _evaluate_options(ctx: typer.Context, rules_only: RulesOnlyOpt = False) -> None:
     """Options shared by every evaluation: `claimgraph evaluate --rules-only ner ...`."""
     ctx.obj = Settings(use_models=not rules_only)
+    _EVALUATE_SETTINGS[:] = [ctx.obj]
+
+
+#: the settings `claimgraph evaluate [--rules-only]` chose; typer vendors its own click, so
+#: ``click.get_current_context()`` does not see typer's context
+_EVALUATE_SETTINGS: list[Settings] = []
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -150,10 +156,7 @@ def _run_eval(module: str, data: list[Path], as_json: bool, **options: object) -
 
     try:
         evaluator = importlib.import_module(f"claimgraph.evaluate.{module}")
-        import click
-
-        chosen = click.get_current_context().obj  # set by `claimgraph evaluate [--rules-only]`
-        settings = chosen if isinstance(chosen, Settings) else Settings()
+        settings = _EVALUATE_SETTINGS[-1] if _EVALUATE_SETTINGS else Settings()
         report = evaluator.evaluate(data, settings=settings, **options)
 
     except ClaimgraphError as exc:
@@ -175,9 +178,12 @@ def evaluate_time(data: DataOpt, as_json: JsonOpt = False) -> None:
 
 
 @evaluate_app.command("geo")
-def evaluate_geo(data: DataOpt, as_json: JsonOpt = False) -> None:
-    """Toponyms (GeoWebNews), end to end: recall, accuracy@161 km, country accuracy."""
-    _run_eval("geo", data, as_json)
+def evaluate_geo(data: DataOpt, as_json: JsonOpt = False,
+                 gold_spans: Annotated[bool, typer.Option("--gold-spans", help="Give the resolver the gold "
+                                                          "toponym spans (scores the ranker alone).")] = False
+                 ) -> None:
+    """Toponyms (GeoWebNews), end to end or given the gold spans: recall, accuracy@161 km, country accuracy."""
+    _run_eval("geo", data, as_json, gold_spans=gold_spans)
 
 
 @evaluate_app.command("attribution")
