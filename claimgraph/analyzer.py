@@ -20,9 +20,18 @@ Source = str | os.PathLike[str] | Document
 
 
 class Analyzer:
+    """Ingest plus a pipeline that loads on the first document that passes ingest, so an empty,
+    missing or oversized input is rejected before the models load (seconds of start-up)."""
+
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.pipeline = Pipeline(self.settings)
+        self._pipeline: Pipeline | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.settings)
+        return self._pipeline
 
     def load(self, source: Source, *, url: str | None = None, published: str | None = None,
              stdin: BinaryIO | None = None) -> Document:
@@ -32,7 +41,8 @@ class Analyzer:
 
     def analyze(self, source: Source, *, url: str | None = None, published: str | None = None,
                 stdin: BinaryIO | None = None) -> Analysis:
-        return self.pipeline(self.load(source, url=url, published=published, stdin=stdin))
+        document = self.load(source, url=url, published=published, stdin=stdin)  # rejects before models load
+        return self.pipeline(document)
 
 
 @lru_cache(maxsize=4)

@@ -1,40 +1,79 @@
 """The corpus commands of ``claimgraph`` (#5): ingest into a store, then ask it questions and
-export it. Registered on the main app by :mod:`claimgraph.cli`."""
+export it. Registered on the main app by :mod:`claimgraph.cli`.
+
+Heavy modules (the store's SQLAlchemy, the pipeline) are imported inside the commands that use
+them, so ``--help`` and a rejected argument answer at once. Filters are checked with the same
+definitions the REST API uses (:mod:`claimgraph.corpus.filters`): a typo is exit 2 with the
+valid values, never an empty list.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from claimgraph.corpus.ingest import Ingest, Summary
-from claimgraph.corpus.queries import SEARCH_HELP
-from claimgraph.corpus.store import Store, StoreError
+from claimgraph.corpus import filters
 from claimgraph.settings import Settings
+from claimgraph.tables import Section, columns_of, print_sections, shown_note
 
+if TYPE_CHECKING:
+    from claimgraph.corpus.ingest import Summary
+    from claimgraph.corpus.store import Store
+
+#: the store every corpus command (and ``serve``) uses when --db is not given
+DB_ENV = "CLAIMGRAPH_DB"
 DEFAULT_DB = "claimgraph.db"
-DbOpt = Annotated[str, typer.Option("--db", help="The store: a SQLite file, or a database URL.")]
+DbOpt = Annotated[str | None, typer.Option("--db", help=f"The store: a SQLite file, or a database URL "
+                                           f"(default: ${DB_ENV}, else {DEFAULT_DB}).", show_default=False)]
 JsonOut = Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")]
+LimitOpt = Annotated[int, typer.Option(help=f"Rows per page (1–{filters.MAX_LIMIT}).")]
+OffsetOpt = Annotated[int, typer.Option(help=f"Rows to skip, for the next page (at most {filters.MAX_OFFSET}).")]
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def store_or_exit(db: str, *, create: bool = False) -> Store:
+def resolve_db(db: str | None) -> str:
+    """The store to use: --db, else $CLAIMGRAPH_DB, else claimgraph.db; says which when not given."""
+    if db:
+        return db
+    env = os.environ.get(DB_ENV)
+    chosen = env or DEFAULT_DB
+    err.print(f"store: {chosen} ({'from $' + DB_ENV if env else 'default; set --db or $' + DB_ENV})",
+              markup=False, style="dim")
+    return chosen
+
+
+def store_or_exit(db: str | None, *, create: bool = False) -> Store:
     """The store for a command, or its one-line error and exit code 2 (not the public
     ``claimgraph.open_store``, which returns a Corpus and raises)."""
+    from claimgraph.corpus.store import Store, StoreError
+
     try:
-        return Store.open(db, create=create)
+        return Store.open(resolve_db(db), create=create)
     except StoreError as exc:
+        err.print(f"claimgraph: {exc}", markup=False)
+        raise typer.Exit(2) from None
+
+
+def checked(check: Callable[[], Any]) -> Any:
+    """A filter check's value, or its one-line error and exit code 2."""
+    try:
+        return check()
+    except filters.FilterError as exc:
         err.print(f"claimgraph: {exc}", markup=False)
         raise typer.Exit(2) from None
 
@@ -53,18 +92,86 @@ class Engine(StrEnum):
     ray = "ray"
 
 
+#: without a terminal (a log, CI), ingest prints one progress line per this many inputs
+LOG_EVERY = 100
+
+
+class Interrupted(Exception):
+    """Ctrl-C during ingest: raised between documents, after the current one is stored."""
+
+
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[stat]}"),
-                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
+                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                    console=err, transient=False, disable=not err.is_terminal)
 
 
-def _ticker(progress: Progress) -> Callable[[Summary, str], None]:
-    task = progress.add_task("ingesting", total=None, stat="")
+def _ticker(progress: Progress, total: int | None = None,
+            stop: Callable[[], bool] = lambda: False) -> Callable[[Summary, str], None]:
+    """Per input: the bar (terminal) or a line per LOG_EVERY inputs (log), with the rate; raises
+    :class:`Interrupted` once Ctrl-C was pressed, after the input just recorded."""
+    task = progress.add_task("ingesting", total=total, stat="", rate="")
+    started = time.monotonic()
+    seen = 0
 
     def tick(summary: Summary, key: str) -> None:
-        progress.update(task, advance=1, stat=f"{summary.ingested} new · {summary.present} present · "
-                                              f"{len(summary.rejected)} rejected", description=key[-40:])
+        nonlocal seen
+        seen += 1
+        rate = seen / max(time.monotonic() - started, 1e-6)
+        stat = f"{summary.ingested} new · {summary.present} present · {len(summary.rejected)} rejected"
+        progress.update(task, advance=1, stat=stat, rate=f"{rate:.1f}/s", description=key[-40:])
+        if not err.is_terminal and seen % LOG_EVERY == 0:
+            of = f"/{total}" if total else ""
+            err.print(f"ingest: {seen}{of} inputs · {stat} · {rate:.1f}/s", markup=False)
+        if stop():
+            raise Interrupted
     return tick
+
+
+@contextmanager
+def _ctrl_c_after_current() -> Iterator[Callable[[], bool]]:
+    """The first Ctrl-C asks ingest to stop after the current document; a second one stops at once."""
+    pressed = False
+
+    def handler(_signum: int, _frame: object) -> None:
+        nonlocal pressed
+        if pressed:
+            raise KeyboardInterrupt
+        pressed = True
+        err.print("claimgraph: stopping after the current document (Ctrl-C again to stop now)")
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: leave Ctrl-C as it is
+        yield lambda: False
+        return
+    try:
+        yield lambda: pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _count_inputs(sources: list[str]) -> int | None:
+    """How many inputs a run of plain files and folders will meet (for the ETA), or None when a
+    source holds several articles or is not a local path (feeds, JSONL, WARC, URLs)."""
+    many = (".jsonl", ".ndjson", ".warc", ".gz", ".parquet", ".xml", ".rss", ".atom", ".urls")
+    total = 0
+    for source in sources:
+        path = Path(source)
+        if source.startswith(("http://", "https://")) or source == "-":
+            return None
+        if path.is_dir():
+            for _root, _dirs, files in os.walk(path):
+                if any(f.lower().endswith(many) for f in files):
+                    return None
+                total += len(files)
+                if total > 1_000_000:
+                    return None
+        elif path.suffix.lower() in many:
+            return None
+        else:
+            total += 1
+    return total
 
 
 def _finish(summary: Summary, report: Path | None) -> None:
@@ -77,7 +184,7 @@ def _finish(summary: Summary, report: Path | None) -> None:
 def ingest(
     sources: Annotated[list[str] | None, typer.Argument(
         help="Files, folders (recursive), URLs, feeds, WARC, JSONL and Parquet files.", metavar="SOURCE...")] = None,
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes, or Ray actors with --engine ray "
                                                 "(default: one per core of the machine or cluster).")] = None,
     reprocess: Annotated[bool, typer.Option("--reprocess", help="Re-analyse documents stored by an older "
@@ -112,21 +219,33 @@ def ingest(
         summary = _ingest_ray(sources or [], db, settings, workers=workers, address=address, shards=shards,
                               reprocess=reprocess, url_list=url_list)
     else:
+        from claimgraph.corpus.ingest import Ingest
+
         store = store_or_exit(db, create=True)
-        with _progress() as progress:
-            run = Ingest(store, settings, workers=workers, on_progress=_ticker(progress))
-            if sources:
-                run.run(sources, url_list=url_list)
-            if reprocess:
-                run.reprocess()
+        total = None if url_list or reprocess else _count_inputs(sources or [])
+        interrupted = False
+        with _ctrl_c_after_current() as stop, _progress() as progress:
+            run = Ingest(store, settings, workers=workers, on_progress=_ticker(progress, total, stop))
+            try:
+                if sources:
+                    run.run(sources, url_list=url_list)
+                if reprocess:
+                    run.reprocess()
+            except (Interrupted, KeyboardInterrupt):
+                interrupted = True
         summary = run.summary
         store.close()
+        if interrupted:
+            _finish(summary, report)
+            err.print("claimgraph: interrupted; every document counted above is stored whole. Run the same "
+                      "command again to resume: stored documents are skipped as present.")
+            raise typer.Exit(130)
     _finish(summary, report)
     if summary.rejected:
         raise typer.Exit(2)
 
 
-def _ingest_ray(sources: list[str], db: str, settings: Settings, *, workers: int | None, address: str | None,
+def _ingest_ray(sources: list[str], db: str | None, settings: Settings, *, workers: int | None, address: str | None,
                 shards: Path | None, reprocess: bool, url_list: bool) -> Summary:
     """``ingest --engine ray``: Ray missing, unreachable or failing is a one-line error, exit 2."""
     from claimgraph.corpus.distributed import RayIngest, RayUnavailable, import_ray, ingest_to_shards
@@ -160,7 +279,7 @@ def _ingest_ray(sources: list[str], db: str, settings: Settings, *, workers: int
 def load(
     folder: Annotated[Path, typer.Argument(help="A folder of shards from `ingest --engine ray --shards DIR`.",
                                            metavar="DIR")],
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     report: Annotated[Path | None, typer.Option(help="Write every rejected input and its reason here "
                                                 "(tab-separated).")] = None,
 ) -> None:
@@ -185,7 +304,7 @@ def load(
         raise typer.Exit(2)
 
 
-def stats(db: DbOpt = DEFAULT_DB, as_json: JsonOut = False) -> None:
+def stats(db: DbOpt = None, as_json: JsonOut = False) -> None:
     """Counts: documents, entities, claims by source type, events by type, anonymous share per outlet."""
     from claimgraph.corpus.queries import corpus_stats
 
@@ -195,30 +314,21 @@ def stats(db: DbOpt = DEFAULT_DB, as_json: JsonOut = False) -> None:
     if as_json:
         out.print_json(json.dumps(data))
         return
-    table = Table(title="Corpus")
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for key in ("documents", "entities", "claims", "events", "relations", "rejected"):
-        table.add_row(key, str(data[key]))
-    out.print(table)
-    _rows("Claims by source type", ("source type", "claims"), data["claims_by_source_type"].items())
-    _rows("Events by type", ("type", "events"), data["events_by_type"].items())
-    _rows("Anonymous sourcing by outlet", ("site", "claims", "anonymous", "share"),
-          [(r["site"], r["claims"], r["anonymous"], f"{r['share']:.0%}") for r in data["anonymous_by_site"]])
-
-
-def _rows(title: str, columns: tuple[str, ...], rows: Any) -> None:
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*(str(v) for v in row))
-    out.print(table)
+    sections = [Section("Corpus", ("what", "count"),
+                        [(key, str(data[key])) for key in ("documents", "entities", "claims", "events",
+                                                           "relations", "rejected")]),
+                Section("Claims by source type", ("source type", "claims"),
+                        [(k, str(v)) for k, v in data["claims_by_source_type"].items()]),
+                Section("Events by type", ("type", "events"), [(k, str(v)) for k, v in data["events_by_type"].items()]),
+                Section("Anonymous sourcing by outlet", ("site", "claims", "anonymous", "share"),
+                        [(str(r["site"]), str(r["claims"]), str(r["anonymous"]), f"{r['share']:.0%}")
+                         for r in data["anonymous_by_site"]])]
+    print_sections(sections, out)
 
 
 def export(
     fmt: Annotated[str, typer.Argument(help="jsonl | csv | gexf | graphml | ftm | geojson", metavar="FORMAT")],
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="File (or folder for csv); default stdout.")] = None,
 ) -> None:
     """Export the store to the tools users already have."""
@@ -236,47 +346,79 @@ def export(
     err.print(f"exported {written}")
 
 
-def _emit(rows: list[dict[str, Any]], as_json: bool, title: str, columns: list[tuple[str, str]]) -> None:
-    """Rows as JSON lines, or as a table of the given (header, key) columns."""
+def _emit(rows: list[dict[str, Any]], as_json: bool, title: str, columns: list[tuple[str, str]], *,
+          limit: int | None = None, offset: int = 0) -> None:
+    """A page of rows as JSON lines, or as a table of the given (header, key) columns with a line
+    saying how many are shown and where the next page starts. ``rows`` may hold one row more than
+    ``limit``: that row only says that more exist."""
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
     if as_json:
         for row in rows:
-            out.print(json.dumps(row, ensure_ascii=False, default=str), markup=False, highlight=False)
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         return
-    table = Table(title=f"{title} ({len(rows)})", expand=True)
-    for header, _ in columns:
-        table.add_column(header)
-    for row in rows:
-        table.add_row(*("" if row.get(key) is None else str(row.get(key))[:160] for _, key in columns))
-    out.print(table)
+    note = shown_note(len(rows), offset, more) if limit is not None else f"{len(rows)} shown"
+    print_sections([Section(title, tuple(h for h, _ in columns), columns_of(rows, columns), note)], out)
 
 
-def search(query: Annotated[str, typer.Argument(help=SEARCH_HELP)],
-           db: DbOpt = DEFAULT_DB, limit: int = 20, as_json: JsonOut = False) -> None:
-    """Full-text search over article text and claim content (exit 2: a query over the bounds,
-    one the store cannot read, or one that ran past the time limit)."""
-    from sqlalchemy.exc import OperationalError
+def _search_rows(store: Store, query: str, wanted: int) -> list[dict[str, Any]]:
+    """Documents and claims for ``query``, best first; a query the store's syntax cannot parse is
+    searched again as plain words, and the user is told so."""
+    from sqlalchemy.exc import SQLAlchemyError
 
     from claimgraph.corpus.deadline import QueryTimeout
     from claimgraph.corpus.search import QueryTooComplex
     from claimgraph.corpus.search import search as run
 
-    store = store_or_exit(db)
     try:
-        rows = run(store, query, limit=limit)
-    except (QueryTooComplex, QueryTimeout) as exc:
+        rows = run(store, query, limit=wanted)
+    except (QueryTooComplex, QueryTimeout) as exc:  # refused before it ran, or stopped: one line, exit 2
         err.print(f"claimgraph: search {query[:80]!r}: {exc}", markup=False)
         raise typer.Exit(2) from None
-    except OperationalError:
-        err.print(f"claimgraph: search {query[:80]!r} is not a valid search query", markup=False)
-        raise typer.Exit(2) from None
+    except SQLAlchemyError as exc:
+        words = " ".join(w for w in "".join(c if c.isalnum() else " " for c in query).split()
+                         if w not in ("AND", "OR", "NOT", "NEAR"))
+        if not words:
+            err.print(f"claimgraph: cannot search for {query!r}: no words in it", markup=False)
+            raise typer.Exit(2) from None
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        err.print(f"claimgraph: {query!r} is not valid search syntax ({reason}); searching the words "
+                  f"{words!r} instead", markup=False)
+        try:
+            rows = run(store, words, limit=wanted)
+        except (QueryTooComplex, QueryTimeout) as again:
+            err.print(f"claimgraph: search {words[:80]!r}: {again}", markup=False)
+            raise typer.Exit(2) from None
+        except SQLAlchemyError as again:
+            err.print(f"claimgraph: search failed: {str(getattr(again, 'orig', again)).strip().splitlines()[0]}",
+                      markup=False)
+            raise typer.Exit(2) from None
+    # documents and claims come from two indexes: one list, best of each first, in pages
+    docs = [r for r in rows if r["kind"] == "document"]
+    claims = [r for r in rows if r["kind"] == "claim"]
+    merged: list[dict[str, Any]] = []
+    while docs or claims:
+        merged.extend(x.pop(0) for x in (docs, claims) if x)
+    return merged
+
+
+def search(query: Annotated[str, typer.Argument(help=filters.SEARCH_HELP)],
+           db: DbOpt = None, limit: LimitOpt = 20, offset: OffsetOpt = 0, as_json: JsonOut = False) -> None:
+    """Full-text search over article text and claim content."""
+    checked(lambda: filters.page(limit, offset))
+    store = store_or_exit(db)
+    try:
+        rows = _search_rows(store, query, offset + limit + 1)
     finally:
         store.close()
-    _emit(rows, as_json, f"Search {query!r}", [("kind", "kind"), ("site", "site"), ("published", "published"),
-                                                ("source", "source"), ("match", "snippet"), ("document", "doc_id")])
+    _emit(rows[offset:], as_json, f"Search {query!r}", [("kind", "kind"), ("site", "site"),
+                                                         ("published", "published"), ("source", "source"),
+                                                         ("match", "snippet"), ("document", "doc_id")],
+          limit=limit, offset=offset)
 
 
 def entity(name: Annotated[str, typer.Argument(help="A name, alias, acronym or surname.")],
-           db: DbOpt = DEFAULT_DB, as_json: JsonOut = False) -> None:
+           db: DbOpt = None, as_json: JsonOut = False) -> None:
     """An entity's profile: aliases, documents, co-occurring entities, relations, events, claims."""
     from claimgraph.corpus.profile import entity_profile
 
@@ -295,66 +437,74 @@ def entity(name: Annotated[str, typer.Argument(help="A name, alias, acronym or s
 
 
 def claims(
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     source: Annotated[str | None, typer.Option(help="Who says it (an entity or source words).")] = None,
     about: Annotated[str | None, typer.Option(help="An entity the claim's content mentions.")] = None,
-    source_type: Annotated[str | None, typer.Option(help="person, organization, anonymous, document, other.")]
+    source_type: Annotated[str | None, typer.Option(help=f"One of {', '.join(filters.SOURCE_TYPES)}.")]
     = None,
     single_source: Annotated[bool, typer.Option("--single-source", help="Only claims one outlet or one source "
                                                 "stands behind.")] = False,
-    limit: int = 200, as_json: JsonOut = False,
+    limit: LimitOpt = 200, offset: OffsetOpt = 0, as_json: JsonOut = False,
 ) -> None:
     """Claims across the corpus, with who says them and how many outlets report them."""
     from claimgraph.corpus.queries import claims as run
 
+    kind = checked(lambda: filters.source_type(source_type))
+    checked(lambda: filters.page(limit, offset))
     store = store_or_exit(db)
-    rows = run(store, source=source, about=about, source_type=source_type, single_source=single_source, limit=limit)
+    rows = run(store, source=source, about=about, source_type=kind, single_source=single_source,
+               limit=limit + 1, offset=offset)
     store.close()
     for r in rows:
         r["outlets"] = ", ".join(x for x in r["outlets"] if x)
     _emit(rows, as_json, "Claims", [("published", "published"), ("site", "site"), ("source", "source_text"),
                                     ("type", "source_type"), ("cue", "cue"), ("content", "content"),
-                                    ("reported by", "outlets")])
+                                    ("reported by", "outlets")], limit=limit, offset=offset)
 
 
 def events(
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     type: Annotated[str | None, typer.Option("--type", help="A PLOVER root type, e.g. ASSAULT.")] = None,
     actor: Annotated[str | None, typer.Option(help="Who acts.")] = None,
     place: Annotated[str | None, typer.Option(help="Where.")] = None,
     since: Annotated[str | None, typer.Option(help="From this date or year (2018, 2025-03).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date or year, inclusive.")] = None,
-    limit: int = 500, as_json: JsonOut = False,
+    limit: LimitOpt = 100, offset: OffsetOpt = 0, as_json: JsonOut = False,
 ) -> None:
-    """Events across the corpus, in date order."""
+    """Events across the corpus, in date order (undated ones last)."""
     from claimgraph.corpus.queries import events as run
 
+    kind = checked(lambda: filters.event_type(type))
+    since = checked(lambda: filters.date_prefix(since, "--since"))
+    until = checked(lambda: filters.date_prefix(until, "--until"))
+    checked(lambda: filters.page(limit, offset))
     store = store_or_exit(db)
-    rows = run(store, type=type, actor=actor, place=place, since=since, until=until, limit=limit)
+    rows = run(store, type=kind, actor=actor, place=place, since=since, until=until, limit=limit + 1, offset=offset)
     store.close()
     _emit(rows, as_json, "Events", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
                                     ("recipient", "recipient_text"), ("where", "where_text"), ("trigger", "trigger"),
-                                    ("site", "site"), ("modality", "modality")])
+                                    ("site", "site"), ("modality", "modality")], limit=limit, offset=offset)
 
 
-def timeline(name: Annotated[str, typer.Argument(help="An entity's name.")], db: DbOpt = DEFAULT_DB,
-             as_json: JsonOut = False) -> None:
-    """Every event an entity takes part in, in date order."""
-    from claimgraph.corpus.queries import timeline as run
+def timeline(name: Annotated[str, typer.Argument(help="An entity's name.")], db: DbOpt = None,
+             limit: LimitOpt = 100, offset: OffsetOpt = 0, as_json: JsonOut = False) -> None:
+    """Every event an entity takes part in (as actor, target or place), in date order."""
+    from claimgraph.corpus.queries import events as run
 
+    checked(lambda: filters.page(limit, offset))
     store = store_or_exit(db)
-    rows = run(store, name)
+    rows = run(store, involving=name, limit=limit + 1, offset=offset)
     store.close()
     _emit(rows, as_json, f"Timeline of {name}", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
                                                  ("recipient", "recipient_text"), ("where", "where_text"),
-                                                 ("trigger", "trigger"), ("site", "site")])
+                                                 ("trigger", "trigger"), ("site", "site")], limit=limit, offset=offset)
 
 
 entities_app = typer.Typer(help="Correct how entities are merged across documents (recorded, reversible).",
-                           no_args_is_help=True)
+                           no_args_is_help=True, rich_markup_mode=None)
 
 
-def _correct(db: str, action: Callable[[Any], Any]) -> Any:
+def _correct(db: str | None, action: Callable[[Any], Any]) -> Any:
     """Run one correction on the store's linker; a wrong id or member is a one-line error."""
     from claimgraph.corpus.link import Linker
     from claimgraph.corpus.resolve import ResolveError
@@ -372,7 +522,7 @@ def _correct(db: str, action: Callable[[Any], Any]) -> Any:
 @entities_app.command("merge")
 def entities_merge(a: Annotated[str, typer.Argument(help="Corpus entity id to keep.")],
                    b: Annotated[str, typer.Argument(help="Corpus entity id to fold into A.")],
-                   db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
+                   db: DbOpt = None, reason: str = "user") -> None:
     """Merge entity B into entity A."""
     index = _correct(db, lambda linker: linker.merge(a, b, reason))
     err.print(f"merged {b} into {a} (log entry {index}; `claimgraph entities undo {index}` reverses it)")
@@ -382,7 +532,7 @@ def entities_merge(a: Annotated[str, typer.Argument(help="Corpus entity id to ke
 def entities_split(entity_id: Annotated[str, typer.Argument(help="Corpus entity id.")],
                    members: Annotated[list[str], typer.Argument(help="Members to move out: DOC_ID#LOCAL_ID "
                                                                 "(see `claimgraph entities show`).")],
-                   db: DbOpt = DEFAULT_DB, reason: str = "user") -> None:
+                   db: DbOpt = None, reason: str = "user") -> None:
     """Move some of an entity's document mentions into a new entity."""
     new_id = _correct(db, lambda linker: linker.split(entity_id, members, reason))
     err.print(f"split {len(members)} member(s) of {entity_id} into {new_id}")
@@ -390,14 +540,14 @@ def entities_split(entity_id: Annotated[str, typer.Argument(help="Corpus entity 
 
 @entities_app.command("undo")
 def entities_undo(index: Annotated[int, typer.Argument(help="The log entry to reverse.")],
-                  db: DbOpt = DEFAULT_DB) -> None:
+                  db: DbOpt = None) -> None:
     """Reverse a merge, a split or an automatic link (by its log entry)."""
     new = _correct(db, lambda linker: linker.undo(index))
     err.print(f"undid log entry {index} (as entry {new})")
 
 
 @entities_app.command("show")
-def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOpt = DEFAULT_DB,
+def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOpt = None,
                   as_json: JsonOut = False) -> None:
     """The corpus entities a name may mean, with their members (DOC_ID#LOCAL_ID) and link reasons."""
     from claimgraph.corpus.profile import members_of
@@ -413,7 +563,7 @@ def entities_show(name: Annotated[str, typer.Argument(help="A name.")], db: DbOp
                                                          ("reason", "reason")])
 
 
-def report(db: DbOpt = DEFAULT_DB) -> None:
+def report(db: DbOpt = None) -> None:
     """The corpus report: merged actors, claims several outlets carry, events as a timeline.
 
     What is in the store, the actors merged across articles, the claims several outlets carry

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from claimgraph.cli_corpus import DEFAULT_DB, DbOpt
+from claimgraph.cli_corpus import DbOpt
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -36,7 +36,7 @@ def url_for(host: str, port: int, token: str | None) -> str:
 
 
 def serve(
-    db: DbOpt = DEFAULT_DB,
+    db: DbOpt = None,
     host: Annotated[str, typer.Option(help="Address to bind; anything but a loopback address needs --token.")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
@@ -69,8 +69,9 @@ def serve(
                   f"read the corpus and change it. Give --token (or set {TOKEN_ENV}), or bind 127.0.0.1.",
                   markup=False)
         raise typer.Exit(2)
-    from claimgraph.cli_corpus import store_or_exit
+    from claimgraph.cli_corpus import resolve_db, store_or_exit
 
+    db = resolve_db(db)
     store = store_or_exit(db)
     allowed = None
     if token is None:

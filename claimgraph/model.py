@@ -113,12 +113,23 @@ class Geo:
     name: str | None = None
     feature: str | None = None
 
+    @property
+    def precision(self) -> str | None:
+        """How exact the point is: "point" for a town or village; "area" for a district or
+        province; "country", "region" (a sea, a macro-region) or "continent" for the
+        representative point of something large. Only a "point" (or, at a pinch, an
+        "area") is a place an event can be shown at; a country's centre is not."""
+        if self.feature is None:
+            return None
+        return {"city": "point", "admin1": "area", "admin2": "area"}.get(self.feature, self.feature)
+
     def to_json(self) -> JSON:
         out: JSON = {"lat": self.lat, "lon": self.lon, "country": self.country, "geonameid": self.geonameid}
         if self.name:
             out["name"] = self.name
         if self.feature:
             out["feature"] = self.feature
+            out["precision"] = self.precision
         return out
 
     @classmethod

@@ -19,6 +19,12 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 SCHEMA = REPO / "claimgraph" / "schema" / "document.schema.json"
 
 
+@pytest.fixture(autouse=True)
+def _no_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands in tests name their store; a developer's $CLAIMGRAPH_DB never leaks into them."""
+    monkeypatch.delenv("CLAIMGRAPH_DB", raising=False)
+
+
 @pytest.fixture(scope="session")
 def analyzer() -> Analyzer:
     return Analyzer(Settings())

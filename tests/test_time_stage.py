@@ -63,15 +63,17 @@ def test_values_at_the_precision_of_the_text(analysis: Analysis) -> None:
     assert found["Earlier this year"][0].value == "2021"
     assert found["last month"][0].value == "2021-02"
     assert found["last week"][0].value == "2021-W10"
-    assert found["currently"][0].value == "2021-03-17"
+    assert found["currently"][0].value == "PRESENT_REF"
     assert found["March 3"][0].value == "2021-03-03"
 
 
-def test_durations_carry_a_length_not_a_value(analysis: Analysis) -> None:
+def test_durations_carry_their_length_as_value(analysis: Analysis) -> None:
     found = _by_text(analysis)
-    for text, length in (("33 years", "P33Y"), ("decades", "PXY"), ("the past decade", "P10Y")):
+    for text, length in (("33 years", "P33Y"), ("decades", "PXY")):
         (t,) = found[text]
-        assert (t.type, t.value, t.duration) == ("DURATION", None, length)
+        assert (t.type, t.value, t.duration) == ("DURATION", length, length)
+    (decade,) = found["the past decade"]  # the 2010s, ten years long
+    assert (decade.type, decade.value, decade.duration) == ("DATE", "201", "P10Y")
 
 
 def test_signals_stay_outside_the_span(analysis: Analysis) -> None:
@@ -126,7 +128,7 @@ def test_ranges_give_a_length_and_both_ends(pipeline: Pipeline) -> None:
     text = "The airline will receive six jets from 2009 to 2011, the company said."
     result = pipeline(Document.from_text(text, published="2007-06-09"))
     assert [(t.span.text, t.type, t.value, t.duration) for t in result.timex] == [
-        ("from 2009 to 2011", "DURATION", None, "P2Y"), ("2009", "DATE", "2009", None),
+        ("from 2009 to 2011", "DURATION", "P2Y", "P2Y"), ("2009", "DATE", "2009", None),
         ("2011", "DATE", "2011", None)]
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import and_, func, select
 
 from claimgraph.corpus import schema as s
@@ -94,9 +93,14 @@ def relations_of(store: Store, eid: str) -> list[dict[str, Any]]:
 
 
 def render_profile(p: dict[str, Any], console: Console) -> None:
-    console.print(f"[bold]{p['name']}[/bold] ({p['type']}) · {p['documents']} documents · {p['mentions']} mentions")
+    from rich.text import Text
+
+    from claimgraph.tables import Section, columns_of, print_sections
+
+    console.print(Text(f"{p['name']} ({p['type']}) · {p['documents']} documents · {p['mentions']} mentions",
+                       style="bold"))
     if p["aliases"]:
-        console.print("also called: " + ", ".join(p["aliases"]))
+        console.print(Text("also called: " + ", ".join(p["aliases"])))
     tables = [
         ("Appears with", ["name", "type", "documents"], p["cooccurring"]),
         ("Relations", ["subject", "predicate", "object", "documents"], p["relations"]),
@@ -105,12 +109,6 @@ def render_profile(p: dict[str, Any], console: Console) -> None:
         ("Claims about it", ["published", "site", "source_text", "content"], p["claims_about"][:TOP]),
         ("Documents", ["published", "site", "title"], p["documents_list"][:TOP]),
     ]
-    for title, cols, rows in tables:
-        if not rows:
-            continue
-        table = Table(title=f"{title} ({len(rows)})", expand=True)
-        for col in cols:
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c))[:140] for c in cols))
-        console.print(table)
+    console.print()
+    print_sections([Section(f"{title} ({len(rows)})", tuple(cols), columns_of(rows, [(c, c) for c in cols]))
+                    for title, cols, rows in tables if rows], console)

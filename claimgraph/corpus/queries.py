@@ -10,8 +10,8 @@ from sqlalchemy import case, func, select
 
 from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
-from claimgraph.corpus.search import SEARCH_HELP as SEARCH_HELP  # bounded search: its own module
-from claimgraph.corpus.search import search as search
+from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the API documents search with it
+from claimgraph.corpus.search import search as search  # bounded search: its own module
 from claimgraph.corpus.store import Store
 
 

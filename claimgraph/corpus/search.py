@@ -29,12 +29,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from claimgraph.corpus import deadline
+from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the one help text (CLI and API)
 from claimgraph.corpus.store import Store
 from claimgraph.errors import ClaimgraphError
-
-#: what a search query may be (the CLI's and the API's help say it)
-SEARCH_HELP = ("Words (all must occur), or a query in the store's search syntax: FTS5 on SQLite, "
-               "web search on PostgreSQL. At most 24 words, 4 prefix terms (polic*), 8 operators.")
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 24

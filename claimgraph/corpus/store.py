@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, event, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
@@ -111,11 +111,13 @@ class Store:
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
         try:
-            if not create and not store.sqlite and not inspect(engine).has_table("meta"):
-                raise StoreError(f"no store at {engine.url!r} (run `claimgraph ingest` first)")
+            if not create and not inspect(engine).has_table("meta"):
+                raise StoreError(f"{target} is not a claimgraph store (run `claimgraph ingest` first)")
             store._prepare()
-        except OperationalError as exc:
+        except DatabaseError as exc:  # also "file is not a database": one line, not a traceback
             engine.dispose()
+            if store.sqlite and "not a database" in str(exc.orig):
+                raise StoreError(f"{target} is not a claimgraph store (not a SQLite database)") from None
             raise StoreError(f"cannot open the store at {engine.url!r}: {str(exc.orig).strip()}") from None
         except StoreError:
             engine.dispose()

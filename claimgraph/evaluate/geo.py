@@ -8,6 +8,13 @@ accuracy@161 km (the usual 100-mile tolerance of geoparsing papers) and country
 accuracy. The gold country is the country of the gold GeoNames id when the gazetteer
 knows it, else the country of the GeoNames town nearest to the gold point.
 
+With ``gold_spans=True`` (``claimgraph evaluate geo --gold-spans``) the resolver is given
+the gold toponyms instead of the entity layer's place mentions, as Mordecai 3's 96.7 %
+is measured: each distinct gold name becomes one place entity (its mentions the gold
+spans), the other entities of the analysis (NORP, ORG, ...) stay as context, and the
+figure is ``e2e`` = within 161 km over all gold toponyms (an unresolved name is wrong).
+In both modes ``e2e`` is found, resolved and within 161 km over all gold toponyms.
+
 Figures are given for all toponyms and for literal ones only (Literal,
 Literal_Modifier, Embedded_Literal): GWN also counts metonymy ("Moscow said"),
 demonyms and languages as toponyms, which a place resolver is not meant to map.
@@ -19,12 +26,13 @@ import math
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from claimgraph.evaluate.data import Record, read_many
 from claimgraph.evaluate.scoring import Item, Report, match_pairs
-from claimgraph.model import PLACE_TYPES, Analysis, Document, Geo
+from claimgraph.model import PLACE_TYPES, Analysis, Document, Entity, Geo, Span
 from claimgraph.pipeline import Pipeline
 from claimgraph.pipeline import places as places_stage
 from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
@@ -87,12 +95,33 @@ class Outcome:
         return None if self.geo is None else haversine_km(self.lat, self.lon, self.geo.lat, self.geo.lon)
 
 
+def gold_toponyms(record: Record) -> list[dict[str, Any]]:
+    return [t for t in record.layer("toponyms") if t.get("lat") is not None and t.get("lon") is not None]
+
+
+def with_gold_places(record: Record, analysis: Analysis) -> Analysis:
+    """The analysis with its place entities replaced by the gold toponyms, one entity per
+    distinct name, for scoring the resolver alone; its other entities stay as context."""
+    by_name: dict[str, list[Span]] = {}
+    for t in gold_toponyms(record):
+        by_name.setdefault(" ".join(str(t["text"]).split()), []).append(
+            Span.of(record.text, int(t["start"]), int(t["end"])))
+    gold = [Entity(f"gold{i}", name, "GPE", (), tuple(spans)) for i, (name, spans) in enumerate(by_name.items())]
+    spans = [(m.start, m.end) for e in gold for m in e.mentions]
+    context = [e for e in analysis.entities if e.type not in PLACE_TYPES
+               and not any(m.start < b and a < m.end for m in e.mentions for a, b in spans)]
+    return replace(analysis, entities=(*context, *gold), places={})
+
+
 def outcomes(record: Record, analysis: Analysis, countries: CountryFinder, gazetteer: Gazetteer) -> list[Outcome]:
-    """Match one record's gold toponyms to the analysis' place mentions (overlap, one to one)."""
-    gold = [t for t in record.layer("toponyms") if t.get("lat") is not None and t.get("lon") is not None]
+    """Match one record's gold toponyms to the analysis' place mentions (overlap, one to one).
+
+    A mention counts when its entity is a place type (GPE, LOC, FAC) or got a ``geo``
+    all the same (a demonym resolved to its country: GWN counts "French" as a toponym)."""
+    gold = gold_toponyms(record)
     gold_items = [Item(record.id, int(t["start"]), int(t["end"]), str(i)) for i, t in enumerate(gold)]
-    pred_items = [Item(record.id, m.start, m.end, e.id) for e in analysis.entities if e.type in PLACE_TYPES
-                  for m in e.mentions]
+    pred_items = [Item(record.id, m.start, m.end, e.id) for e in analysis.entities
+                  if e.type in PLACE_TYPES or e.id in analysis.places for m in e.mentions]
     matched = {g.label: p.label for p, g in match_pairs(pred_items, gold_items, mode="overlap", typed=False)}
     out = []
     for i, t in enumerate(gold):
@@ -128,15 +157,15 @@ class Tally:
             return round(100 * a / b, 1) if b else 0.0
 
         return {
-            "gold": self.gold, "found": self.found, "resolved": self.resolved,
+            "gold": self.gold, "found": self.found, "resolved": self.resolved, "e2e": pct(self.within, self.gold),
             "recall": pct(self.found, self.gold), "resolution_rate": pct(self.resolved, self.found),
             "acc161": pct(self.within, self.resolved), "country_acc": pct(self.country, self.resolved),
             "median_km": round(statistics.median(self.errors_km), 1) if self.errors_km else 0.0,
         }
 
 
-def run_outcomes(paths: Sequence[str | Path], *, settings: Settings,
-                 limit: int | None = None) -> tuple[list[Outcome], dict[str, float]]:
+def run_outcomes(paths: Sequence[str | Path], *, settings: Settings, limit: int | None = None,
+                 gold_spans: bool = False) -> tuple[list[Outcome], dict[str, float]]:
     """Run the pipeline over the GWN records and return every gold toponym's outcome and timings."""
     records = [r for r in read_many(paths) if "toponyms" in r.raw][:limit]
     started = time.perf_counter()
@@ -151,7 +180,10 @@ def run_outcomes(paths: Sequence[str | Path], *, settings: Settings,
         t0 = time.perf_counter()
         analysis = pipeline(Document.from_text(record.text, url=record.url))
         t1 = time.perf_counter()
-        stage(analysis)  # timed again on its own: the cost the places stage adds per article
+        if gold_spans:
+            analysis = stage(with_gold_places(record, analysis))
+        else:
+            stage(analysis)  # timed again on its own: the cost the places stage adds per article
         places_s += time.perf_counter() - t1
         total_s += t1 - t0
         result.extend(outcomes(record, analysis, countries, gazetteer))
@@ -161,20 +193,22 @@ def run_outcomes(paths: Sequence[str | Path], *, settings: Settings,
                     "pipeline_ms_per_doc": round(1000 * total_s / n, 1)}
 
 
-def evaluate(paths: Sequence[str | Path], *, settings: Settings, limit: int | None = None) -> Report:
+def evaluate(paths: Sequence[str | Path], *, settings: Settings, limit: int | None = None,
+             gold_spans: bool = False) -> Report:
     """accuracy@161 km, country accuracy, toponym recall and resolution rate on GWN files."""
-    results, timing = run_outcomes(paths, settings=settings, limit=limit)
+    results, timing = run_outcomes(paths, settings=settings, limit=limit, gold_spans=gold_spans)
     tallies: dict[str, Tally] = {"all": Tally(), "literal": Tally()}
     for o in results:
         tallies["all"].add(o)
         if o.type in LITERAL_TYPES:
             tallies["literal"].add(o)
         tallies.setdefault(f"type:{o.type}", Tally()).add(o)
-    report = Report(title="geo (GeoWebNews toponyms, end to end)",
+    report = Report(title="geo (GeoWebNews toponyms, " + ("given the gold spans)" if gold_spans else "end to end)"),
                     rows={name: t.row() for name, t in tallies.items()})
     report.notes.append(
         f"{timing['docs']} documents; gold = toponyms with coordinates; found = overlapped by a predicted "
-        f"GPE/LOC/FAC mention; acc161 and country_acc over resolved toponyms; "
+        f"GPE/LOC/FAC mention or a mention that got a geo; e2e = within 161 km over all gold; acc161 and "
+        f"country_acc over resolved toponyms; "
         f"gazetteer_min_population={settings.gazetteer_min_population}")
     report.notes.append(
         f"gazetteer load {timing['gazetteer_load_s']} s; places stage {timing['places_ms_per_doc']} ms/article; "
@@ -182,5 +216,5 @@ def evaluate(paths: Sequence[str | Path], *, settings: Settings, limit: int | No
     return report
 
 
-__all__ = ["ACCURACY_KM", "LITERAL_TYPES", "CountryFinder", "Outcome", "Tally", "evaluate", "outcomes",
-           "run_outcomes"]
+__all__ = ["ACCURACY_KM", "LITERAL_TYPES", "CountryFinder", "Outcome", "Tally", "evaluate", "gold_toponyms",
+           "outcomes", "run_outcomes", "with_gold_places"]

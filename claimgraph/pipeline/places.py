@@ -18,6 +18,7 @@ demonym by the entity layer ("Russian" typed GPE) resolves to its country.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -57,18 +58,44 @@ class PlaceWords:
     generic: frozenset[str]
     compass: tuple[str, ...]
     country_prefixes: tuple[str, ...]
+    facilities: frozenset[str] = frozenset()
+    name_endings: tuple[str, ...] = ()
+    words_after: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
 def place_words() -> PlaceWords:
-    """The admin-unit, qualifier and generic words of ``lexicons/places.yaml``."""
+    """The admin-unit, qualifier, generic, facility and cue words of ``lexicons/places.yaml``."""
     raw = read_place_words()
     suffixes = {str(w).lower(): feature for feature, words in raw["admin_units"].items() for w in words}
     prefixes = {str(w).lower(): feature for feature, words in raw["of_prefixes"].items() for w in words}
     longest_first = sorted((str(w).lower() for w in raw["compass"]), key=len, reverse=True)
+    cues = raw.get("place_cues", {})
     return PlaceWords(suffixes, prefixes, frozenset(str(w).lower() for w in raw["qualifiers"]),
                       frozenset(name_key(str(w)) for w in raw["generic_names"]), tuple(longest_first),
-                      tuple(sorted((str(w).lower() for w in raw["country_prefixes"]), key=len, reverse=True)))
+                      tuple(sorted((str(w).lower() for w in raw["country_prefixes"]), key=len, reverse=True)),
+                      frozenset(str(w).lower() for w in raw.get("facility_words", ())),
+                      tuple(str(w).lower() for w in cues.get("name_endings", ())),
+                      frozenset(str(w).lower() for w in cues.get("words_after", ())))
+
+
+def place_cue(name: str, next_word: str | None = None, words: PlaceWords | None = None) -> str | None:
+    """The cue that marks ``name`` as a place, or None: a village ending ("Datta Khel",
+    "Tangai Kalay", "Jalalabad") or a unit word after it ("Balakot tehsil").
+
+    Evidence for the entity typer, not a decision: "Khel" or "-abad" make a place likely,
+    and the gazetteer still decides where it is."""
+    words = words or place_words()
+    if next_word and next_word.lower() in words.words_after:
+        return next_word.lower()
+    tokens = name.replace("-", " ").split()
+    if not tokens or not tokens[0][:1].isupper():
+        return None
+    last = tokens[-1].lower()
+    for ending in words.name_endings:
+        if last == ending or (len(last) > len(ending) + 2 and last.endswith(ending)):
+            return ending
+    return None
 
 
 def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
@@ -92,12 +119,34 @@ def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
         if lowered.startswith(prefix + " "):
             yield Query(rest[len(prefix) + 1:], "country", qualifier)
             break
+    occupied = _OCCUPIED.match(rest)
+    if occupied:  # "Israeli-occupied Golan Heights": the place, inside that country
+        yield Query(occupied.group("rest"), hint, occupied.group("who"))
     if len(tokens) > 1 and tokens[0].lower() in words.qualifiers:
         yield Query(" ".join(tokens[1:]), hint, qualifier, vague=True)
+    place = _facility_place(tokens, words)
+    if place:
+        yield Query(place, None, qualifier, facility=True)
     for compass in words.compass:
         if lowered.startswith(compass + " ") and len(rest) > len(compass) + 1:
             yield Query(rest[len(compass) + 1:], hint, qualifier, vague=True)
             break
+
+
+_OCCUPIED = re.compile(r"^(?P<who>[A-Z][\w]+)[- ](?:occupied|administered|controlled|held|annexed) (?P<rest>.+)$")
+
+
+def _facility_place(tokens: list[str], words: PlaceWords) -> str | None:
+    """The place a facility's name holds: "Amsterdam airport" -> Amsterdam, "University of
+    California" -> California, "Cavan Institute" -> Cavan; None for other names."""
+    if len(tokens) < 2:
+        return None
+    if tokens[0].lower() in words.facilities and len(tokens) > 2 and tokens[1].lower() == "of":
+        return " ".join(tokens[2:])
+    heads = [i for i, t in enumerate(tokens) if i > 0 and t.lower() in words.facilities]
+    if heads:
+        return " ".join(tokens[:heads[0]])
+    return None
 
 
 def _split_unit(tokens: list[str], words: PlaceWords) -> tuple[str | None, list[str]]:
@@ -140,13 +189,14 @@ class Resolver:
         self.ranker = Ranker(gazetteer)
         self.words = place_words()
 
-    def _usable(self, match: Match, surface: str, query: str, entity_type: str) -> bool:
+    def _usable(self, match: Match, surface: str, query: str, entity_type: str, facility: bool = False) -> bool:
         place = match.place
         if match.alternate and entity_type == "FAC":
             return False  # a building is not a city under another name ("White House")
-        if entity_type in ("LOC", "FAC") and place.feature == "city" and place.population < LOC_CITY_MIN_POPULATION:
+        if entity_type in ("LOC", "FAC") and place.feature == "city" and place.population < LOC_CITY_MIN_POPULATION \
+                and not facility:
             return False
-        if _is_code(surface) and (match.alternate or place.feature not in ("country", "admin1")):
+        if _is_code(surface) and (match.alternate or place.feature not in ("country", "admin1", "region")):
             return False
         if match.alternate and place.feature == "city" and place.population < ALTERNATE_MIN_POPULATION:
             return spelling_variant(query, place.name)
@@ -155,6 +205,11 @@ class Resolver:
     def candidates(self, entity: Entity) -> list[Candidate]:
         """The places the entity's most specific name may denote, one entry per place."""
         surfaces = _surfaces(entity)
+        people = self.gazetteer.demonym(entity.name) if entity.type in ("GPE", "LOC") else None
+        land = self.gazetteer.country(people) if people else None
+        if land is not None and not any(_notable(m) for m in self.gazetteer.lookup(entity.name)):
+            # "Canadian" typed GPE is Canada, not the Texas town of Canadian
+            return [Candidate(land, False, Query(entity.name))]
         hint = next((h for h in (unit_hint(s, self.words) for s in surfaces) if h), None)
         # a name that says what unit it is ("Hamilton County") is the most specific one
         surfaces.sort(key=lambda s: unit_hint(s, self.words) is None)
@@ -163,7 +218,7 @@ class Resolver:
                 if name_key(query.name) in self.words.generic:
                     continue
                 matches = [m for m in self.gazetteer.lookup(query.name)
-                           if self._usable(m, surface, query.name, entity.type)
+                           if self._usable(m, surface, query.name, entity.type, query.facility)
                            and not (query.vague and not _notable(m))]
                 if matches:
                     cands = [Candidate(m.place, m.alternate, replace(query, hint=hint)) for m in matches]
@@ -213,7 +268,25 @@ class Resolver:
             decision = self.decide(cands[entity.id], total.without(contrib[entity.id]))
             if decision.place is not None:
                 out[entity.id] = to_geo(decision.place)
+        for entity in people:
+            land = self.people_place(entity)
+            if land is not None:
+                out[entity.id] = to_geo(land)
         return out
+
+    def people_place(self, entity: Entity) -> Place | None:
+        """The country or region a people word names ("Pakistani" -> Pakistan, "European"
+        -> Europe): the place the article associates with them, at country or region
+        precision, never a point where something happened."""
+        for surface in _surfaces(entity):
+            iso = self.gazetteer.demonym(surface)
+            if iso:
+                return self.gazetteer.country(iso)
+            wide = [m.place for m in self.gazetteer.lookup(surface)
+                    if not m.alternate and m.place.feature in ("continent", "region")]
+            if len(wide) == 1:
+                return wide[0]
+        return None
 
 
 def _notable(match: Match) -> bool:

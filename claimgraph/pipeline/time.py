@@ -20,12 +20,14 @@ from claimgraph.model import Analysis, Span, Timex
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.time_calendar import Tense
 from claimgraph.pipeline.time_detect import Candidate, detect
+from claimgraph.pipeline.time_lexicon import lexicon
 from claimgraph.pipeline.timenorm import Norm, normalize
 from claimgraph.settings import Settings
 
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _MODAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "can", "ca"})
 _PERFECT_AUX = frozenset({"has", "have", "'ve", "had", "'d"})
+_LEX_POD = lexicon().parts_of_day
 _DAY_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: words after which an infinitive points forward: "is set to begin", "plans to vote", "due to open"
 _FUTURE_GOVERNORS = frozenset({"plan", "expect", "schedule", "set", "due", "intend", "aim", "hope", "want",
@@ -150,6 +152,59 @@ def _with_reference(cands: list[Candidate], norms: list[Norm], sents: _Sentences
     return out
 
 
+_THE_UNIT = re.compile(r"^(?:later in |earlier in |during )?the (?:entire |whole |full )?(?P<unit>day|month|year)$",
+                       re.I)
+_SAME_LAST_YEAR = re.compile(r"^the same (?:month|period|quarter|time|week)(?: of)?(?: the)? "
+                             r"(?:last year|a year (?:ago|earlier|before)|(?:the )?(?:previous|prior) year)$", re.I)
+_YEAR_BEFORE = re.compile(r"^the (?:year (?:before|earlier|previous|prior)|previous year|prior year)$", re.I)
+_WIDTH = {"day": 10, "month": 7, "year": 4}
+_PRECISION = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}"), "month": re.compile(r"^\d{4}-\d{2}$"),
+              "year": re.compile(r"^\d{4}$")}
+
+
+def anaphoric(cands: list[Candidate], norms: list[Norm], sents: _Sentences, text: str) -> list[Norm]:
+    """Values that only the dates named before them give (TimeML's anchoring on the text).
+
+    "later in the day" is the last day the story named ("said on Tuesday ... later in the
+    day"); a bare "morning" takes that day too; "the same month a year ago" is the month
+    the sentence names ("in January") a year earlier; "the year previous" is the year
+    before the one the sentence just named. Without such a date the value stays unknown.
+    """
+    out = list(norms)
+    for k, (c, n) in enumerate(zip(cands, norms, strict=True)):
+        expr = " ".join((c.expr or text[c.start:c.end]).split())
+        if n.value is not None and not _YEAR_BEFORE.match(expr):
+            continue
+        sent = sents.index(c.start)
+        before = [(j, out[j].value or "") for j in range(k - 1, -1, -1) if out[j].value]
+        same_sentence = [(j, v) for j, v in before if sents.index(cands[j].start) == sent]
+        m = _THE_UNIT.match(expr)
+        if m or (n.type == "TIME" and re.fullmatch(r"(?:the )?[a-z]+", expr.lower())):
+            unit = m.group("unit").lower() if m else "day"
+            # the day may be named sentences before; a month or year must be in this sentence
+            pool = before if unit == "day" else same_sentence
+            day = next((v for _, v in pool if _PRECISION[unit].match(v[:_WIDTH[unit]])), None)
+            if day:
+                value = day[:10] if unit == "day" else day[:7] if unit == "month" else day[:4]
+                if n.type == "TIME":
+                    pod = _LEX_POD.get(expr.lower().removeprefix("the "))
+                    out[k] = n._replace(value=f"{value}T{pod}" if pod else None)
+                else:
+                    out[k] = n._replace(value=value)
+            continue
+        if _SAME_LAST_YEAR.match(expr):
+            ref = next((v for _, v in same_sentence if _PRECISION["month"].match(v) or re.match(r"^\d{4}-Q\d$", v)),
+                       None)
+            if ref:
+                out[k] = Norm("DATE", f"{int(ref[:4]) - 1:04d}{ref[4:]}", n.duration)
+            continue
+        if _YEAR_BEFORE.match(expr):
+            ref = next((v for _, v in same_sentence if _PRECISION["year"].match(v)), None)
+            if ref:
+                out[k] = Norm("DATE", f"{int(ref) - 1:04d}", n.duration)
+    return out
+
+
 def _tense(doc: Any, c: Candidate, headline_end: int) -> Tense | None:
     """Clause tense, except that a headline's present tense says nothing.
 
@@ -170,11 +225,20 @@ def timexes(text: str, doc: Any, published: str | None) -> tuple[Timex, ...]:
     tenses = [_tense(doc, c, headline_end) for c in cands]
     norms = [normalize(c.expr or text[c.start:c.end], anchor, tense=t)
              for c, t in zip(cands, tenses, strict=True)]
-    norms = _with_reference(cands, norms, _Sentences(doc, text), text, anchor, tenses)
+    sents = _Sentences(doc, text)
+    norms = _with_reference(cands, norms, sents, text, anchor, tenses)
+    norms = anaphoric(cands, norms, sents, text)
     return tuple(
-        Timex(f"t{i}", Span.of(text, c.start, c.end), n.type, n.value, n.duration)
+        Timex(f"t{i}", Span.of(text, c.start, c.end), n.type, timeml_value(n), n.duration)
         for i, (c, n) in enumerate(zip(cands, norms, strict=True), 1)
     )
+
+
+def timeml_value(n: Norm) -> str | None:
+    """TimeML's ``value``: a duration or a frequency carries its length there too (``P3Y``)."""
+    if n.value is None and n.type in ("DURATION", "SET"):
+        return n.duration
+    return n.value
 
 
 def make_stage(settings: Settings) -> Stage:

@@ -90,11 +90,13 @@ def clean(expression: str) -> tuple[str, bool]:
 # --- rules: each takes the regex match and the context, returns a Norm or None (pass) ---
 
 def _present(m: re.Match[str], c: _Ctx) -> Norm:
-    return Norm("DATE", cal.day(c.anchor) if c.anchor else None)
+    """ "now", "currently": TimeML's PRESENT_REF, which needs no anchor to be true."""
+    return Norm("DATE", "PRESENT_REF")
 
 
 def _vague_ref(m: re.Match[str], c: _Ctx) -> Norm:
-    return Norm("DATE", None)
+    """ "the past", "recently" -> PAST_REF; "the future", "soon" -> FUTURE_REF (TimeML)."""
+    return Norm("DATE", "PAST_REF" if m.group(0) in _LEX.past_ref else "FUTURE_REF")
 
 
 def _deictic(m: re.Match[str], c: _Ctx) -> Norm:
@@ -309,10 +311,10 @@ def _relative(m: re.Match[str], c: _Ctx) -> Norm:
         d = c.anchor + dt.timedelta(weeks=_UNIT_STEP[rel])
         return Norm("DATE", f"{cal.iso_week(d)}-WE")
     unit = _LEX.units[word]
-    if the and rel in ("last", "past", "next") and word != "quarter" and not c.positioned:
-        return Norm("DURATION", None, cal.duration(1, unit))  # "over the past year"
-    if word == "decade" and rel in ("last", "past") and not c.positioned:
-        return Norm("DURATION", None, cal.duration(1, unit))
+    if (the or word == "decade") and rel in ("last", "past", "next") and word != "quarter" and not c.positioned:
+        # "over the past year": the period before the anchor, which is also a length; MEANTIME
+        # writes the period (2009), TimeML often the length (P1Y): the timex carries both
+        return Norm("DATE", cal.shift(c.anchor, _UNIT_STEP[rel], unit), cal.duration(1, unit))
     return Norm("DATE", cal.shift(c.anchor, _UNIT_STEP[rel], unit))
 
 
@@ -332,7 +334,10 @@ def _ago(m: re.Match[str], c: _Ctx) -> Norm | None:
     if direction in ("ago", "from now", "hence", "before now"):
         sign = -1 if direction in ("ago", "before now") else 1
         signed = count if isinstance(count, str) else sign * count
-        return Norm("DATE", cal.shift(c.anchor, signed, unit))
+        # "two years ago" is a date (2006) measured by a length (P2Y), which TimeML corpora
+        # such as MEANTIME annotate on "two years": the timex keeps both
+        length = None if isinstance(count, str) else cal.duration(count, unit)
+        return Norm("DATE", cal.shift(c.anchor, signed, unit), length)
     return Norm("DATE", None)  # "three days later": relative to an event, not to the anchor
 
 
