@@ -105,7 +105,8 @@ def install(engine: Engine) -> None:
 
 def stop(engine: Engine) -> None:
     """End every statement running on this engine now and refuse new ones (a server shutting
-    down: its worker threads finish instead of holding the process)."""
+    down: its worker threads finish instead of holding the process). SQLite only: on PostgreSQL
+    a running statement ends at its ``statement_timeout`` (the request's deadline)."""
     guard = _guards.get(engine)
     if guard is not None:
         guard.stopped = True
