@@ -366,10 +366,15 @@ def _search_rows(store: Store, query: str, wanted: int) -> list[dict[str, Any]]:
     searched again as plain words, and the user is told so."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from claimgraph.corpus.queries import search as run
+    from claimgraph.corpus.deadline import QueryTimeout
+    from claimgraph.corpus.search import QueryTooComplex
+    from claimgraph.corpus.search import search as run
 
     try:
         rows = run(store, query, limit=wanted)
+    except (QueryTooComplex, QueryTimeout) as exc:  # refused before it ran, or stopped: one line, exit 2
+        err.print(f"claimgraph: search {query[:80]!r}: {exc}", markup=False)
+        raise typer.Exit(2) from None
     except SQLAlchemyError as exc:
         words = " ".join(w for w in "".join(c if c.isalnum() else " " for c in query).split()
                          if w not in ("AND", "OR", "NOT", "NEAR"))
@@ -381,6 +386,9 @@ def _search_rows(store: Store, query: str, wanted: int) -> list[dict[str, Any]]:
                   f"{words!r} instead", markup=False)
         try:
             rows = run(store, words, limit=wanted)
+        except (QueryTooComplex, QueryTimeout) as again:
+            err.print(f"claimgraph: search {words[:80]!r}: {again}", markup=False)
+            raise typer.Exit(2) from None
         except SQLAlchemyError as again:
             err.print(f"claimgraph: search failed: {str(getattr(again, 'orig', again)).strip().splitlines()[0]}",
                       markup=False)

@@ -9,7 +9,8 @@ it runs only with a token, which every request must carry.
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,7 +21,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 TOKEN_ENV = "CLAIMGRAPH_TOKEN"
+#: how ``serve --workers N`` tells its processes what to serve
+DB_ENV, HOSTS_ENV, THREADS_ENV, CACHE_ENV = ("CLAIMGRAPH_SERVE_DB", "CLAIMGRAPH_SERVE_HOSTS",
+                                              "CLAIMGRAPH_SERVE_THREADS", "CLAIMGRAPH_SERVE_CACHE")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+#: seconds a stopping server (SIGTERM, Ctrl-C) waits for requests in flight before cancelling them
+GRACE_SECONDS = 3
 
 
 def url_for(host: str, port: int, token: str | None) -> str:
@@ -36,11 +42,16 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     token: Annotated[str | None, typer.Option(help=f"Require this token on every request (also from "
                                               f"${TOKEN_ENV}).", envvar=TOKEN_ENV, show_envvar=True)] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (each answers requests on its "
+                                                             "own core; 1 is one process).")] = 1,
+    threads: Annotated[int, typer.Option(min=1, max=256, help="Requests one process works on at once.")] = 16,
+    cache: Annotated[bool, typer.Option(help="Keep answers until the store changes (SQLite stores).")] = True,
 ) -> None:
     """Serve the corpus as a browser UI and a REST API (/api, reference at /docs)."""
     try:
         import uvicorn
 
+        from claimgraph.corpus.deadline import stop as stop_queries
         from claimgraph.web.app import create_app
         from claimgraph.web.security import check_token, is_loopback
     except ImportError as exc:
@@ -66,9 +77,39 @@ def serve(
     if token is None:
         # no token: only names of this machine, whatever a DNS record says
         allowed = {*LOOPBACK_NAMES, host.lower(), f"[{host.lower()}]"}
-    app = create_app(store, token=token, allowed_hosts=allowed)
+    options: dict[str, Any] = {"host": host.strip("[]"), "port": port, "log_level": "info", "server_header": False,
+                               "timeout_graceful_shutdown": GRACE_SECONDS}
+    if workers > 1:
+        # each process opens the store itself (see app_from_env); this one only supervises them
+        store.close()
+        os.environ.update({DB_ENV: db, HOSTS_ENV: ",".join(sorted(allowed)) if allowed is not None else "",
+                           THREADS_ENV: str(threads), CACHE_ENV: "1" if cache else ""})
+        if token:
+            os.environ[TOKEN_ENV] = token
+        out.print(f"claimgraph: serving {_shown(db)} at {url_for(host, port, token)} with {workers} processes",
+                  markup=False)
+        uvicorn.run("claimgraph.cli_web:app_from_env", factory=True, workers=workers, **options)
+        return
+    app = create_app(store, token=token, allowed_hosts=allowed, threads=threads, cache=cache)
     out.print(f"claimgraph: serving {_shown(db)} at {url_for(host, port, token)}", markup=False)
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", server_header=False)
+    try:
+        uvicorn.run(app, **options)
+    finally:
+        # a request still running (its task was cancelled, its thread was not) stops at its next
+        # database step, so SIGTERM ends the process in seconds
+        stop_queries(store.engine)
+        store.close()
+
+
+def app_from_env() -> Any:
+    """The app of one server process when ``serve`` runs several (uvicorn imports it by name in
+    each): the store, host names, token and threads come from the environment ``serve`` set."""
+    from claimgraph.web.app import create_app
+
+    hosts = os.environ.get(HOSTS_ENV, "")
+    return create_app(os.environ[DB_ENV], token=os.environ.get(TOKEN_ENV) or None,
+                      allowed_hosts=hosts.split(",") if hosts else None,
+                      threads=int(os.environ.get(THREADS_ENV, "16")), cache=bool(os.environ.get(CACHE_ENV)))
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,8 @@ unchanged on PostgreSQL (#7).
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -72,6 +74,42 @@ def get_document(store: Store, doc_id: str) -> dict[str, Any] | None:
         row = conn.execute(select(d.c.source, d.c.site, d.c.ingested_at, d.c.pipeline_version)
                            .where(d.c.id == doc_id)).mappings().one()
     return {**obj, **dict(row)}
+
+
+#: documents whose sentences are kept in memory (see :func:`sentences`)
+SENTENCE_CACHE = 2000
+_sentences: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+_sentences_lock = threading.Lock()
+
+
+def sentences(store: Store, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per document, its sentences (``{"sentences": [{start, end, text}], "document": {"text"}}``,
+    the part of the contract object an event's evidence is cut from): the events map shows a
+    sentence for each of hundreds of events, and unpacking each document's whole analysis for
+    it was most of that page's time. Kept for the last :data:`SENTENCE_CACHE` documents, keyed
+    by document and pipeline version (a document reprocessed by another version is read again)."""
+    d = s.documents
+    with store.engine.connect() as conn:
+        versions = {r[0]: str(r[1]) for r in conn.execute(select(d.c.id, d.c.pipeline_version)
+                                                           .where(d.c.id.in_(list(doc_ids))))}
+    out: dict[str, dict[str, Any]] = {}
+    for doc_id, version in versions.items():
+        with _sentences_lock:
+            found = _sentences.get((doc_id, version))
+            if found is not None:
+                _sentences.move_to_end((doc_id, version))
+        if found is None:
+            obj = store.analysis_json(doc_id)
+            if obj is None:
+                continue
+            sents = [{"start": x["start"], "end": x["end"], "text": x["text"]} for x in obj.get("sentences") or []]
+            found = {"sentences": sents, "document": {"text": obj["document"]["text"]}}
+            with _sentences_lock:
+                _sentences[(doc_id, version)] = found
+                while len(_sentences) > SENTENCE_CACHE:
+                    _sentences.popitem(last=False)
+        out[doc_id] = found
+    return out
 
 
 # -- entities ------------------------------------------------------------------------------------------

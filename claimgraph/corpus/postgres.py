@@ -144,10 +144,6 @@ def claims_with(conn: Connection, words: list[str], doc_id: str, limit: int = 50
 
 # -- search ------------------------------------------------------------------------------------------
 
-#: ts_headline options: a short fragment with the matches in brackets, like SQLite's snippet()
-_HEADLINE = "StartSel=[, StopSel=], MaxWords={n}, MinWords={m}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
-
-
 def websearch(query: str) -> str:
     """A query as ``websearch_to_tsquery`` reads it, accepting the FTS5 operators users of the
     SQLite store type as well: ``AND`` is what adjacent words mean already, ``NOT x`` is ``-x``
@@ -170,23 +166,19 @@ def websearch(query: str) -> str:
     return " ".join(out)
 
 
-def search(conn: Connection, query: str, limit: int) -> tuple[list[Any], list[Any]]:
+def search(conn: Connection, query: str, limit: int, scan: int) -> tuple[list[Any], list[Any]]:
     """Documents and claims matching a web-search style query (words, "a phrase", or, -not),
-    best ranked first, each with a snippet. The snippet is computed for the returned rows only:
-    ts_headline re-reads the text, which the ranking does not need."""
+    best ranked first, each with the first ``scan`` characters of its text for the snippet
+    (made in Python, see :func:`claimgraph.corpus.search.make_snippet`: ``ts_headline`` re-reads
+    and re-parses the whole text, minutes for an article that repeats the word 50,000 times)."""
     query = websearch(query)
     tsq = f"websearch_to_tsquery('{CONFIG}', :q)"
-    # the snippet shows where any of the words occur: with all of them required, a document whose
-    # words lie far apart would get its first lines, unmarked
-    anyq = f"replace(CAST({tsq} AS text), '&', '|')::tsquery"
     docs = conn.execute(text(
-        f"SELECT d.id, d.title, d.site, d.published, d.url, "
-        f"'…' || ts_headline('{CONFIG}', d.text, {anyq}, '{_HEADLINE.format(n=12, m=6)}') || '…' "
+        f"SELECT d.id, d.title, d.site, d.published, d.url, left(d.text, :scan) "
         f"FROM (SELECT id, ts_rank(fts, {tsq}) AS rank FROM documents WHERE fts @@ {tsq} "
         f"ORDER BY rank DESC, id LIMIT :n) AS hit JOIN documents d ON d.id = hit.id ORDER BY hit.rank DESC, d.id"),
-        {"q": query, "n": limit}).all()
+        {"q": query, "n": limit, "scan": scan}).all()
     claims = conn.execute(text(
-        f"SELECT doc_id, local_id, ts_headline('{CONFIG}', content, {anyq}, '{_HEADLINE.format(n=16, m=8)}'), "
-        f"source_text, source_type FROM claims WHERE fts @@ {tsq} "
-        f"ORDER BY ts_rank(fts, {tsq}) DESC, doc_id, local_id LIMIT :n"), {"q": query, "n": limit}).all()
+        f"SELECT doc_id, local_id, left(content, :scan), source_text, source_type FROM claims WHERE fts @@ {tsq} "
+        f"ORDER BY ts_rank(fts, {tsq}) DESC, doc_id, local_id LIMIT :n"), {"q": query, "n": limit, "scan": scan}).all()
     return list(docs), list(claims)

@@ -17,6 +17,9 @@ from claimgraph.corpus.store import Store
 TOP = 25
 #: a profile reads the entity's latest documents, at most this many (see queries.docs_of)
 WINDOW = 200
+#: the aliases its queries join through, made once (see queries: built per call they cost more than the SQL)
+_OTHER, _SUBJ, _OBJ = s.doc_entities.alias("other"), s.doc_entities.alias("subj"), s.doc_entities.alias("obj")
+_SE, _OE = s.entities.alias("se"), s.entities.alias("oe")
 
 
 def members_of(store: Store, entity_id: str) -> list[dict[str, Any]]:
@@ -35,24 +38,40 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
         return None
     ent = found[0]
     eid = ent["id"]
-    de, d = s.doc_entities, s.documents
-    other = de.alias("other")
+    d = s.documents
     with store.engine.connect() as conn:
         # its latest documents off the entity's own index (joining every document of an entity in
         # tens of thousands of articles to sort them cost a quarter of a second at 50k documents)
         latest = list(dict.fromkeys(r[0] for r in conn.execute(docs_of([eid], TOP * 8, store))))[:TOP * 4]
         docs = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
                             .where(d.c.id.in_(latest)).order_by(store.latest_first(d.c.published), d.c.id)).all()
-        co = conn.execute(select(s.entities.c.id, s.entities.c.name, s.entities.c.type,
-                                 func.count(func.distinct(other.c.doc_id)).label("n"))
-                          .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
-                                                           other.c.entity_id != eid))
-                                       .join(s.entities, s.entities.c.id == other.c.entity_id))
-                          .where(entity_in(de.c.entity_id, [eid], WINDOW), within(store, de.c.doc_id, [eid], WINDOW))
-                          .group_by(s.entities.c.id, s.entities.c.name, s.entities.c.type)
-                          .order_by(func.count(func.distinct(other.c.doc_id)).desc()).limit(TOP)).all()
-        subj, obj = de.alias("subj"), de.alias("obj")
-        se, oe = s.entities.alias("se"), s.entities.alias("oe")
+        # who appears in its (latest) documents: counted over those documents' entity rows alone,
+        # then named, instead of joining every row of the entity's documents to the entity table
+        other = _OTHER
+        shared = func.count(func.distinct(other.c.doc_id))
+        counts = conn.execute(select(other.c.entity_id, shared)
+                              .where(within(store, other.c.doc_id, [eid], WINDOW), other.c.entity_id != eid)
+                              .group_by(other.c.entity_id).order_by(shared.desc(), other.c.entity_id)
+                              .limit(TOP)).all()
+        named = {r[0]: r for r in conn.execute(select(s.entities.c.id, s.entities.c.name, s.entities.c.type)
+                                               .where(s.entities.c.id.in_([c[0] for c in counts])))}
+        co = [(eid2, named[eid2][1], named[eid2][2], n) for eid2, n in counts if eid2 in named]
+    return {
+        **ent,
+        "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
+        "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
+        "relations": relations_of(store, eid),
+        "events": timeline(store, eid, limit=200, window=WINDOW),
+        "claims_by": claims(store, source=eid, limit=TOP * 4, window=WINDOW),
+        "claims_about": claims(store, about=eid, limit=TOP * 4, window=WINDOW),
+    }
+
+
+def relations_of(store: Store, eid: str) -> list[dict[str, Any]]:
+    """The typed relations one corpus entity takes part in (within its latest documents), one row
+    per (subject, predicate, object) with how many documents state it and one evidence."""
+    subj, obj, se, oe = _SUBJ, _OBJ, _SE, _OE
+    with store.engine.connect() as conn:
         rels = conn.execute(select(se.c.name, s.relations.c.predicate, oe.c.name, s.relations.c.evidence,
                                    s.relations.c.doc_id)
                             .select_from(s.relations
@@ -70,15 +89,7 @@ def entity_profile(store: Store, name: str) -> dict[str, Any] | None:
         r = relations.setdefault((sname, pred, oname), {"subject": sname, "predicate": pred, "object": oname,
                                                          "documents": 0, "evidence": evidence})
         r["documents"] += 1
-    return {
-        **ent,
-        "documents_list": [{"id": r[0], "title": r[1], "site": r[2], "published": r[3], "url": r[4]} for r in docs],
-        "cooccurring": [{"id": r[0], "name": r[1], "type": r[2], "documents": int(r[3])} for r in co],
-        "relations": sorted(relations.values(), key=lambda r: -r["documents"]),
-        "events": timeline(store, eid, limit=200, window=WINDOW),
-        "claims_by": claims(store, source=eid, limit=TOP * 4, window=WINDOW),
-        "claims_about": claims(store, about=eid, limit=TOP * 4, window=WINDOW),
-    }
+    return sorted(relations.values(), key=lambda r: -r["documents"])
 
 
 def render_profile(p: dict[str, Any], console: Console) -> None:

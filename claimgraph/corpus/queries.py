@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the API documents search with it
+from claimgraph.corpus.search import search as search  # bounded search: its own module
 from claimgraph.corpus.store import Store
 
 
@@ -38,6 +39,11 @@ def corpus_stats(store: Store) -> dict[str, Any]:
                                "share": (int(r[2] or 0) / int(r[1])) if r[1] else 0.0} for r in rows],
     }
 
+
+#: the aliases the claims and events queries join through, made once: an alias built per call
+#: rebuilt its column objects and cache keys every time (a good part of an entity page's time)
+_SRC, _DM = s.doc_entities.alias("src"), s.doc_entities.alias("dm")
+_ACT, _REC, _WHR = s.doc_entities.alias("act"), s.doc_entities.alias("rec"), s.doc_entities.alias("whr")
 
 #: how a corpus entity's id looks (see :meth:`claimgraph.corpus.resolve.EntityResolver._new_id`)
 ENTITY_ID = re.compile(r"ce-[0-9a-f]{12}")
@@ -72,48 +78,6 @@ def _entity(row: Any) -> dict[str, Any]:
             "documents": row["documents"], "mentions": row["mentions"]}
 
 
-# -- search ---------------------------------------------------------------------------------------
-
-
-
-def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Documents and claims matching a full-text query, best first: FTS5 syntax on SQLite,
-    web-search syntax on PostgreSQL (its ``websearch_to_tsquery``); plain words mean all of
-    them on both."""
-    from sqlalchemy import text
-
-    out: list[dict[str, Any]] = []
-    with store.engine.connect() as conn:
-        if store.sqlite:
-            q = _fts_safe(query)
-            docs = conn.execute(text(
-                "SELECT d.id, d.title, d.site, d.published, d.url, snippet(documents_fts, 1, '[', ']', '…', 12) "
-                "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH :q "
-                "ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
-            claims = conn.execute(text(
-                "SELECT f.doc_id, f.local_id, snippet(claims_fts, 2, '[', ']', '…', 16), c.source_text, c.source_type "
-                "FROM claims_fts f JOIN claims c ON c.doc_id = f.doc_id AND c.local_id = f.local_id "
-                "WHERE claims_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": q, "n": limit}).all()
-        else:
-            from claimgraph.corpus import postgres
-
-            docs, claims = postgres.search(conn, query, limit)
-    for d in docs:
-        out.append({"kind": "document", "doc_id": d[0], "title": d[1], "site": d[2], "published": d[3],
-                    "url": d[4], "snippet": d[5]})
-    for c in claims:
-        out.append({"kind": "claim", "doc_id": c[0], "claim": c[1], "snippet": c[2], "source": c[3],
-                    "source_type": c[4]})
-    return out
-
-
-def _fts_safe(query: str) -> str:
-    """Plain words become an AND of quoted terms; a query using FTS5 syntax is passed through."""
-    if any(ch in query for ch in '"*()') or any(op in query.split() for op in ("AND", "OR", "NOT", "NEAR")):
-        return query
-    return " ".join(f'"{w}"' for w in query.split() if w)
-
-
 # -- claims and events ----------------------------------------------------------------------------------
 
 def claims(store: Store, *, source: str | None = None, about: str | None = None, source_type: str | None = None,
@@ -122,8 +86,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
     """Claims with their document, filtered by who says them (a corpus entity or source text),
     whom they are about (an entity mentioned in their content), the source's type, and
     whether only one outlet or one source stands behind them."""
-    c, d, de = s.claims, s.documents, s.doc_entities
-    src = de.alias("src")
+    c, d, src = s.claims, s.documents, _SRC
     query = (select(c, d.c.site, d.c.published, d.c.title, d.c.url, src.c.entity_id.label("source_entity"))
              .select_from(c.join(d, c.c.doc_id == d.c.id)
                           .outerjoin(src, (src.c.doc_id == c.c.doc_id) & (src.c.local_id == c.c.source_local))))
@@ -138,7 +101,7 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
     if about:
         ids = [e["id"] for e in find_entities(store, about)]
         if ids:  # driven by the entity's mentions (few per document), not by every claim of its documents
-            m, dm = s.mentions, de.alias("dm")
+            m, dm = s.mentions, _DM
             hits = (select(m.c.doc_id, m.c.start, m.c.end)
                     .select_from(m.join(dm, (dm.c.doc_id == m.c.doc_id) & (dm.c.local_id == m.c.local_id)))
                     .where(entity_in(dm.c.entity_id, ids, window), within(store, dm.c.doc_id, ids, window))
@@ -170,8 +133,8 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
            limit: int = 500, offset: int = 0, window: int | None = None) -> list[dict[str, Any]]:
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
-    e, d, de = s.events, s.documents, s.doc_entities
-    act, rec, whr = de.alias("act"), de.alias("rec"), de.alias("whr")
+    e, d = s.events, s.documents
+    act, rec, whr = _ACT, _REC, _WHR
     query = (select(e, d.c.site, d.c.published, d.c.title, d.c.url, act.c.entity_id.label("actor_entity"),
                     rec.c.entity_id.label("recipient_entity"), whr.c.entity_id.label("where_entity"),
                     whr.c.lat, whr.c.lon)

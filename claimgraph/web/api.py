@@ -25,7 +25,7 @@ from claimgraph.corpus.store import Store
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web.analyze import OPENAPI_BODY, AnalyzeRequest, AnalyzeWorker
 from claimgraph.web.deps import get_corpus
-from claimgraph.web.security import is_loopback
+from claimgraph.web.security import is_loopback, same_origin
 
 router = APIRouter(tags=["api"])
 
@@ -36,7 +36,9 @@ MAX_OFFSET = 10_000
 ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (1–500).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+#: the largest offset of a counted list: far past any store, far below SQLite's 64-bit integers
+MAX_LIST_OFFSET = 1_000_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_LIST_OFFSET, description=f"Items to skip (at most {MAX_LIST_OFFSET}).")]
 BoundedOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET}).")]
 CorpusDep = Annotated[Corpus, Depends(get_corpus)]
 
@@ -283,14 +285,21 @@ def search(corpus: CorpusDep, q: Annotated[str, Query(min_length=1, max_length=5
     each item has a ``kind``: entity, document or claim."""
     from sqlalchemy.exc import OperationalError
 
+    from claimgraph.corpus.deadline import QueryTimeout
+    from claimgraph.corpus.search import QueryTooComplex
+
     store = _store(corpus)
     n = offset + limit
-    ents = [{"kind": "entity", "entity_id": e["id"], "name": e["name"], "type": e["type"],
-             "documents": e["documents"]} for e in browse.list_entities(store, q=q, limit=n)]
     try:
         found = queries.search(store, q, limit=n)
+    except QueryTooComplex as exc:
+        raise HTTPException(422, f"{q[:80]!r}: {exc}") from None
+    except QueryTimeout as exc:
+        raise HTTPException(504, f"{q[:80]!r}: {exc}; use fewer or rarer words") from None
     except OperationalError:
-        raise HTTPException(422, f"{q!r} is not a valid search query") from None
+        raise HTTPException(422, f"{q[:80]!r} is not a valid search query") from None
+    ents = [{"kind": "entity", "entity_id": e["id"], "name": e["name"], "type": e["type"],
+             "documents": e["documents"]} for e in browse.list_entities(store, q=q, limit=n)]
     docs = [r for r in found if r["kind"] == "document"]
     claims_found = [r for r in found if r["kind"] == "claim"]
     return _page((ents + docs + claims_found)[offset:n], limit, offset)
@@ -311,7 +320,7 @@ def require_json(request: Request) -> None:
     if media != "application/json":
         raise HTTPException(415, "send the body as application/json")
     origin = request.headers.get("origin")
-    if origin is not None and origin.split("://", 1)[-1].rstrip("/") != request.headers.get("host", ""):
+    if origin is not None and not same_origin(origin, request.url.scheme, request.headers.get("host", "")):
         raise HTTPException(403, "cross-origin request refused")
 
 

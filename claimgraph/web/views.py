@@ -42,20 +42,20 @@ def snippet(text: str | None) -> Markup:
 
 
 def entity_layers(corpus: Any, ent: Mapping[str, Any], limit: int = 200) -> dict[str, Any]:
-    """Claims by and about one corpus entity, its events and relations, for its page (by id).
+    """Claims by and about one corpus entity, its events and relations, for its page.
 
-    The corpus queries take names, and two entities may share one (a person and a district
-    both called "Datta Khel"): claims it makes and events it takes part in are kept only where
-    the row names this entity's id; claims *about* it are by name, as the query has them."""
-    eid, name = ent["id"], ent["name"]
+    Every question is asked by the entity's id (the queries take an id as they take a name), so
+    two entities sharing a name (a person and a district both called "Datta Khel") each get
+    only their own rows, and each layer is read once: the page used to read a whole profile
+    besides, for its relations alone."""
+    from claimgraph.corpus.profile import relations_of
+
+    eid = ent["id"]
     window = 500  # as the CLI's profile: an entity in thousands of articles shows its latest
-    claims_by = [c for c in corpus.claims(source=name, limit=limit * 2, window=window)
-                 if c.get("source_entity") == eid][:limit]
-    events = [e for e in corpus.events(involving=name, limit=limit * 2, window=window)
-              if eid in (e.get("actor_entity"), e.get("recipient_entity"), e.get("where_entity"))][:limit]
-    profile = corpus.entity(name) or {}
-    return {"claims_by": claims_by, "claims_about": corpus.claims(about=name, limit=limit, window=window),
-            "events": events, "relations": profile.get("relations", []) if profile.get("id") == eid else []}
+    return {"claims_by": corpus.claims(source=eid, limit=limit, window=window),
+            "claims_about": corpus.claims(about=eid, limit=limit, window=window),
+            "events": corpus.events(involving=eid, limit=limit, window=window),
+            "relations": relations_of(corpus.store, eid)}
 
 
 # -- timeline ---------------------------------------------------------------------------------------
@@ -172,7 +172,11 @@ def map_points(events: Iterable[Mapping[str, Any]], limit: int = 400) -> list[Po
     return sorted(points.values(), key=lambda p: -len(p.events))
 
 
-def evidence(points: Sequence[Point], fetch: Any, max_docs: int = 200) -> None:
+#: documents the events map reads evidence sentences from, at most
+EVIDENCE_DOCS = 200
+
+
+def evidence(points: Sequence[Point], fetch: Any, max_docs: int = EVIDENCE_DOCS) -> None:
     """Attach each mapped event's evidence sentence, reading each document's analysis once
     (``fetch``: doc id -> contract object or None)."""
     cache: dict[str, Any] = {}
