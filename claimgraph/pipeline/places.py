@@ -120,8 +120,9 @@ def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
             yield Query(rest[len(prefix) + 1:], "country", qualifier)
             break
     occupied = _OCCUPIED.match(rest)
-    if occupied:  # "Israeli-occupied Golan Heights": the place, inside that country
-        yield Query(occupied.group("rest"), hint, occupied.group("who"))
+    if occupied:  # "Israeli-occupied Golan Heights": the place itself; who holds it says
+        # nothing about which country the gazetteer files it under (see the aliases of Kashmir)
+        yield Query(occupied.group("rest"), hint, qualifier)
     if len(tokens) > 1 and tokens[0].lower() in words.qualifiers:
         yield Query(" ".join(tokens[1:]), hint, qualifier, vague=True)
     place = _facility_place(tokens, words)
