@@ -89,3 +89,13 @@ def test_demonym_typed_as_a_place_is_its_country(stage: Stage) -> None:
 ])
 def test_place_cue_words(name: str, after: str | None, cue: str | None) -> None:
     assert place_cue(name, after) == cue
+
+
+def test_an_organisation_named_after_a_place(stage: Stage) -> None:
+    geos = resolve(stage, ("Pakistan", "GPE", 1), ("Peshawar High Court", "ORG", 1), ("Kenya Airways", "ORG", 1),
+                   ("University of Texas", "ORG", 1), ("Pakistani Taliban", "ORG", 1), ("Acme Holdings", "ORG", 1))
+    assert geos["Peshawar High Court"].name == "Peshawar"
+    assert geos["Kenya Airways"].country == "KE" and geos["Kenya Airways"].precision == "country"
+    assert geos["University of Texas"].name == "Texas"
+    assert geos["Pakistani Taliban"].country == "PK"
+    assert "Acme Holdings" not in geos

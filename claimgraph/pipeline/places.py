@@ -273,7 +273,33 @@ class Resolver:
             land = self.people_place(entity)
             if land is not None:
                 out[entity.id] = to_geo(land)
+        for entity in entities:
+            if entity.type == "ORG":
+                home = self.named_place(entity, total)
+                if home is not None:
+                    out[entity.id] = to_geo(home)
         return out
+
+    def named_place(self, entity: Entity, evidence: Evidence) -> Place | None:
+        """The place an organisation is named after ("Peshawar High Court", "Kenya Airways",
+        "University of Texas", "Pakistani Taliban"): where it is based or whose it is,
+        which the article names inside the organisation's name. Only a well-known place
+        (a country, province, region or a town of 100,000 or more) is taken: a small town
+        that shares a word with a company's name is a coincidence."""
+        name = " ".join(entity.name.split())
+        if not name or _is_code(name):
+            return None
+        for part in _named_parts(name.split()):
+            iso = self.gazetteer.demonym(part)
+            if iso and len(part.split()) == 1:
+                return self.gazetteer.country(iso)
+            proxy = Entity(entity.id, part, "GPE", (), entity.mentions)
+            decision = self.decide(self.candidates(proxy), evidence)
+            place = decision.place
+            if place is not None and (place.feature in ("country", "admin1", "region") or
+                                      place.population >= NOTABLE_POPULATION):
+                return place
+        return None
 
     def people_place(self, entity: Entity) -> Place | None:
         """The country or region a people word names ("Pakistani" -> Pakistan, "European"
@@ -288,6 +314,21 @@ class Resolver:
             if len(wide) == 1:
                 return wide[0]
         return None
+
+
+def _named_parts(tokens: list[str]) -> Iterator[str]:
+    """The names an organisation's name may hold a place in, longest first: the words
+    after "of" ("Bank of England"), then the leading words before the last
+    ("Kenya Airways", "Peshawar High Court", "New York Police Department")."""
+    if "of" in tokens[:-1]:
+        after = tokens[tokens.index("of") + 1:]
+        if after and after[0].lower() == "the":
+            after = after[1:]
+        if after:
+            yield " ".join(after)
+    for end in range(min(len(tokens) - 1, 3), 0, -1):
+        if all(t[:1].isupper() for t in tokens[:end]):
+            yield " ".join(tokens[:end])
 
 
 def _notable(match: Match) -> bool:
