@@ -55,8 +55,10 @@ def abbreviation_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """The folded form two names must share to be the same gazetteer name."""
+    """The folded form two names must share to be the same gazetteer name (cached: the
+    ranker folds the same few hundred names of an article many times)."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _APOSTROPHES.sub("'", text)

@@ -166,6 +166,7 @@ def unit_hint(surface: str, words: PlaceWords | None = None) -> str | None:
     return _split_unit(surface.replace(",", " ").split(), words or place_words())[0]
 
 
+@lru_cache(maxsize=1 << 14)
 def spelling_variant(name: str, own: str) -> bool:
     """Is ``name`` the same name as ``own`` spelt another way ("Kupiansk"/"Kupyansk"),
     or ``own`` with a word added ("Lakki Marwat"/"Lakki")? Used only to trust a listed
