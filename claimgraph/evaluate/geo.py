@@ -189,7 +189,7 @@ def run_outcomes(paths: Sequence[str | Path], *, settings: Settings, limit: int 
     """Run the pipeline over the GWN records and return every gold toponym's outcome and timings."""
     records = [r for r in read_many(paths) if "toponyms" in r.raw][:limit]
     started = time.perf_counter()
-    gazetteer = load_gazetteer(settings.gazetteer_min_population)
+    gazetteer = load_gazetteer(settings.places_min_population)
     load_s = time.perf_counter() - started
     pipeline = Pipeline(settings, stages=("nlp", "entities", "places"))
     stage = places_stage.make_stage(settings)
@@ -233,7 +233,7 @@ def evaluate(paths: Sequence[str | Path], *, settings: Settings, limit: int | No
         f"{timing['docs']} documents; gold = toponyms with coordinates; found = overlapped by a predicted "
         f"GPE/LOC/FAC mention or a mention that got a geo; e2e = within 161 km over all gold; acc161 and "
         f"country_acc over resolved toponyms; "
-        f"gazetteer_min_population={settings.gazetteer_min_population}")
+        f"places_min_population={settings.places_min_population}")
     if gold_spans:
         report.notes.append("reachable = share of gold toponyms with some gazetteer candidate within 161 km (the "
                             "bound on e2e given the gold spans); acc161_reachable = e2e over those only, the "

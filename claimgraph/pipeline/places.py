@@ -377,7 +377,7 @@ def to_geo(place: Place) -> Geo:
 
 def make_stage(settings: Settings) -> Stage:
     """The places stage; the gazetteer loads once here and is shared by every document."""
-    resolver = Resolver(load_gazetteer(settings.gazetteer_min_population))
+    resolver = Resolver(load_gazetteer(settings.places_min_population))
 
     def run(analysis: Analysis) -> Analysis:
         return analysis.add(places=resolver.resolve(analysis.entities))
