@@ -59,6 +59,11 @@ def test_occupied_names_a_country_qualifier(stage: Stage) -> None:
     assert geos["Israeli-occupied Golan Heights"].name == "Golan Heights"
 
 
+def test_towns_of_the_issue(stage: Stage) -> None:
+    geos = resolve(stage, ("Pakistan", "GPE", 2), ("Balakot tehsil", "GPE", 1), ("Rawlakote", "GPE", 1))
+    assert geos["Balakot tehsil"].country == "PK" and geos["Rawlakote"].name == "Rawalakot"
+
+
 def test_villages_of_north_waziristan(stage: Stage) -> None:
     geos = resolve(stage, ("Pakistan", "GPE", 2), ("North Waziristan", "GPE", 1), ("Datta Khel", "GPE", 1),
                    ("Miranshah", "GPE", 1), ("Mir Ali", "GPE", 1))
