@@ -49,3 +49,10 @@ def test_ago_keeps_its_date_and_its_length(pipeline: Pipeline) -> None:
     result = pipeline(Document.from_text("Troops left the town two years ago.", published=PUBLISHED))
     (t,) = result.timex
     assert (t.type, t.value, t.duration) == ("DATE", "2019", "P2Y")
+
+
+def test_point_is_only_a_calendar_value(pipeline: Pipeline) -> None:
+    text = "The governor currently leads the council, which met on Monday for three hours."
+    result = pipeline(Document.from_text(text, published=PUBLISHED))
+    points = {t.span.text: t.point for t in result.timex}
+    assert points == {"currently": None, "Monday": "2021-03-15", "three hours": None}
