@@ -290,19 +290,16 @@ class Resolver:
         name = " ".join(entity.name.split())
         if not name or _is_code(name):
             return None
-        for whole, part in ((True, name), *((False, p) for p in _named_parts(name.split()))):
+        for part in _named_parts(name.split()):
             iso = self.gazetteer.demonym(part)
             if iso and len(part.split()) == 1:
                 return self.gazetteer.country(iso)
             proxy = Entity(entity.id, part, "GPE", (), entity.mentions)
             decision = self.decide(self.candidates(proxy), evidence)
             place = decision.place
-            if place is None:
-                continue
-            if place.feature in ("country", "admin1", "region"):
-                return place  # "Kenya" typed ORG (the state acting) is Kenya
-            if not whole and place.population >= NOTABLE_POPULATION:
-                return place  # a company called "Orange" is not Orange, California
+            if place is not None and (place.feature in ("country", "admin1", "region") or
+                                      place.population >= NOTABLE_POPULATION):
+                return place
         return None
 
     def people_place(self, entity: Entity) -> Place | None:
