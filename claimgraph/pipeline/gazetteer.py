@@ -2,9 +2,12 @@
 
 Built from PyPI-packaged GeoNames data (see :mod:`geo_sources`) and loaded once per
 process per population threshold (:func:`load_gazetteer` is cached). Building it parses
-about 100 MB of JSON and CSV, so the finished index is also kept as a pickle under the
-user's cache directory, keyed by the size and date of every source file and of this
-code: any change rebuilds it, and a missing or unreadable cache is simply rebuilt.
+up to 180 MB of JSON and CSV (a minute, ~600 MB), so it runs once, in a child process
+(``python -m claimgraph.pipeline.gazetteer 500`` does the same by hand), and the finished
+index is kept under the user's cache directory as a compact columnar table
+(:class:`PlaceTable`), keyed by the size and date of every source file and of this code:
+any change rebuilds it, and a missing or unreadable cache is rebuilt, which gives the
+same places. A missing source file is an error naming it (:func:`geo_sources.source_files`).
 
 Names are compared by :func:`name_key`, which folds case, accents, dots, hyphens,
 apostrophes, a leading "the" and the "St."/"Saint" family, so "the U.S.", "US" and

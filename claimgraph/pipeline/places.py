@@ -14,6 +14,14 @@ evidence to choose between them, gets no ``geo``.
 Admin-unit words ("Helmand province", "Kupwara district", "the city of Mosul") are
 stripped before the look-up and say which kind of place is meant; a name used as a
 demonym by the entity layer ("Russian" typed GPE) resolves to its country.
+
+Besides place entities, a people word (NORP "Pakistani", "European") gets the country or
+continent it names, and an organisation named after a well-known place ("Peshawar High
+Court", "University of Texas") gets that place: both are what the article associates
+with them, and :attr:`Geo.precision` says how exact each answer is (a country's centre
+is never an event's location). Disputed names and acronyms ("PoK", "IIOJK",
+"Pakistan-occupied Kashmir") are aliases in ``lexicons/places.yaml``; place cue words
+("-Khel", "Kalay", "tehsil") are offered to the entity layer through :func:`place_cue`.
 """
 
 from __future__ import annotations
