@@ -104,3 +104,13 @@ def test_an_organisation_named_after_a_place(stage: Stage) -> None:
     assert geos["University of Texas"].name == "Texas"
     assert geos["Pakistani Taliban"].country == "PK"
     assert "Acme Holdings" not in geos
+
+
+def test_kashmir_after_pakistan_occupied_outside_the_name(stage: Stage) -> None:
+    # the entity layer often leaves "Pakistan-occupied" outside the place's name
+    text = "India said the camp in Pakistan-occupied Kashmir was hit. Pakistan denied it."
+    start = text.index("Kashmir")
+    kashmir = Entity("e0", "Kashmir", "GPE", (), (Span.of(text, start, start + len("Kashmir")),))
+    india = Entity("e1", "India", "GPE", (), (Span.of(text, 0, 5),))
+    analysis = stage(Analysis(document=Document.from_text(text), entities=(kashmir, india)))
+    assert analysis.places["e0"].country == "PK" and analysis.places["e0"].name == "Azad Kashmir"

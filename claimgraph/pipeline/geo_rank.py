@@ -43,6 +43,10 @@ HINT_PENALTY = 2.0
 COUNTRY_EVIDENCE = 2.0
 #: the share of COUNTRY_EVIDENCE that any country the article names earns
 MENTIONED_SHARE = 0.5
+#: a town smaller than this takes only SMALL_TOWN_COUNTRY_SHARE of the country evidence
+#: unless its province or a neighbour is named too
+NOTABLE_TOWN = 100_000
+SMALL_TOWN_COUNTRY_SHARE = 0.6
 #: a country with less than this share of the article's evidence is not what it is about
 MIN_SHARE = 0.1
 #: a candidate in (or being) a province the article names, scaled by that province's share
@@ -169,9 +173,14 @@ class Ranker:
         share = evidence.country_share(place.country)
         if share:
             # a country the article names at all earns half the weight, its main country all
-            # of it: a 500,000-person city in a country named once still beats a town of 25,000
-            # in the country named most ("Kandahar" in a hijacking story told from India)
-            s += COUNTRY_EVIDENCE * (MENTIONED_SHARE + (1 - MENTIONED_SHARE) * share)
+            # of it; a town under 100,000 that nothing nearer supports (its province, a
+            # neighbour) earns less: that the article is about India does not make an obscure
+            # Indian town the "Kandahar" meant when a city of half a million bears the name
+            weight = COUNTRY_EVIDENCE * (MENTIONED_SHARE + (1 - MENTIONED_SHARE) * share)
+            if place.feature == "city" and place.population < NOTABLE_TOWN and \
+                    not evidence.admin1_share(place.country, place.admin1) and not evidence.near(place):
+                weight *= SMALL_TOWN_COUNTRY_SHARE
+            s += weight
         if place.feature in ("city", "admin2", "admin1"):
             s += ADMIN1_EVIDENCE * evidence.admin1_share(place.country, place.admin1)
         return s

@@ -142,6 +142,7 @@ def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
             break
 
 
+_HELD_BY = re.compile(r"\b(?P<who>[A-Z][a-z]+)[- ](?P<verb>occupied|administered|controlled|held) $")
 _OCCUPIED = re.compile(r"^(?P<who>[A-Z][\w]+)[- ](?:occupied|administered|controlled|held|annexed) (?P<rest>.+)$")
 
 
@@ -263,12 +264,16 @@ class Resolver:
             ev.points.append((place.lat, place.lon))
         return ev
 
-    def resolve(self, entities: Iterable[Entity]) -> dict[str, Geo]:
-        """Map each resolvable place entity's id to its Geo; the rest are left out."""
+    def resolve(self, entities: Iterable[Entity], text: str | None = None) -> dict[str, Geo]:
+        """Map each resolvable place entity's id to its Geo; the rest are left out.
+
+        With the article's ``text``, a place written after "Pakistan-occupied" or
+        "Indian-administered" (which the entity layer leaves outside the name) is read
+        with those words: "Kashmir" there is Azad Kashmir, not the Indian state."""
         entities = list(entities)
         places = [e for e in entities if e.type in PLACE_TYPES]
         people = [e for e in entities if e.type == "NORP"]
-        cands = {e.id: self.candidates(e) for e in places}
+        cands = {e.id: (self.held_by(e, text) if text else []) or self.candidates(e) for e in places}
         contrib = {e.id: self.contribution(e, cands.get(e.id, [])) for e in (*places, *people)}
         total = Evidence()
         for ev in contrib.values():
@@ -309,6 +314,20 @@ class Resolver:
                                       place.population >= NOTABLE_POPULATION):
                 return place
         return None
+
+    def held_by(self, entity: Entity, text: str) -> list[Candidate]:
+        """Candidates of the name with the "X-occupied" words before one of its mentions,
+        when the gazetteer knows that longer name (an alias such as "Pakistan-occupied
+        Kashmir"); otherwise none."""
+        for mention in entity.mentions:
+            before = _HELD_BY.search(text, max(0, mention.start - 40), mention.start)
+            if before is None:
+                continue
+            name = f"{before.group('who')}-{before.group('verb')} {mention.text}"
+            matches = [m for m in self.gazetteer.lookup(name) if not m.alternate]
+            if matches:
+                return [Candidate(m.place, False, Query(name)) for m in matches]
+        return []
 
     def people_place(self, entity: Entity) -> Place | None:
         """The country or region a people word names ("Pakistani" -> Pakistan, "European"
@@ -388,7 +407,7 @@ def make_stage(settings: Settings) -> Stage:
     resolver = Resolver(load_gazetteer(settings.places_min_population))
 
     def run(analysis: Analysis) -> Analysis:
-        return analysis.add(places=resolver.resolve(analysis.entities))
+        return analysis.add(places=resolver.resolve(analysis.entities, analysis.document.text))
 
     return run
 
