@@ -193,7 +193,10 @@ class Ranker:
         best_score, best = scored[0]
         rivals = [s for s, c in scored[1:] if _distance(best.place, c.place) > SAME_PLACE_KM]
         margin = best_score - rivals[0] if rivals else math.inf
-        if margin < MIN_MARGIN or _stray(best.place, evidence, sole=not rivals and not best.alternate):
+        if margin < MIN_MARGIN or _stray(best.place, evidence, sole=not rivals and not best.alternate) or \
+                (best.alternate and evidence.countries and evidence.country_share(best.place.country) < MIN_SHARE):
+            # an old or foreign name of a town abroad ("Hamid" for Isparta) in an article
+            # about other countries is a namesake of something else, not that town
             return Decision(None, margin)
         return Decision(best.place, margin)
 
