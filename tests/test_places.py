@@ -146,5 +146,5 @@ def test_readings_strip_unit_words() -> None:
 def test_resolver_ignores_entities_without_mentions_gracefully() -> None:
     from claimgraph.pipeline.gazetteer import load_gazetteer
 
-    resolver = Resolver(load_gazetteer(Settings().gazetteer_min_population))
+    resolver = Resolver(load_gazetteer(Settings().places_min_population))
     assert resolver.resolve([Entity("e1", "Lahore", "GPE", (), ())])["e1"].country == "PK"

@@ -27,7 +27,7 @@ def test_gwn_evaluation_returns_sane_figures() -> None:
 
 
 def test_country_finder_nearest_town() -> None:
-    finder = CountryFinder.build(load_gazetteer(Settings().gazetteer_min_population))
+    finder = CountryFinder.build(load_gazetteer(Settings().places_min_population))
     assert finder(48.85, 2.35) == "FR"
     assert finder(31.55, 74.34) == "PK"
     assert finder(40.71, -74.0) == "US"

@@ -148,11 +148,17 @@ def test_normalize(expression: str, anchor: dt.date | None, tense: str | None,
     assert tuple(normalize(expression, anchor, tense=tense)) == expected  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("age", "length"), [("51 years old", "P51Y"), ("45-year-old", "P45Y"),
+                                             ("18 months old", "P18M")])
+def test_ages_are_durations(age: str, length: str) -> None:
+    assert normalize(age, WED) == Norm("DURATION", None, length)
+
+
 def test_the_table_is_big_enough() -> None:
     assert len(CASES) >= 40
 
 
-@pytest.mark.parametrize("junk", ["51 years old", "three", "49", "1.1.1", "the age of 56", "soldiers", ""])
+@pytest.mark.parametrize("junk", ["three", "49", "1.1.1", "the age of 56", "soldiers", ""])
 def test_not_time_expressions(junk: str) -> None:
     assert parse(junk, WED) is None
     assert normalize(junk, WED) == Norm("DATE", None)

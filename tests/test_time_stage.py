@@ -81,12 +81,17 @@ def test_signals_stay_outside_the_span(analysis: Analysis) -> None:
     assert not any(t.lower().startswith(("on ", "in ", "since ", "for ")) for t in texts)
 
 
-@pytest.mark.parametrize("not_time", ["Three", "Three soldiers", "51", "45-year", "45-year-old", "60",
+@pytest.mark.parametrize("not_time", ["Three", "Three soldiers", "51", "45-year", "60",
                                       "aged 60", "four", "12", "2.1.3", "300"])
-def test_counts_ages_and_versions_are_not_times(analysis: Analysis, not_time: str) -> None:
+def test_counts_bare_ages_and_versions_are_not_times(analysis: Analysis, not_time: str) -> None:
     for t in analysis.timex:
         assert not_time not in t.span.text.split(", ")
         assert t.span.text != not_time
+
+
+def test_an_age_is_a_duration(analysis: Analysis) -> None:
+    (age,) = _by_text(analysis)["45-year-old"]  # TimeML: P45Y; "aged 60" stays a bare number
+    assert (age.type, age.value, age.duration) == ("DURATION", "P45Y", "P45Y")
 
 
 def test_time_of_day_takes_its_day(analysis: Analysis) -> None:

@@ -2,9 +2,12 @@
 
 Built from PyPI-packaged GeoNames data (see :mod:`geo_sources`) and loaded once per
 process per population threshold (:func:`load_gazetteer` is cached). Building it parses
-about 100 MB of JSON and CSV, so the finished index is also kept as a pickle under the
-user's cache directory, keyed by the size and date of every source file and of this
-code: any change rebuilds it, and a missing or unreadable cache is simply rebuilt.
+up to 180 MB of JSON and CSV (a minute, ~600 MB), so it runs once, in a child process
+(``python -m claimgraph.pipeline.gazetteer 500`` does the same by hand), and the finished
+index is kept under the user's cache directory as a compact columnar table
+(:class:`PlaceTable`), keyed by the size and date of every source file and of this code:
+any change rebuilds it, and a missing or unreadable cache is rebuilt, which gives the
+same places. A missing source file is an error naming it (:func:`geo_sources.source_files`).
 
 Names are compared by :func:`name_key`, which folds case, accents, dots, hyphens,
 apostrophes, a leading "the" and the "St."/"Saint" family, so "the U.S.", "US" and
@@ -20,11 +23,16 @@ import logging
 import os
 import pickle
 import re
+import subprocess
+import sys
 import tempfile
 import unicodedata
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
 from claimgraph.pipeline.geo_sources import (
     FEATURES,
@@ -38,7 +46,7 @@ from claimgraph.pipeline.geo_sources import (
 log = logging.getLogger(__name__)
 
 #: bump when the pickled layout changes (code changes already invalidate the cache)
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_/,;:()\[\]\"“”]+")
 _DROP = re.compile(r"[.]")
@@ -50,8 +58,10 @@ def abbreviation_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """The folded form two names must share to be the same gazetteer name."""
+    """The folded form two names must share to be the same gazetteer name (cached: the
+    ranker folds the same few hundred names of an article many times)."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = _APOSTROPHES.sub("'", text)
@@ -72,18 +82,95 @@ class Match:
     alternate: bool
 
 
+class PlaceTable(Sequence[Place]):
+    """The gazetteer's places as columns (arrays of numbers and one list of names), turned
+    into :class:`Place` objects only when looked up.
+
+    cities500 holds a quarter of a million places: as objects they take ~400 MB and ten
+    seconds to unpickle; as columns ~40 MB and a fraction of that."""
+
+    def __init__(self, places: Iterable[Place] = ()) -> None:
+        self.names: list[str] = []
+        self.coords = array("f")
+        self.population = array("Q")
+        self.fame = array("I")
+        self.flags = array("B")  # feature index * 2 + capital
+        self.countries = array("H")
+        self.admin1 = array("I")
+        self.geonameids = array("Q")
+        self.codes: list[str] = [""]  # country codes; 0 = none
+        self.provinces: list[str] = [""]  # admin-1 names; 0 = none
+        code_ids: dict[str, int] = {}
+        province_ids: dict[str, int] = {}
+        for p in places:
+            self.names.append(p.name)
+            self.coords.extend((p.lat, p.lon))
+            self.population.append(max(0, p.population))
+            self.fame.append(p.fame)
+            self.flags.append(FEATURES.index(p.feature) * 2 + int(p.capital))
+            self.countries.append(_intern(code_ids, self.codes, p.country))
+            self.admin1.append(_intern(province_ids, self.provinces, p.admin1))
+            self.geonameids.append(int(p.geonameid) if p.geonameid and p.geonameid.isdigit() else 0)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @overload
+    def __getitem__(self, index: int) -> Place: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Place]: ...
+
+    def __getitem__(self, index: int | slice) -> Place | list[Place]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        flags = self.flags[index]
+        gid = self.geonameids[index]
+        return Place(self.names[index], float(self.coords[2 * index]), float(self.coords[2 * index + 1]),
+                     self.codes[self.countries[index]] or None, str(gid) if gid else None, FEATURES[flags // 2],
+                     int(self.population[index]), self.provinces[self.admin1[index]] or None, bool(flags % 2),
+                     int(self.fame[index]))
+
+    def feature(self, index: int) -> str:
+        return FEATURES[self.flags[index] // 2]
+
+
+def _intern(ids: dict[str, int], table: list[str], value: str | None) -> int:
+    if not value:
+        return 0
+    if value not in ids:
+        ids[value] = len(table)
+        table.append(value)
+    return ids[value]
+
+
+#: index values: one place's position, or a tuple of several (most names have one place)
+Postings = int | tuple[int, ...]
+
+
+def _postings(value: Postings | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, int) else value
+
+
+def _pack(index: dict[str, list[int]]) -> dict[str, Postings]:
+    return {k: v[0] if len(v) == 1 else tuple(v) for k, v in index.items()}
+
+
 class Gazetteer:
     """Look-ups over the place table; built by :func:`load_gazetteer`, read-only after."""
 
-    def __init__(self, places: list[Place], names: dict[str, list[int]], alternates: dict[str, list[int]],
-                 demonyms: dict[str, str], abbreviations: dict[str, list[int]]) -> None:
+    def __init__(self, places: PlaceTable, names: dict[str, Postings], alternates: dict[str, Postings],
+                 demonyms: dict[str, str], abbreviations: dict[str, Postings]) -> None:
         self.places = places
         self._names = names
         self._alternates = alternates
         self._demonyms = demonyms
         self._abbreviations = abbreviations
-        self._countries = {p.country: p for p in places if p.feature == "country" and p.country}
-        self._ids = {p.geonameid: p for p in places if p.geonameid}
+        self._countries = {p.country: p for p in (places[i] for i in range(len(places))
+                                                   if places.feature(i) == "country") if p.country}
+        self._ids: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.places)
@@ -91,17 +178,20 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Match]:
         """Every place named ``name``: own names first, then alternate names."""
         key = name_key(name)
-        own = self._names.get(key, []) + self._abbreviations.get(abbreviation_key(name), [])
+        own = [*_postings(self._names.get(key)), *_postings(self._abbreviations.get(abbreviation_key(name)))]
         seen = set(own)
         matches = [Match(self.places[i], False) for i in own]
-        matches += [Match(self.places[i], True) for i in self._alternates.get(key, []) if i not in seen]
+        matches += [Match(self.places[i], True) for i in _postings(self._alternates.get(key)) if i not in seen]
         return matches
 
     def country(self, iso2: str) -> Place | None:
         return self._countries.get(iso2)
 
     def by_geonameid(self, geonameid: str) -> Place | None:
-        return self._ids.get(geonameid)
+        if self._ids is None:  # only the evaluator asks: built on first use
+            self._ids = {str(g): i for i, g in enumerate(self.places.geonameids) if g}
+        index = self._ids.get(geonameid)
+        return None if index is None else self.places[index]
 
     def demonym(self, word: str) -> str | None:
         """The ISO2 country a people word names ("Pakistanis" -> PK), or None."""
@@ -141,7 +231,7 @@ def build_gazetteer(min_population: int) -> Gazetteer:
     _add_aliases(places, names)
     lexicon = read_country_lexicon()
     demonyms = {name_key(d): iso for iso, words in lexicon.demonyms.items() for d in words}
-    return Gazetteer(places, names, alternates, demonyms, abbreviations)
+    return Gazetteer(PlaceTable(places), _pack(names), _pack(alternates), demonyms, _pack(abbreviations))
 
 
 #: which place an alias means when its target name has several in the same country
@@ -176,7 +266,9 @@ def _read_cache(path: Path) -> Gazetteer | None:
     try:
         with path.open("rb") as fh:
             places, names, alternates, demonyms, abbreviations = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+        # the cache is derived data: rebuilding it from the sources gives the same places
+        log.warning("gazetteer cache %s is unreadable (%s); rebuilding it", path, exc)
         return None
     return Gazetteer(places, names, alternates, demonyms, abbreviations)
 
@@ -202,11 +294,14 @@ def load_gazetteer(min_population: int = 15000, *, use_cache: bool = True) -> Ga
     """The gazetteer for cities of at least ``min_population`` (500, 1000, 5000 or 15000)."""
     if min_population not in (500, 1000, 5000, 15000):
         raise ValueError(f"gazetteer_min_population must be one of 500, 1000, 5000, 15000, not {min_population}")
+    source_files(min_population)  # a missing source is an error naming it, never a smaller gazetteer
     try:
         path = _cache_path(min_population) if use_cache else None
     except (RuntimeError, OSError) as exc:  # no home directory, unreadable source stats
         log.warning("not caching the gazetteer: %s", exc)
         path = None
+    if path is not None and not path.is_file():
+        _build_in_child(min_population)
     if path is not None and path.is_file():
         cached = _read_cache(path)
         if cached is not None:
@@ -217,5 +312,34 @@ def load_gazetteer(min_population: int = 15000, *, use_cache: bool = True) -> Ga
     return gazetteer
 
 
-__all__ = ["FEATURES", "Gazetteer", "Match", "Place", "abbreviation_key", "build_gazetteer", "load_gazetteer",
-           "name_key"]
+def _build_in_child(min_population: int) -> None:
+    """Build and cache the index in a separate process: parsing GeoNames' tables takes
+    ~600 MB for a minute, which the analysing process then never holds (its peak stays
+    that of the compact index). A child that fails leaves the build to this process."""
+    command = [sys.executable, "-m", "claimgraph.pipeline.gazetteer", str(min_population)]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=900)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("building the gazetteer in a child process failed (%s); building it here", exc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m claimgraph.pipeline.gazetteer [MIN_POPULATION]``: build the cached index now."""
+    # the package's own module, not ``__main__``: the pickle must name classes by their
+    # importable path (claimgraph.pipeline.gazetteer.PlaceTable) for other processes to load it
+    from claimgraph.pipeline import gazetteer
+
+    args = sys.argv[1:] if argv is None else argv
+    min_population = int(args[0]) if args else 500
+    path = gazetteer._cache_path(min_population)
+    gazetteer._write_cache(path, gazetteer.build_gazetteer(min_population))
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["FEATURES", "Gazetteer", "Match", "Place", "PlaceTable", "abbreviation_key", "build_gazetteer",
+           "load_gazetteer", "name_key"]

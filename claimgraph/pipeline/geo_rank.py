@@ -40,7 +40,13 @@ ALTERNATE_PENALTY = 1.5
 HINT_PENALTY = 2.0
 #: a candidate in a country the article is about, in proportion to that country's share
 #: of the article's evidence (its main country gets the full weight)
-COUNTRY_EVIDENCE = 2.5
+COUNTRY_EVIDENCE = 2.0
+#: the share of COUNTRY_EVIDENCE that any country the article names earns
+MENTIONED_SHARE = 0.5
+#: a town smaller than this takes only SMALL_TOWN_COUNTRY_SHARE of the country evidence
+#: unless its province or a neighbour is named too
+NOTABLE_TOWN = 100_000
+SMALL_TOWN_COUNTRY_SHARE = 0.6
 #: a country with less than this share of the article's evidence is not what it is about
 MIN_SHARE = 0.1
 #: a candidate in (or being) a province the article names, scaled by that province's share
@@ -166,7 +172,15 @@ class Ranker:
             s -= HINT_PENALTY
         share = evidence.country_share(place.country)
         if share:
-            s += COUNTRY_EVIDENCE * share
+            # a country the article names at all earns half the weight, its main country all
+            # of it; a town under 100,000 that nothing nearer supports (its province, a
+            # neighbour) earns less: that the article is about India does not make an obscure
+            # Indian town the "Kandahar" meant when a city of half a million bears the name
+            weight = COUNTRY_EVIDENCE * (MENTIONED_SHARE + (1 - MENTIONED_SHARE) * share)
+            if place.feature == "city" and place.population < NOTABLE_TOWN and \
+                    not evidence.admin1_share(place.country, place.admin1) and not evidence.near(place):
+                weight *= SMALL_TOWN_COUNTRY_SHARE
+            s += weight
         if place.feature in ("city", "admin2", "admin1"):
             s += ADMIN1_EVIDENCE * evidence.admin1_share(place.country, place.admin1)
         return s
@@ -179,7 +193,10 @@ class Ranker:
         best_score, best = scored[0]
         rivals = [s for s, c in scored[1:] if _distance(best.place, c.place) > SAME_PLACE_KM]
         margin = best_score - rivals[0] if rivals else math.inf
-        if margin < MIN_MARGIN or _stray(best.place, evidence, sole=not rivals and not best.alternate):
+        if margin < MIN_MARGIN or _stray(best.place, evidence, sole=not rivals and not best.alternate) or \
+                (best.alternate and evidence.countries and evidence.country_share(best.place.country) < MIN_SHARE):
+            # an old or foreign name of a town abroad ("Hamid" for Isparta) in an article
+            # about other countries is a namesake of something else, not that town
             return Decision(None, margin)
         return Decision(best.place, margin)
 

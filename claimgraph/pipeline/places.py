@@ -14,6 +14,14 @@ evidence to choose between them, gets no ``geo``.
 Admin-unit words ("Helmand province", "Kupwara district", "the city of Mosul") are
 stripped before the look-up and say which kind of place is meant; a name used as a
 demonym by the entity layer ("Russian" typed GPE) resolves to its country.
+
+Besides place entities, a people word (NORP "Pakistani", "European") gets the country or
+continent it names, and an organisation named after a well-known place ("Peshawar High
+Court", "University of Texas") gets that place: both are what the article associates
+with them, and :attr:`Geo.precision` says how exact each answer is (a country's centre
+is never an event's location). Disputed names and acronyms ("PoK", "IIOJK",
+"Pakistan-occupied Kashmir") are aliases in ``lexicons/places.yaml``; place cue words
+("-Khel", "Kalay", "tehsil") are offered to the entity layer through :func:`place_cue`.
 """
 
 from __future__ import annotations
@@ -120,8 +128,9 @@ def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
             yield Query(rest[len(prefix) + 1:], "country", qualifier)
             break
     occupied = _OCCUPIED.match(rest)
-    if occupied:  # "Israeli-occupied Golan Heights": the place, inside that country
-        yield Query(occupied.group("rest"), hint, occupied.group("who"))
+    if occupied:  # "Israeli-occupied Golan Heights": the place itself; who holds it says
+        # nothing about which country the gazetteer files it under (see the aliases of Kashmir)
+        yield Query(occupied.group("rest"), hint, qualifier)
     if len(tokens) > 1 and tokens[0].lower() in words.qualifiers:
         yield Query(" ".join(tokens[1:]), hint, qualifier, vague=True)
     place = _facility_place(tokens, words)
@@ -133,6 +142,7 @@ def readings(surface: str, words: PlaceWords | None = None) -> Iterator[Query]:
             break
 
 
+_HELD_BY = re.compile(r"\b(?P<who>[A-Z][a-z]+)[- ](?P<verb>occupied|administered|controlled|held) $")
 _OCCUPIED = re.compile(r"^(?P<who>[A-Z][\w]+)[- ](?:occupied|administered|controlled|held|annexed) (?P<rest>.+)$")
 
 
@@ -165,6 +175,7 @@ def unit_hint(surface: str, words: PlaceWords | None = None) -> str | None:
     return _split_unit(surface.replace(",", " ").split(), words or place_words())[0]
 
 
+@lru_cache(maxsize=1 << 14)
 def spelling_variant(name: str, own: str) -> bool:
     """Is ``name`` the same name as ``own`` spelt another way ("Kupiansk"/"Kupyansk"),
     or ``own`` with a word added ("Lakki Marwat"/"Lakki")? Used only to trust a listed
@@ -253,12 +264,16 @@ class Resolver:
             ev.points.append((place.lat, place.lon))
         return ev
 
-    def resolve(self, entities: Iterable[Entity]) -> dict[str, Geo]:
-        """Map each resolvable place entity's id to its Geo; the rest are left out."""
+    def resolve(self, entities: Iterable[Entity], text: str | None = None) -> dict[str, Geo]:
+        """Map each resolvable place entity's id to its Geo; the rest are left out.
+
+        With the article's ``text``, a place written after "Pakistan-occupied" or
+        "Indian-administered" (which the entity layer leaves outside the name) is read
+        with those words: "Kashmir" there is Azad Kashmir, not the Indian state."""
         entities = list(entities)
         places = [e for e in entities if e.type in PLACE_TYPES]
         people = [e for e in entities if e.type == "NORP"]
-        cands = {e.id: self.candidates(e) for e in places}
+        cands = {e.id: (self.held_by(e, text) if text else []) or self.candidates(e) for e in places}
         contrib = {e.id: self.contribution(e, cands.get(e.id, [])) for e in (*places, *people)}
         total = Evidence()
         for ev in contrib.values():
@@ -272,7 +287,47 @@ class Resolver:
             land = self.people_place(entity)
             if land is not None:
                 out[entity.id] = to_geo(land)
+        for entity in entities:
+            if entity.type == "ORG":
+                home = self.named_place(entity, total)
+                if home is not None:
+                    out[entity.id] = to_geo(home)
         return out
+
+    def named_place(self, entity: Entity, evidence: Evidence) -> Place | None:
+        """The place an organisation is named after ("Peshawar High Court", "Kenya Airways",
+        "University of Texas", "Pakistani Taliban"): where it is based or whose it is,
+        which the article names inside the organisation's name. Only a well-known place
+        (a country, province, region or a town of 100,000 or more) is taken: a small town
+        that shares a word with a company's name is a coincidence."""
+        name = " ".join(entity.name.split())
+        if not name or _is_code(name):
+            return None
+        for part in _named_parts(name.split()):
+            iso = self.gazetteer.demonym(part)
+            if iso and len(part.split()) == 1:
+                return self.gazetteer.country(iso)
+            proxy = Entity(entity.id, part, "GPE", (), entity.mentions)
+            decision = self.decide(self.candidates(proxy), evidence)
+            place = decision.place
+            if place is not None and (place.feature in ("country", "admin1", "region") or
+                                      place.population >= NOTABLE_POPULATION):
+                return place
+        return None
+
+    def held_by(self, entity: Entity, text: str) -> list[Candidate]:
+        """Candidates of the name with the "X-occupied" words before one of its mentions,
+        when the gazetteer knows that longer name (an alias such as "Pakistan-occupied
+        Kashmir"); otherwise none."""
+        for mention in entity.mentions:
+            before = _HELD_BY.search(text, max(0, mention.start - 40), mention.start)
+            if before is None:
+                continue
+            name = f"{before.group('who')}-{before.group('verb')} {mention.text}"
+            matches = [m for m in self.gazetteer.lookup(name) if not m.alternate]
+            if matches:
+                return [Candidate(m.place, False, Query(name)) for m in matches]
+        return []
 
     def people_place(self, entity: Entity) -> Place | None:
         """The country or region a people word names ("Pakistani" -> Pakistan, "European"
@@ -287,6 +342,21 @@ class Resolver:
             if len(wide) == 1:
                 return wide[0]
         return None
+
+
+def _named_parts(tokens: list[str]) -> Iterator[str]:
+    """The names an organisation's name may hold a place in, longest first: the words
+    after "of" ("Bank of England"), then the leading words before the last
+    ("Kenya Airways", "Peshawar High Court", "New York Police Department")."""
+    if "of" in tokens[:-1]:
+        after = tokens[tokens.index("of") + 1:]
+        if after and after[0].lower() == "the":
+            after = after[1:]
+        if after:
+            yield " ".join(after)
+    for end in range(min(len(tokens) - 1, 3), 0, -1):
+        if all(t[:1].isupper() for t in tokens[:end]):
+            yield " ".join(tokens[:end])
 
 
 def _notable(match: Match) -> bool:
@@ -334,10 +404,10 @@ def to_geo(place: Place) -> Geo:
 
 def make_stage(settings: Settings) -> Stage:
     """The places stage; the gazetteer loads once here and is shared by every document."""
-    resolver = Resolver(load_gazetteer(settings.gazetteer_min_population))
+    resolver = Resolver(load_gazetteer(settings.places_min_population))
 
     def run(analysis: Analysis) -> Analysis:
-        return analysis.add(places=resolver.resolve(analysis.entities))
+        return analysis.add(places=resolver.resolve(analysis.entities, analysis.document.text))
 
     return run
 

@@ -173,7 +173,7 @@ def anaphoric(cands: list[Candidate], norms: list[Norm], sents: _Sentences, text
     out = list(norms)
     for k, (c, n) in enumerate(zip(cands, norms, strict=True)):
         expr = " ".join((c.expr or text[c.start:c.end]).split())
-        if n.value is not None and not _YEAR_BEFORE.match(expr):
+        if n.value is not None and not _YEAR_BEFORE.match(expr) and not _THE_UNIT.match(expr):
             continue
         sent = sents.index(c.start)
         before = [(j, out[j].value or "") for j in range(k - 1, -1, -1) if out[j].value]

@@ -107,6 +107,8 @@ _PATTERNS: list[tuple[str, str]] = [
                rf"\s+(?:a|an|per)\s+{_UNIT_SG})\b") + rf"|\b(?:every|each)\s+{_WD}\b"
             + rf"|(?:\d|\b{_i(_NUM)})[\s-]+(?P<t>{_i(_RATE)})\b"),
     ("ago", _i(rf"\b{_NUM}[\s-]+{_UNIT}\s+(?:ago|earlier|later|from\s+now|hence)\b")),
+    # an age is a duration in TimeML ("a 45-year-old shepherd": P45Y); "aged 45" is a bare number
+    ("age", _i(r"\b\d{1,3}[\s-]+(?:years?|months?)[\s-]+old\b")),
     ("num-range", _i(rf"\b(?P<t>{_NUM})\s+(?:to|or|and|-)\s+{_NUM}[\s-]+{_UNIT}\b")),
     ("duration", _i(rf"\b(?:(?:the|these|those)\s+)?(?:(?:past|last|next|coming|previous|first|final|"
                     rf"following|initial|remaining|recent|preceding)\s+)?(?:{_MODS}\s+)?{_NUM}[\s-]+{_UNIT}"

@@ -342,11 +342,11 @@ def _ago(m: re.Match[str], c: _Ctx) -> Norm | None:
 
 
 def _duration(m: re.Match[str], c: _Ctx) -> Norm | None:
-    if m.group("old"):
-        return None  # "51 years old" is an age
     count = parse_number(m.group("num"))
     if count is None:
         return None
+    if m.group("old"):  # "51 years old", "a 45-year-old": an age is a length of time (TimeML)
+        return Norm("DURATION", None, cal.duration(count, _LEX.units[m.group("unit")]))
     if m.group("half") and isinstance(count, float):
         count += 0.5  # "a year and a half"
     return Norm("DURATION", None, cal.duration(count, _LEX.units[m.group("unit")]))
