@@ -104,7 +104,7 @@ def _type_for_pair() -> TypeForPair:
 
 
 def _find_mentions() -> FindMentions:
-    from claimgraph.pipeline.event_mentions import find_mentions
+    from claimgraph.pipeline.events.mentions import find_mentions
 
     return find_mentions
 

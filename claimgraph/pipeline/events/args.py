@@ -20,7 +20,7 @@ from typing import Any
 
 from claimgraph.model import DateRef, Ref, Span
 from claimgraph.pipeline.coref import Resolver
-from claimgraph.pipeline.event_lexicon import EventLexicon
+from claimgraph.pipeline.events.lexicon import EventLexicon
 
 #: verbs that carry out a nominal event: their subject is its actor
 LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
@@ -35,10 +35,17 @@ RECIPIENT_PREPS = frozenset({"on", "against", "at", "with", "to", "into", "upon"
 #: prepositions after an event noun that introduce its recipient ("the arrest of Khan", "the attack on the base")
 NOUN_RECIPIENT_PREPS = frozenset({"on", "against", "of", "at", "upon", "to", "with", "into", "over"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+#: nouns a place name may modify and still be the place: "the Bannu police station", "Shewa tehsil"
+PLACE_NOUNS = frozenset({"station", "camp", "post", "checkpost", "checkpoint", "village", "district", "town",
+                         "city", "province", "area", "market", "border", "base", "region", "valley", "tehsil",
+                         "crossing", "compound", "bazaar", "road", "highway", "airport", "port", "outskirts",
+                         "sector", "zone", "belt", "agency", "county", "state", "capital", "frontier", "side"})
 #: at most this many tokens are walked up from a date or place to its event
 MAX_WALK = 12
 
 
+#: pronouns that name no one until coreference resolves them
+UNRESOLVED = frozenset({"which", "that", "who", "whom", "whose", "it", "this", "these", "those", "what", "its"})
 #: entity labels that never name a participant ("ambushed in March", "killed 40")
 _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
@@ -83,6 +90,19 @@ class ArgumentReader:
             first += 1
         source = self.resolver.source(doc[first], doc[last], head)
         return Ref(source.entity, source.span)
+
+    def usable(self, ref: Ref, trigger: Any) -> bool:
+        """Can this phrase be a participant of the trigger's event? Not an unresolved relative
+        or neuter pronoun ("which", "that", "it"), not a byline, not a phrase on another line
+        than the trigger (a headline or dateline the parser ran into the sentence)."""
+        if ref.entity is None and ref.span.text.lower() in UNRESOLVED:
+            return False
+        text = self.text
+        line_start = text.rfind("\n", 0, ref.span.start) + 1
+        if text.startswith(("By ", "BY "), line_start):
+            return False
+        lo, hi = sorted((ref.span.start, trigger.idx))
+        return "\n" not in text[lo:hi]
 
     def actor_like(self, tok: Any) -> bool:
         """A name that can act: a person, group or body by the entities layer's type (which
@@ -149,6 +169,8 @@ class ArgumentReader:
                 actor = next((c for c in child.children if c.dep_ == "pobj"), actor)  # "criticism from the UN"
             elif child.dep_ == "prep" and child.lower_ in NOUN_RECIPIENT_PREPS and recipient is None:
                 recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if tok.dep_ in ("compound", "flat") and tok.lower_ == "operation" and tok.head.i != tok.i:
+            tok = tok.head  # "launched Operation Sindoor": the name's head is the verb's object
         head = tok.head
         light = tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LIGHT_VERBS
         if light and head.lemma_.lower() in UNDERGO_VERBS:
@@ -184,6 +206,16 @@ class ArgumentReader:
             tok = tok.head
             steps += 1
         return None
+
+    def modifier_only(self, head: Any, span: Span) -> bool:
+        """Is a place name only a modifier of something else ("Indian forces", "Pakistan Army",
+        "a UN designation"), not where something happened?"""
+        if head.dep_ not in ("compound", "amod", "poss", "nmod"):
+            return False
+        outer = head.head
+        if span.start <= outer.idx < span.end or outer.i == head.i:
+            return False
+        return outer.ent_type_ not in ("GPE", "LOC", "FAC") and outer.lemma_.lower() not in PLACE_NOUNS
 
     def head_of(self, span: Span) -> Any | None:
         found = self.doc.char_span(span.start, span.end, alignment_mode="expand")

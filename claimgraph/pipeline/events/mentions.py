@@ -17,7 +17,7 @@ from typing import Any
 
 from claimgraph.model import Analysis, Span
 from claimgraph.pipeline.coref import attribution_lexicon
-from claimgraph.pipeline.event_lexicon import EventLexicon, event_lexicon
+from claimgraph.pipeline.events.lexicon import EventLexicon, event_lexicon
 
 #: dependents whose words decide an ambiguous lemma's type ("doctors' strike", "opened fire")
 #: dependency labels of a token that heads a clause of its own (not an auxiliary of another verb)
@@ -64,10 +64,12 @@ def type_of_token(tok: Any, lex: EventLexicon) -> str | None:
     return lex.type_of(lemma, _particles(tok), _context(tok))
 
 
-def _is_mention(tok: Any, lex: EventLexicon) -> tuple[bool, bool]:
+def is_mention(tok: Any, lex: EventLexicon) -> tuple[bool, bool]:
     """(is an event mention, is nominal)."""
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
+        if tok.dep_ == "amod" and tok.tag_ == "VBN":
+            return False, False  # "the banned group", "Pakistan-occupied Kashmir": a state, not an act
         return lemma not in lex.non_event_verbs and tok.is_alpha, False
     if tok.pos_ == "AUX" and lemma == "be" and tok.dep_ in _CLAUSE_HEADS:
         return True, False  # a copula heading its clause: "the plane is late" states a situation
@@ -89,7 +91,7 @@ def find_mentions(analysis: Analysis, lex: EventLexicon | None = None) -> list[M
     text = analysis.document.text
     out: list[Mention] = []
     for tok in doc:
-        mention, nominal = _is_mention(tok, lex)
+        mention, nominal = is_mention(tok, lex)
         if not mention:
             continue
         lemma = tok.lemma_.lower()
