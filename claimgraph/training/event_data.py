@@ -36,7 +36,7 @@ from claimgraph.pipeline.events.features import trigger_features
 from claimgraph.pipeline.events.lexicon import EventLexicon
 from claimgraph.pipeline.events.mentions import is_mention, type_of_token
 from claimgraph.pipeline.events.model import NONE
-from claimgraph.pipeline.events.pairs import pair_trigger
+from claimgraph.pipeline.events.pairs import pair_heads, pair_trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,8 @@ def plv_examples(records: Sequence[Record], docs: Sequence[Any], lex: EventLexic
             tok, path = pair_trigger(doc, (actor["start"], actor["end"]), (recipient["start"], recipient["end"]), lex)
             if tok is None:
                 continue
-            out.append(Example(trigger_features(tok, lex, path), plover_type(str(pair["type"])), rec.id, "plv"))
+            heads = pair_heads(doc, (actor["start"], actor["end"]), (recipient["start"], recipient["end"]))
+            out.append(Example(trigger_features(tok, lex, path, heads), plover_type(str(pair["type"])), rec.id, "plv"))
             taken = {tok.i, *(t.i for t in path)}
             others = [t for t in _mentions(doc, lex) if t.i not in taken and type_of_token(t, lex) is None]
             for other in others[:2]:

@@ -140,7 +140,12 @@ class _Builder:
     def date(self, tok: Any, cause: Any | None, modality: str) -> DateRef | None:
         """The event's date, in the order :mod:`claimgraph.pipeline.events.dates` gives."""
         published = self.analysis.document.published
+        verb = tok
+        if tok.pos_ != "VERB" and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+            verb = tok.head  # "has imposed sanctions on Wednesday": the light verb's tense and date
         when = self.args.when(tok.i, self.timex_heads)
+        if when is None and verb is not tok:
+            when = self.args.when(verb.i, self.timex_heads)
         if when is None and cause is not None:
             when = self.args.when(cause.i, self.timex_heads)
         clause = when_clause_head(tok)
@@ -148,10 +153,17 @@ class _Builder:
             when = self.args.when(clause.i, self.timex_heads)  # "in 1999, when he was freed"
         if when is None:
             when = self.sentence_date(tok)
-        if when is None and published and modality == "asserted" and todays_news(tok) \
+        if when is None and published and modality == "asserted" and todays_news(verb) \
                 and not in_headline(tok, self.analysis.document.title):
-            return DateRef(published[:10], Span.of(self.analysis.document.text, tok.idx, tok.idx + len(tok.text)))
+            # "has placed them on its list, the ministry said on Wednesday": no later than the saying
+            said = self.saying_date(tok)
+            return said or DateRef(published[:10], Span.of(self.analysis.document.text, verb.idx,
+                                                            verb.idx + len(verb.text)))
         return when
+
+    def saying_date(self, tok: Any) -> DateRef | None:
+        heads = self.reporting_heads(tok)
+        return next((ref for h, ref in self.timex_heads if self.args.owner(h) in heads and is_point(ref)), None)
 
     def reporting_heads(self, tok: Any) -> set[int]:
         """The verbs that report the trigger's clause ("said on Tuesday that ..."): their date is
@@ -173,8 +185,13 @@ class _Builder:
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
             return None  # "had bombed": before the sentence's time, not at it
         reported_by = self.reporting_heads(tok)
+        text = self.analysis.document.text
+        # a line break bounds the sentence: a headline or dateline the parser ran into it is not it
+        lo = max(sent.start_char, text.rfind("\n", 0, tok.idx) + 1)
+        hi = text.find("\n", tok.idx)
+        hi = sent.end_char if hi < 0 else min(hi, sent.end_char)
         inside = [(abs(h.i - tok.i), ref) for h, ref in self.timex_heads
-                  if sent.start <= h.i < sent.end and is_point(ref) and self.args.owner(h) not in reported_by]
+                  if lo <= h.idx < hi and is_point(ref) and self.args.owner(h) not in reported_by]
         return min(inside, key=lambda x: x[0])[1] if inside else None
 
     def top_event(self, k: int, typed: list[Mention], by_token: dict[int, int]) -> int:

@@ -14,7 +14,10 @@ Feature families (prefix before ``=``):
 * ``c:<dep>`` the lemmas of the trigger's subject, object, agent, particle, prepositions
   and their objects, ``ce:<dep>`` their entity labels, ``h`` / ``hd`` the head's lemma and
   the trigger's relation to it;
-* ``p`` / ``pr`` the lemmas and lexicon types on the dyad's path;
+* ``p`` / ``pr`` the lemmas and lexicon types on the dyad's path; ``a:`` / ``t:`` the actor's and
+  target's head (lemma, entity label, relation, preposition): the coded dyad's, else the trigger's
+  own subject and object;
+* ``b`` / ``bb`` the words and word pairs between actor and target;
 * ``s`` the sentence's content lemmas (a bag of words, the TF-IDF part of the model).
 """
 
@@ -31,6 +34,8 @@ _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "prt", "
 _CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN", "ADV"})
 #: sentence words beyond this many tokens either side of the trigger are left out
 WINDOW = 25
+#: participants further apart than this many tokens give no between-words
+BETWEEN = 15
 
 
 def _lemma(tok: Any) -> str:
@@ -61,8 +66,38 @@ def _arg_features(tok: Any, out: list[str]) -> None:
                     out.append(f"c2:{dep}={_lemma(grand)}")
 
 
-def trigger_features(tok: Any, lex: EventLexicon, path: Sequence[Any] = ()) -> list[str]:
-    """The features of one trigger token (and of a dyad's path, when one is given)."""
+def _default_participants(tok: Any) -> tuple[Any | None, Any | None]:
+    """The trigger's own subject (or by-agent) and object (or passive subject, or a
+    prepositional object): the dyad a mention without a coded pair has."""
+    actor = recipient = None
+    for child in tok.children:
+        if child.dep_ == "nsubj" and actor is None:
+            actor = child
+        elif child.dep_ == "agent":
+            actor = next((g for g in child.children if g.dep_ == "pobj"), actor)
+        elif child.dep_ in ("dobj", "nsubjpass") and recipient is None:
+            recipient = child
+    if recipient is None:
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i), None)
+        if prep is not None:
+            recipient = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    return actor, recipient
+
+
+def _participant_features(role: str, head: Any | None, out: list[str]) -> None:
+    if head is None:
+        out.append(f"{role}=none")
+        return
+    out.append(f"{role}:l={_lemma(head)}")
+    out.append(f"{role}:e={head.ent_type_ or head.pos_}")
+    out.append(f"{role}:d={head.dep_}")
+    if head.dep_ == "pobj":
+        out.append(f"{role}:prep={head.head.lower_}")
+
+
+def trigger_features(tok: Any, lex: EventLexicon, path: Sequence[Any] = (),
+                     participants: tuple[Any | None, Any | None] | None = None) -> list[str]:
+    """The features of one trigger token (and of a dyad's path and heads, when one is given)."""
     lemma = _lemma(tok)
     rule = type_of_token(tok, lex)
     out = [f"l={lemma}", f"w={tok.lower_}", f"pos={tok.pos_}", f"dep={tok.dep_}", f"r={rule}",
@@ -85,7 +120,33 @@ def trigger_features(tok: Any, lex: EventLexicon, path: Sequence[Any] = ()) -> l
         prule = type_of_token(ptok, lex)
         if prule is not None:
             out.append(f"pr={prule}")
+        if ptok.pos_ in ("VERB", "NOUN"):  # the path's predicates in full: "x:c:dobj=deal"
+            inner: list[str] = [f"l={_lemma(ptok)}"]
+            _arg_features(ptok, inner)
+            out.extend("x:" + f for f in inner)
+    if path:  # the dyad's whole path as one word: "condemn", "sign>deal"
+        out.append("ps=" + ">".join(_lemma(t) for t in path[:4]))
+    actor, recipient = participants if participants is not None else _default_participants(tok)
+    if actor is not None and recipient is not None:
+        out.append(f"pd={actor.dep_}|{recipient.dep_}|{recipient.head.lower_ if recipient.dep_ == 'pobj' else ''}")
+    _participant_features("a", actor, out)
+    _participant_features("t", recipient, out)
+    if actor is not None and recipient is not None:
+        out.extend(between_features(actor, recipient, BETWEEN))
     out.extend(sentence_features(tok))
+    return out
+
+
+def between_features(a: Any, b: Any, limit: int = BETWEEN) -> list[str]:
+    """Words and word pairs between the two participants' heads ("A <condemned the> B"),
+    the classic relation-extraction context."""
+    lo, hi = sorted((a.i, b.i))
+    if hi - lo - 1 > limit or a.sent.start != b.sent.start:
+        return ["b=far"]
+    doc = a.doc
+    lemmas = [_lemma(doc[i]) for i in range(lo + 1, hi) if not doc[i].is_punct]
+    out = [f"b={w}" for w in lemmas]
+    out.extend(f"bb={x}_{y}" for x, y in zip(lemmas, lemmas[1:], strict=False))
     return out
 
 
@@ -105,4 +166,4 @@ def sentence_features(tok: Any) -> Iterable[str]:
             yield f"s={lemma}"
 
 
-__all__ = ["WINDOW", "sentence_features", "trigger_features"]
+__all__ = ["BETWEEN", "WINDOW", "between_features", "sentence_features", "trigger_features"]

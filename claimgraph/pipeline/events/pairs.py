@@ -47,6 +47,11 @@ def _path(heads: list[Any]) -> tuple[Any | None, list[Any]]:
     return meet, [t for t in path if t.i not in (heads[0].i, heads[1].i)]
 
 
+def pair_heads(doc: Any, actor: tuple[int, int], recipient: tuple[int, int]) -> tuple[Any | None, Any | None]:
+    heads = _heads(doc, actor, recipient)
+    return (heads[0], heads[1]) if heads is not None else (None, None)
+
+
 def pair_trigger(doc: Any, actor: tuple[int, int], recipient: tuple[int, int],
                  lex: EventLexicon) -> tuple[Any | None, list[Any]]:
     """The trigger token that links the two participants (or None) and the path between them."""
@@ -90,8 +95,8 @@ def type_for_pair(analysis: Analysis, actor: tuple[int, int], recipient: tuple[i
     if tok is None:
         return None
     if model is not None:
-        return model.best_type(trigger_features(tok, lex, path))[0]
+        return model.best_type(trigger_features(tok, lex, path, pair_heads(doc, actor, recipient)))[0]
     return type_of_token(tok, lex)
 
 
-__all__ = ["pair_trigger", "type_for_pair"]
+__all__ = ["pair_heads", "pair_trigger", "type_for_pair"]
