@@ -269,7 +269,7 @@ def test_mixed_or_unknown_corpora_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="polnear"):
         events.evaluate([b], settings=Settings())
     result = runner.invoke(app, ["evaluate", "events", "--data", str(b)])
-    assert result.exit_code == 2 and "plv, meantime, indiapoliceevents" in result.output
+    assert result.exit_code == 2 and "plv, meantime, ecbplus, indiapoliceevents" in result.output
 
 
 # --- the CLI on invented files, one per format ------------------------------------------------

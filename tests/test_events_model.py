@@ -18,7 +18,7 @@ STAGES = ("nlp", "entities", "time", "places", "claims", "events")
 
 
 def test_missing_model_file_names_the_file_and_the_command(tmp_path: Path) -> None:
-    with pytest.raises(DataFormatError, match="python -m claimgraph.training event_types") as info:
+    with pytest.raises(DataFormatError, match=r"python -m claimgraph\.training event_types") as info:
         load_model(tmp_path / "model.npz")
     assert "model.npz" in str(info.value)
 

@@ -153,7 +153,8 @@ def story_report(settings: Settings, corpus: Path = CORPUS) -> Report:
     report.rows["layer"] = {"events": score.events, "undated": score.undated,
                             "sanction_from_banned": score.banned_sanctions}
     report.notes.append("truth: tests/fixtures/corpus/expected.yaml (events), from STORY.md; a (event, file) pair "
-                        "counts when the time layer finds the event's day in a sentence that holds an event of its type")
+                        "counts when the time layer finds the event's day in a sentence that holds an event of "
+                        "its type")
     report.notes.extend(f"missed: {m}" for m in score.missed)
     report.notes.extend(f"wrong date: {w}" for w in score.wrong_dates)
     return report

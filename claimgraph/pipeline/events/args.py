@@ -22,8 +22,16 @@ from claimgraph.model import DateRef, Ref, Span
 from claimgraph.pipeline.coref import Resolver
 from claimgraph.pipeline.events.lexicon import EventLexicon
 
+#: common nouns that name participants ("refugees", "the government", "protesters")
+ACTOR_NOUNS = frozenset({"government", "refugee", "people", "civilian", "protester", "militant", "soldier", "police",
+                         "policeman", "force", "troop", "army", "official", "minister", "leader", "rebel",
+                         "fighter", "group", "country", "nation", "state", "authority", "administration",
+                         "opposition", "party", "union", "worker", "student", "farmer", "villager", "resident",
+                         "family", "community", "court", "council", "committee", "ministry", "agency", "company",
+                         "bank", "organization", "organisation", "migrant", "prisoner", "hostage", "journalist"})
 #: verbs that carry out a nominal event: their subject is its actor
-LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
+LIGHT_VERBS = frozenset({"commence", "pass", "undertake", "step", "intensify", "resume", "escalate",
+                         "carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
                          "make", "commit", "perpetrate", "orchestrate", "plan", "lead", "execute", "file",
                          "issue", "level", "bring", "press", "sign", "hold", "begin", "start", "continue",
                          "open", "initiate", "join", "express", "voice", "lodge", "give", "offer",
@@ -111,6 +119,12 @@ class ArgumentReader:
         kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
         return kind in ("ORG", "NORP", "PERSON")
 
+    def names_someone(self, tok: Any) -> bool:
+        """Does the phrase name a participant (a person, group, body or country), not a thing?"""
+        eid = self.resolver.entity_in(tok.idx, tok.idx + len(tok.text), tok)
+        kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
+        return kind in ("ORG", "NORP", "PERSON", "GPE") or tok.pos_ == "PRON" or tok.lemma_.lower() in ACTOR_NOUNS
+
     def verb_arguments(self, tok: Any) -> tuple[Any | None, Any | None]:
         actor = recipient = None
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
@@ -123,12 +137,26 @@ class ArgumentReader:
                 actor = next((c for c in child.children if c.dep_ == "pobj"), actor)
             elif child.dep_ in ("dobj", "dative") and recipient is None:
                 recipient = child
-        if recipient is None:
+        if recipient is None or not self.names_someone(recipient):
+            # "sent troops to Libya", "provided aid to refugees": when the object is a thing,
+            # the one the act is aimed at is the prepositional object that names someone
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS and child.i > tok.i:
-                    recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if recipient is not None:
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None and (recipient is None or self.names_someone(pobj)):
+                        recipient = pobj
                         break
+        if recipient is None:
+            # "convicted the bank to pay damages": the parser makes the object the infinitive's subject
+            for child in tok.children:
+                if child.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                    recipient = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                    break
+        if recipient is None:
+            # "agreed to release two hostages", "is willing to send aid to X": the governed act's target
+            xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+            if xcomp is not None:
+                recipient = self.verb_arguments(xcomp)[1] if xcomp.i not in self.triggers else None
         if actor is None and passive:
             # "is designated a terrorist group by the UN": the parser hangs the agent on the
             # complement noun rather than on the verb
@@ -148,7 +176,9 @@ class ArgumentReader:
         """'X stormed the base and killed ...', 'X vowed to attack ...': the subject of the
         verb this one is coordinated with or governed by."""
         for _ in range(3):
-            if tok.dep_ not in ("conj", "xcomp", "advcl") or tok.head.i == tok.i:
+            if tok.dep_ == "xcomp" and tok.head.pos_ == "ADJ" and tok.head.dep_ == "acomp":
+                tok = tok.head  # "Russia is willing to withdraw": the subject of "is"
+            if tok.dep_ not in ("conj", "xcomp", "advcl", "acomp") or tok.head.i == tok.i:
                 return None
             if tok.dep_ == "advcl" and tok.tag_ != "VBG":
                 return None  # "after police arrived, militants fled": another clause's subject

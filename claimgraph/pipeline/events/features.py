@@ -24,6 +24,7 @@ Feature families (prefix before ``=``):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
 from claimgraph.pipeline.events.lexicon import EventLexicon
@@ -146,7 +147,7 @@ def between_features(a: Any, b: Any, limit: int = BETWEEN) -> list[str]:
     doc = a.doc
     lemmas = [_lemma(doc[i]) for i in range(lo + 1, hi) if not doc[i].is_punct]
     out = [f"b={w}" for w in lemmas]
-    out.extend(f"bb={x}_{y}" for x, y in zip(lemmas, lemmas[1:], strict=False))
+    out.extend(f"bb={x}_{y}" for x, y in pairwise(lemmas))
     return out
 
 
