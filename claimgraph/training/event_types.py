@@ -50,6 +50,8 @@ MIN_COUNT = 2
 C = 0.8
 #: class weights of the regression (None, or "balanced" to lift the rare root types)
 CLASS_WEIGHT: str | None = "balanced"
+#: weight of each corpus's examples (PLV codes dyads the way the PLOVER measures do)
+CORPUS_WEIGHT = {"plv": 2.0}
 #: keep one IndiaPoliceEvents NONE example in this many (they would outnumber every type 30 to 1)
 IPE_NONE_EVERY = 6
 #: decision thresholds shipped with the model: an untyped mention becomes an event when its best type
@@ -74,7 +76,8 @@ def fit(examples: Sequence[Example]) -> TypeModel:
     x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(examples), len(names)))
     y = [ex.label for ex in examples]
     clf = LogisticRegression(C=C, max_iter=3000, random_state=0, class_weight=CLASS_WEIGHT)
-    clf.fit(x, y)
+    weights = np.array([CORPUS_WEIGHT.get(ex.corpus, 1.0) for ex in examples])
+    clf.fit(x, y, sample_weight=weights)
     classes = tuple(str(c) for c in clf.classes_)
     return TypeModel(index, classes, clf.coef_.T.astype(np.float16).astype(np.float32),
                      clf.intercept_.astype(np.float32), NEW_EVENT_THRESHOLD, DROP_THRESHOLD)
