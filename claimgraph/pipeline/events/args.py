@@ -22,13 +22,18 @@ from claimgraph.model import DateRef, Ref, Span
 from claimgraph.pipeline.coref import Resolver
 from claimgraph.pipeline.events.lexicon import EventLexicon
 
+#: verbs whose conjoined subjects act on each other: "India and Pakistan agreed", "X and Y met"
+SYMMETRIC = frozenset({"agree", "meet", "talk", "negotiate", "sign", "cooperate", "collaborate", "partner",
+                       "clash", "fight", "discuss", "consult", "confer", "ally", "settle", "reconcile"})
 #: common nouns that name participants ("refugees", "the government", "protesters")
 ACTOR_NOUNS = frozenset({"government", "refugee", "people", "civilian", "protester", "militant", "soldier", "police",
                          "policeman", "force", "troop", "army", "official", "minister", "leader", "rebel",
                          "fighter", "group", "country", "nation", "state", "authority", "administration",
                          "opposition", "party", "union", "worker", "student", "farmer", "villager", "resident",
                          "family", "community", "court", "council", "committee", "ministry", "agency", "company",
-                         "bank", "organization", "organisation", "migrant", "prisoner", "hostage", "journalist"})
+                         "bank", "organization", "organisation", "migrant", "prisoner", "hostage", "journalist",
+                         "girl", "schoolgirl", "boy", "child", "woman", "man", "passenger", "pilgrim", "tourist",
+                         "engineer", "doctor", "teacher", "guard", "member"})
 #: verbs that carry out a nominal event: their subject is its actor
 LIGHT_VERBS = frozenset({"commence", "pass", "undertake", "step", "intensify", "resume", "escalate",
                          "carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
@@ -170,6 +175,10 @@ class ArgumentReader:
             actor = self._inherited_subject(tok)
         if actor is not None and actor.tag_ in ("WDT", "WP") and actor.head.dep_ == "relcl":
             actor = actor.head.head  # "militants who attacked": the antecedent
+        if actor is not None and tok.lemma_.lower() in SYMMETRIC and (recipient is None
+                                                                      or not self.names_someone(recipient)):
+            # "India and Pakistan agreed to a ceasefire": each is the other's counterpart
+            recipient = next((c for c in actor.children if c.dep_ == "conj"), recipient)
         return _participant(actor), _participant(recipient)
 
     def _inherited_subject(self, tok: Any) -> Any | None:
