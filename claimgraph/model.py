@@ -263,6 +263,25 @@ class DateRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """A number of people an event harmed or held, as one report gives it: ``kind`` is killed,
+    injured, abducted or arrested; ``value`` the number (None for "dozens"); ``span`` the words
+    that give it; ``claim`` the claim that reports it (None: the outlet's own)."""
+
+    kind: str
+    value: int | None
+    span: Span
+    claim: str | None = None
+
+    def to_json(self) -> JSON:
+        return {"kind": self.kind, "value": self.value, "span": self.span.to_json(), "claim": self.claim}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Count:
+        return cls(obj["kind"], obj.get("value"), Span.from_json(obj["span"]), obj.get("claim"))
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     type: str
@@ -273,6 +292,8 @@ class Event:
     where: Ref | None
     claim: str | None
     modality: str = "asserted"
+    #: casualty and arrest counts the text gives for this event (added to the contract in #14)
+    counts: tuple[Count, ...] = ()
 
     def to_json(self) -> JSON:
         return {
@@ -282,6 +303,7 @@ class Event:
             "when": self.when.to_json() if self.when else None,
             "where": self.where.to_json() if self.where else None,
             "claim": self.claim, "modality": self.modality,
+            "counts": [c.to_json() for c in self.counts],
         }
 
     @classmethod
@@ -292,6 +314,7 @@ class Event:
             Ref.from_json(obj.get("actor")), Ref.from_json(obj.get("recipient")),
             DateRef(when.get("value"), Span.from_json(when["span"])) if when else None,
             Ref.from_json(obj.get("where")), obj.get("claim"), obj.get("modality", "asserted"),
+            tuple(Count.from_json(c) for c in obj.get("counts") or ()),
         )
 
 

@@ -32,7 +32,7 @@ from claimgraph.evaluate.events_scoring import (
 )
 from claimgraph.evaluate.ipe_labels import Cue, load_lexicon, repair, sentence_labels, to_repaired
 from claimgraph.model import Analysis, Document, Event, Ref, Span
-from claimgraph.pipeline.event_mentions import Mention
+from claimgraph.pipeline.events.mentions import Mention
 from claimgraph.settings import Settings
 from tests.conftest import shared_data
 
@@ -269,7 +269,7 @@ def test_mixed_or_unknown_corpora_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="polnear"):
         events.evaluate([b], settings=Settings())
     result = runner.invoke(app, ["evaluate", "events", "--data", str(b)])
-    assert result.exit_code == 2 and "plv, meantime, indiapoliceevents" in result.output
+    assert result.exit_code == 2 and "plv, meantime, ecbplus, indiapoliceevents" in result.output
 
 
 # --- the CLI on invented files, one per format ------------------------------------------------
@@ -277,12 +277,12 @@ def test_mixed_or_unknown_corpora_are_refused(tmp_path: Path) -> None:
 def _stage_ready() -> None:
     if "events" not in events.STAGES:
         pytest.skip("no 'events' stage in this build yet")
-    from claimgraph.pipeline.event_mentions import find_mentions
+    from claimgraph.pipeline.events.mentions import find_mentions
 
     try:
         find_mentions(Analysis(document=Document.from_text("x")))
     except NotImplementedError:
-        pytest.skip("pipeline.event_mentions.find_mentions is still a stub")
+        pytest.skip("pipeline.events.mentions.find_mentions is still a stub")
     except Exception:
         pass
 

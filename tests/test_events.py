@@ -9,9 +9,9 @@ import pytest
 
 from claimgraph.model import Analysis, Document, Event
 from claimgraph.pipeline import Pipeline
-from claimgraph.pipeline.event_lexicon import PLOVER_TYPES, event_lexicon
-from claimgraph.pipeline.event_mentions import find_mentions
 from claimgraph.pipeline.events import type_for_pair
+from claimgraph.pipeline.events.lexicon import PLOVER_TYPES, event_lexicon
+from claimgraph.pipeline.events.mentions import find_mentions
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.engine import Connection
 
 from claimgraph.corpus import group_summaries as summaries
@@ -133,6 +133,14 @@ def _corpus_ids(conn: Connection, doc_id: str) -> dict[str, str]:
     return {r[0]: r[1] for r in rows if r[1]}
 
 
+def _same_day(column: Any, value: str) -> Any:
+    """Dates agree when they name the same day ("2025-01-14" and "2025-01-14TNI": "on Tuesday"
+    and "Tuesday night", or "overnight" in the next morning's paper); coarser dates must be equal."""
+    if len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        return func.substr(column, 1, 10) == value[:10]
+    return column == value
+
+
 def group_events(conn: Connection, doc_id: str) -> int:
     """Events of a new document join an event of another document with the same type and date
     that shares a participant or place (corpus entities); one indexed query per event."""
@@ -152,7 +160,7 @@ def group_events(conn: Connection, doc_id: str) -> int:
             .select_from(e.outerjoin(act, and_(act.c.doc_id == e.c.doc_id, act.c.local_id == e.c.actor_local))
                          .outerjoin(rec, and_(rec.c.doc_id == e.c.doc_id, rec.c.local_id == e.c.recipient_local))
                          .outerjoin(whr, and_(whr.c.doc_id == e.c.doc_id, whr.c.local_id == e.c.where_local)))
-            .where(e.c.type == ev["type"], e.c.when_value == ev["when_value"], e.c.doc_id != doc_id,
+            .where(e.c.type == ev["type"], _same_day(e.c.when_value, ev["when_value"]), e.c.doc_id != doc_id,
                    or_(act.c.entity_id.in_(parts), rec.c.entity_id.in_(parts), whr.c.entity_id.in_(parts)))
             .order_by(e.c.group_id.is_(None)).limit(1)).first()
         if match is None:

@@ -42,13 +42,13 @@ from claimgraph.evaluate.events_scoring import (
     overlaps,
 )
 from claimgraph.evaluate.ipe_labels import LABELS, cues_of, load_lexicon, repair, sentence_labels, to_repaired
-from claimgraph.evaluate.scoring import Item, Report, score
+from claimgraph.evaluate.scoring import PRF, Item, Report, score
 from claimgraph.model import Analysis, Document
 from claimgraph.pipeline import STAGES, Pipeline
 from claimgraph.settings import Settings
 
 STAGE_NAMES = ("nlp", "entities", "time", "places", "claims", "events")
-CORPORA = ("plv", "meantime", "indiapoliceevents")
+CORPORA = ("plv", "meantime", "ecbplus", "indiapoliceevents")
 
 TypeForPair = Callable[[Analysis, Range, Range], "str | None"]
 FindMentions = Callable[[Analysis], Sequence[Any]]
@@ -69,6 +69,8 @@ MEANTIME_NOTES = (
     "one-to-one matching of triggers sharing a character (scoring.match_pairs), exact = same offsets",
     "recall by gold class: the share of a class's gold mentions matched by overlap against all predictions",
     "baseline every verb: every spaCy VERB token as a mention, same scoring",
+    "tokens: token P/R/F1 over the spaCy tokens of scored ranges (a token is a mention token when a span covers "
+    "part of it), for the mentions and for the every-verb baseline",
     "attachment: for each gold event in a scored range with an Arg0 (actor) or Arg1 (recipient), found = "
     "some event of the events layer whose trigger overlaps it has an actor (recipient); correct = one such "
     "argument span overlaps a gold argument span; accuracy = correct/found, coverage = found/gold",
@@ -97,14 +99,17 @@ def _pipeline(settings: Settings) -> Pipeline:
     return Pipeline(settings, stages=STAGE_NAMES)
 
 
-def _type_for_pair() -> TypeForPair:
-    from claimgraph.pipeline.events import type_for_pair
+def _type_for_pair(settings: Settings) -> TypeForPair:
+    """The pair typer: the learned model's when it is switched on, else the lexicon's."""
+    from claimgraph.pipeline.events.model import MODEL_NAME, shipped_model
+    from claimgraph.pipeline.events.pairs import type_for_pair
 
-    return type_for_pair
+    model = shipped_model() if settings.model_enabled(MODEL_NAME) else None
+    return lambda analysis, actor, recipient: type_for_pair(analysis, actor, recipient, model)
 
 
 def _find_mentions() -> FindMentions:
-    from claimgraph.pipeline.event_mentions import find_mentions
+    from claimgraph.pipeline.events.mentions import find_mentions
 
     return find_mentions
 
@@ -199,6 +204,8 @@ def score_meantime(docs: Sequence[tuple[Record, Analysis]], find_mentions: FindM
 
     report = Report(title=f"Events, MEANTIME ({len(docs)} documents, {len(gold)} gold event mentions in scored "
                           f"ranges, {len(pred)} predicted)")
+    report.rows["mention tokens"] = token_scores(docs, gold, pred).as_dict()
+    report.rows["baseline every verb tokens"] = token_scores(docs, gold, verbs).as_dict()
     report.rows["mentions overlap"] = score(pred, gold, mode="overlap").as_dict()
     report.rows["mentions exact"] = score(pred, gold, mode="exact").as_dict()
     report.rows["baseline every verb overlap"] = score(verbs, gold, mode="overlap").as_dict()
@@ -215,6 +222,28 @@ def score_meantime(docs: Sequence[tuple[Record, Analysis]], find_mentions: FindM
                                                                                                     in_scored)}
     report.notes.extend(MEANTIME_NOTES)
     return report
+
+
+def token_scores(docs: Sequence[tuple[Record, Analysis]], gold: Sequence[Item], pred: Sequence[Item]) -> PRF:
+    """Token P/R/F1: a token counts as a mention token when a mention span covers part of it."""
+    result = PRF()
+    by_doc: dict[str, tuple[list[Range], list[Range]]] = {}
+    for item in gold:
+        by_doc.setdefault(item.doc, ([], []))[0].append((item.start, item.end))
+    for item in pred:
+        by_doc.setdefault(item.doc, ([], []))[1].append((item.start, item.end))
+    for rec, analysis in docs:
+        if analysis.doc is None or rec.id not in by_doc:
+            continue
+        g_spans, p_spans = by_doc[rec.id]
+        for tok in analysis.doc:
+            rng = (tok.idx, tok.idx + len(tok.text))
+            in_g = any(overlaps(rng, g) for g in g_spans)
+            in_p = any(overlaps(rng, p) for p in p_spans)
+            result.tp += in_g and in_p
+            result.fp += in_p and not in_g
+            result.fn += in_g and not in_p
+    return result
 
 
 # --- IndiaPoliceEvents --------------------------------------------------------------------------
@@ -266,14 +295,23 @@ def _corpus(records: Sequence[Record]) -> str:
 
 
 def evaluate(paths: Sequence[str | Path], *, settings: Settings) -> Report:
-    """Run the pipeline up to ``events`` on every record of the files and score it for their corpus."""
+    """Run the pipeline up to ``events`` on every record of the files and score it for their corpus.
+    A folder with a story bible (``STORY.md``: the sample corpus) is scored against its story
+    (:mod:`claimgraph.evaluate.events_story`)."""
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    if folders:
+        from claimgraph.evaluate.events_story import story_report
+
+        if len(folders) != len(paths) or len(folders) > 1 or not (folders[0] / "STORY.md").is_file():
+            raise DataFormatError("evaluate events takes data files, or one sample corpus folder with a STORY.md")
+        return story_report(settings, folders[0])
     records = read_many(paths)
     corpus = _corpus(records)
     pipeline = _pipeline(settings)
     if corpus == "plv":
-        fn = _type_for_pair()
+        fn = _type_for_pair(settings)
         report = score_plv([(r, pipeline(Document.from_text(r.text))) for r in records], fn)
-    elif corpus == "meantime":
+    elif corpus in ("meantime", "ecbplus"):
         report = score_meantime([(r, pipeline(Document.from_text(r.text, published=r.published)))
                                  for r in records], _find_mentions())
     else:

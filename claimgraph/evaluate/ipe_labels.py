@@ -200,7 +200,7 @@ def _actor_of(token: Any) -> str:
 def cues_of(analysis: Analysis, mentions: Sequence[Any]) -> list[tuple[int, Cue]]:
     """Each cue with the character offset of its trigger: mentions first, then events no mention covers.
 
-    ``mentions`` are :class:`claimgraph.pipeline.event_mentions.Mention` objects; an event
+    ``mentions`` are :class:`claimgraph.pipeline.events.mentions.Mention` objects; an event
     whose trigger overlaps a mention lends it its type and actor.
     """
     doc = analysis.doc

@@ -20,10 +20,23 @@ from typing import Any
 
 from claimgraph.model import DateRef, Ref, Span
 from claimgraph.pipeline.coref import Resolver
-from claimgraph.pipeline.event_lexicon import EventLexicon
+from claimgraph.pipeline.events.lexicon import EventLexicon
 
+#: verbs whose conjoined subjects act on each other: "India and Pakistan agreed", "X and Y met"
+SYMMETRIC = frozenset({"agree", "meet", "talk", "negotiate", "sign", "cooperate", "collaborate", "partner",
+                       "clash", "fight", "discuss", "consult", "confer", "ally", "settle", "reconcile"})
+#: common nouns that name participants ("refugees", "the government", "protesters")
+ACTOR_NOUNS = frozenset({"government", "refugee", "people", "civilian", "protester", "militant", "soldier", "police",
+                         "policeman", "force", "troop", "army", "official", "minister", "leader", "rebel",
+                         "fighter", "group", "country", "nation", "state", "authority", "administration",
+                         "opposition", "party", "union", "worker", "student", "farmer", "villager", "resident",
+                         "family", "community", "court", "council", "committee", "ministry", "agency", "company",
+                         "bank", "organization", "organisation", "migrant", "prisoner", "hostage", "journalist",
+                         "girl", "schoolgirl", "boy", "child", "woman", "man", "passenger", "pilgrim", "tourist",
+                         "engineer", "doctor", "teacher", "guard", "member"})
 #: verbs that carry out a nominal event: their subject is its actor
-LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
+LIGHT_VERBS = frozenset({"commence", "pass", "undertake", "step", "intensify", "resume", "escalate",
+                         "carry", "launch", "conduct", "stage", "mount", "claim", "impose", "announce", "order",
                          "make", "commit", "perpetrate", "orchestrate", "plan", "lead", "execute", "file",
                          "issue", "level", "bring", "press", "sign", "hold", "begin", "start", "continue",
                          "open", "initiate", "join", "express", "voice", "lodge", "give", "offer",
@@ -35,10 +48,17 @@ RECIPIENT_PREPS = frozenset({"on", "against", "at", "with", "to", "into", "upon"
 #: prepositions after an event noun that introduce its recipient ("the arrest of Khan", "the attack on the base")
 NOUN_RECIPIENT_PREPS = frozenset({"on", "against", "of", "at", "upon", "to", "with", "into", "over"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+#: nouns a place name may modify and still be the place: "the Bannu police station", "Shewa tehsil"
+PLACE_NOUNS = frozenset({"station", "camp", "post", "checkpost", "checkpoint", "village", "district", "town",
+                         "city", "province", "area", "market", "border", "base", "region", "valley", "tehsil",
+                         "crossing", "compound", "bazaar", "road", "highway", "airport", "port", "outskirts",
+                         "sector", "zone", "belt", "agency", "county", "state", "capital", "frontier", "side"})
 #: at most this many tokens are walked up from a date or place to its event
 MAX_WALK = 12
 
 
+#: pronouns that name no one until coreference resolves them
+UNRESOLVED = frozenset({"which", "that", "who", "whom", "whose", "it", "this", "these", "those", "what", "its"})
 #: entity labels that never name a participant ("ambushed in March", "killed 40")
 _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
@@ -84,12 +104,31 @@ class ArgumentReader:
         source = self.resolver.source(doc[first], doc[last], head)
         return Ref(source.entity, source.span)
 
+    def usable(self, ref: Ref, trigger: Any) -> bool:
+        """Can this phrase be a participant of the trigger's event? Not an unresolved relative
+        or neuter pronoun ("which", "that", "it"), not a byline, not a phrase on another line
+        than the trigger (a headline or dateline the parser ran into the sentence)."""
+        if ref.entity is None and ref.span.text.lower() in UNRESOLVED:
+            return False
+        text = self.text
+        line_start = text.rfind("\n", 0, ref.span.start) + 1
+        if text.startswith(("By ", "BY "), line_start):
+            return False
+        lo, hi = sorted((ref.span.start, trigger.idx))
+        return "\n" not in text[lo:hi]
+
     def actor_like(self, tok: Any) -> bool:
         """A name that can act: a person, group or body by the entities layer's type (which
         knows "Mumbai" is a city even where spaCy's label says ORG)."""
         eid = self.resolver.entity_in(tok.idx, tok.idx + len(tok.text), tok)
         kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
         return kind in ("ORG", "NORP", "PERSON")
+
+    def names_someone(self, tok: Any) -> bool:
+        """Does the phrase name a participant (a person, group, body or country), not a thing?"""
+        eid = self.resolver.entity_in(tok.idx, tok.idx + len(tok.text), tok)
+        kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
+        return kind in ("ORG", "NORP", "PERSON", "GPE") or tok.pos_ == "PRON" or tok.lemma_.lower() in ACTOR_NOUNS
 
     def verb_arguments(self, tok: Any) -> tuple[Any | None, Any | None]:
         actor = recipient = None
@@ -103,12 +142,26 @@ class ArgumentReader:
                 actor = next((c for c in child.children if c.dep_ == "pobj"), actor)
             elif child.dep_ in ("dobj", "dative") and recipient is None:
                 recipient = child
-        if recipient is None:
+        if recipient is None or not self.names_someone(recipient):
+            # "sent troops to Libya", "provided aid to refugees": when the object is a thing,
+            # the one the act is aimed at is the prepositional object that names someone
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS and child.i > tok.i:
-                    recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if recipient is not None:
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None and (recipient is None or self.names_someone(pobj)):
+                        recipient = pobj
                         break
+        if recipient is None:
+            # "convicted the bank to pay damages": the parser makes the object the infinitive's subject
+            for child in tok.children:
+                if child.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                    recipient = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                    break
+        if recipient is None:
+            # "agreed to release two hostages", "is willing to send aid to X": the governed act's target
+            xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+            if xcomp is not None:
+                recipient = self.verb_arguments(xcomp)[1] if xcomp.i not in self.triggers else None
         if actor is None and passive:
             # "is designated a terrorist group by the UN": the parser hangs the agent on the
             # complement noun rather than on the verb
@@ -122,13 +175,19 @@ class ArgumentReader:
             actor = self._inherited_subject(tok)
         if actor is not None and actor.tag_ in ("WDT", "WP") and actor.head.dep_ == "relcl":
             actor = actor.head.head  # "militants who attacked": the antecedent
+        if actor is not None and tok.lemma_.lower() in SYMMETRIC and (recipient is None
+                                                                      or not self.names_someone(recipient)):
+            # "India and Pakistan agreed to a ceasefire": each is the other's counterpart
+            recipient = next((c for c in actor.children if c.dep_ == "conj"), recipient)
         return _participant(actor), _participant(recipient)
 
     def _inherited_subject(self, tok: Any) -> Any | None:
         """'X stormed the base and killed ...', 'X vowed to attack ...': the subject of the
         verb this one is coordinated with or governed by."""
         for _ in range(3):
-            if tok.dep_ not in ("conj", "xcomp", "advcl") or tok.head.i == tok.i:
+            if tok.dep_ == "xcomp" and tok.head.pos_ == "ADJ" and tok.head.dep_ == "acomp":
+                tok = tok.head  # "Russia is willing to withdraw": the subject of "is"
+            if tok.dep_ not in ("conj", "xcomp", "advcl", "acomp") or tok.head.i == tok.i:
                 return None
             if tok.dep_ == "advcl" and tok.tag_ != "VBG":
                 return None  # "after police arrived, militants fled": another clause's subject
@@ -149,6 +208,8 @@ class ArgumentReader:
                 actor = next((c for c in child.children if c.dep_ == "pobj"), actor)  # "criticism from the UN"
             elif child.dep_ == "prep" and child.lower_ in NOUN_RECIPIENT_PREPS and recipient is None:
                 recipient = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if tok.dep_ in ("compound", "flat") and tok.lower_ == "operation" and tok.head.i != tok.i:
+            tok = tok.head  # "launched Operation Sindoor": the name's head is the verb's object
         head = tok.head
         light = tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LIGHT_VERBS
         if light and head.lemma_.lower() in UNDERGO_VERBS:
@@ -184,6 +245,16 @@ class ArgumentReader:
             tok = tok.head
             steps += 1
         return None
+
+    def modifier_only(self, head: Any, span: Span) -> bool:
+        """Is a place name only a modifier of something else ("Indian forces", "Pakistan Army",
+        "a UN designation"), not where something happened?"""
+        if head.dep_ not in ("compound", "amod", "poss", "nmod"):
+            return False
+        outer = head.head
+        if span.start <= outer.idx < span.end or outer.i == head.i:
+            return False
+        return outer.ent_type_ not in ("GPE", "LOC", "FAC") and outer.lemma_.lower() not in PLACE_NOUNS
 
     def head_of(self, span: Span) -> Any | None:
         found = self.doc.char_span(span.start, span.end, alignment_mode="expand")

@@ -17,11 +17,12 @@ from typing import Any
 
 from claimgraph.model import Analysis, Span
 from claimgraph.pipeline.coref import attribution_lexicon
-from claimgraph.pipeline.event_lexicon import EventLexicon, event_lexicon
+from claimgraph.pipeline.events.lexicon import EventLexicon, event_lexicon
 
 #: dependents whose words decide an ambiguous lemma's type ("doctors' strike", "opened fire")
 #: dependency labels of a token that heads a clause of its own (not an auxiliary of another verb)
 _CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "conj", "advcl", "relcl", "xcomp", "parataxis"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "his", "her"})
 _CONTEXT_DEPS = frozenset({"nsubj", "nsubjpass", "compound", "amod", "poss", "dobj", "nmod", "agent", "aux"})
 
 
@@ -51,6 +52,9 @@ def _context(tok: Any) -> frozenset[str]:
         if child.dep_ in _CONTEXT_DEPS:
             words.add(child.lemma_.lower())
             words.add(child.lower_)
+    for child in tok.children:  # "added the group to its list", "listed it as a terrorist"
+        if child.dep_ == "prep" and child.i > tok.i:
+            words.update(g.lower_ for g in child.children if g.dep_ == "pobj")
     if tok.dep_ in ("dobj", "compound") and tok.head.i != tok.i:
         words.add(tok.head.lemma_.lower())  # "opened fire": the verb is the context of its object
     return frozenset(words)
@@ -64,10 +68,15 @@ def type_of_token(tok: Any, lex: EventLexicon) -> str | None:
     return lex.type_of(lemma, _particles(tok), _context(tok))
 
 
-def _is_mention(tok: Any, lex: EventLexicon) -> tuple[bool, bool]:
+def is_mention(tok: Any, lex: EventLexicon) -> tuple[bool, bool]:
     """(is an event mention, is nominal)."""
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
+        if tok.dep_ == "amod" and tok.tag_ == "VBN":
+            return False, False  # "the banned group", "Pakistan-occupied Kashmir": a state, not an act
+        if tok.tag_ in ("VBN", "VBD") and tok.i > 0 and tok.doc[tok.i - 1].lower_ in _DETERMINERS \
+                and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].pos_ in ("PROPN", "NOUN"):
+            return False, False  # the same, where the parser took the participle for the verb
         return lemma not in lex.non_event_verbs and tok.is_alpha, False
     if tok.pos_ == "AUX" and lemma == "be" and tok.dep_ in _CLAUSE_HEADS:
         return True, False  # a copula heading its clause: "the plane is late" states a situation
@@ -89,7 +98,7 @@ def find_mentions(analysis: Analysis, lex: EventLexicon | None = None) -> list[M
     text = analysis.document.text
     out: list[Mention] = []
     for tok in doc:
-        mention, nominal = _is_mention(tok, lex)
+        mention, nominal = is_mention(tok, lex)
         if not mention:
             continue
         lemma = tok.lemma_.lower()

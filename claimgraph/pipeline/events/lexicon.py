@@ -36,6 +36,8 @@ class EventLexicon:
     hypothetical_aux: frozenset[str]
     hypothetical_heads: frozenset[str]
     act_without_clause: frozenset[str]
+    #: words that say a named operation struck ("strikes that destroyed nine bases"): it is an ASSAULT
+    harm_words: frozenset[str] = frozenset()
 
     def is_event_noun(self, lemma: str) -> bool:
         if lemma in self.event_nouns:
@@ -82,4 +84,5 @@ def event_lexicon() -> EventLexicon:
         ment_non_events=_words(raw, "ment_non_events"), types=types, phrases=phrases, context_types=context,
         future_aux=_words(raw, "future_aux"), hypothetical_aux=_words(raw, "hypothetical_aux"),
         hypothetical_heads=_words(raw, "hypothetical_heads"), act_without_clause=_words(raw, "act_without_clause"),
+        harm_words=_words(raw, "operation_harm_words"),
     )
