@@ -165,7 +165,8 @@ def cue_features(ctx: Context, first: int, last: int) -> list[Features]:
 
 
 def sequences(doc: Any, sentences: Sequence[Span], starts: list[int]) -> list[tuple[int, int]]:
-    """Token ranges the cue tagger labels: sentences, cut at :data:`MAX_SEQUENCE` tokens."""
+    """Token ranges the cue tagger labels: sentences, cut at a line break (the parser may run a
+    sentence on into the next paragraph, another speaker's) and at :data:`MAX_SEQUENCE` tokens."""
     out: list[tuple[int, int]] = []
     for sent in sentences:
         lo, hi = token_range(doc, starts, sent)
@@ -173,6 +174,10 @@ def sequences(doc: Any, sentences: Sequence[Span], starts: list[int]) -> list[tu
             continue
         while lo <= hi:
             end = min(hi, lo + MAX_SEQUENCE - 1)
+            for j in range(lo, end):
+                if doc[j].is_space and "\n" in doc[j].text:
+                    end = j
+                    break
             out.append((lo, end))
             lo = end + 1
     return out

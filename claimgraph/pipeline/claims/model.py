@@ -17,6 +17,7 @@ Claims without a cue (quotes continuing the previous speaker) stay as the rules 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 NAME = "attribution"
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / NAME
 RETRAIN = "python -m claimgraph.training attribution"
+_BLANK = re.compile(r"\n[ \t]*\n")
 _RELATIVE = frozenset({"WDT", "WP"})
 #: parts of speech that end a cue's verb group
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET", "NUM", "ADJ"})
@@ -125,6 +127,7 @@ class AttributionModel:
             roles = rule_roles(doc, starts, claim, lo, hi)
             labels = self.spans.tag(span_features(ctx, cue_lo, cue_hi, lo, hi, roles))
             content = [c for c in (self._span(ex, lo + a, lo + b) for a, b in chunks(labels, "-C")) if c is not None]
+            content = self.own_paragraph(ex, doc[cue_lo].idx, content)
             if not content:
                 if rule is not None:
                     out.append(rule)  # the tagger found no content where the rules did: theirs stands
@@ -142,10 +145,14 @@ class AttributionModel:
             out.append(Draft(kind, source, cue, content, close=rule.close if rule else -1, cue_token=cue_lo))
         # what a document found or shows ("its review had found that ..."): evidence the rules
         # read from a that-clause, kept where the tagger has no cue of its own
+        # and a cue in a sentence the parser ran on across a blank line: the parse (and so the
+        # features) join two paragraphs, two speakers; the rules read each paragraph apart
         taken = [d.cue for d in out if d.cue is not None]
         for d in drafts:
-            if d.cue is not None and d.source is not None and d.source.type == "document" \
-                    and d.content[0].text[:5].lower() == "that " and not any(c.overlaps(d.cue) for c in taken):
+            if d.cue is None or any(c.overlaps(d.cue) for c in taken):
+                continue
+            evidence = d.source is not None and d.source.type == "document" and d.content[0].text[:5].lower() == "that "
+            if evidence or _BLANK.search(text, ex.sentence_of(d.cue.start).start, d.cue.start):
                 out.append(d)
         return out
 
@@ -158,6 +165,22 @@ class AttributionModel:
             if doc[i].idx >= rules_end and doc[i].pos_ in _NOMINAL:
                 return max(first, i - 1)
         return last
+
+    @staticmethod
+    def own_paragraph(ex: ClaimsBase, cue: int, content: list[Span]) -> list[Span]:
+        """Content stays in the cue's paragraph (the parser may run a sentence across a blank
+        line, into the next speaker's paragraph); only a quote may go on into the next one."""
+        text, view = ex.text, ex.view
+        kept: list[Span] = []
+        for span in content:
+            lo, hi = min(cue, span.start), max(cue, span.start)
+            if _BLANK.search(text, lo, hi) and view[span.start] not in MARK_TOKENS:
+                continue
+            inner = _BLANK.search(text, span.start, span.end)
+            if inner is not None and view[span.start] not in MARK_TOKENS:
+                span = ex.span(span.start, inner.start())  # the part on the cue's side of the blank line
+            kept.append(span)
+        return kept
 
     @staticmethod
     def _span(ex: ClaimsBase, first: int, last: int) -> Span | None:
