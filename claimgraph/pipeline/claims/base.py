@@ -302,6 +302,8 @@ class ClaimsBase:
         lemma = lemma or tok.lemma_.lower()
         if lemma in lex.event_verbs:
             return True
+        if lemma == "declare" and any(c.dep_ in ("oprd", "attr", "xcomp") for c in tok.children):
+            return True  # "declared an absconder", "declared him a proclaimed offender": an act, not a claim
         if lemma in lex.anonymity_verbs:
             after = self.doc[tok.i + 1:min(len(self.doc), tok.i + 7)]
             if any(t.lower_ in lex.anonymity_words for t in after if t.i <= tok.right_edge.i):

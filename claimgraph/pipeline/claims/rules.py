@@ -162,6 +162,8 @@ class _Extractor(FramesMixin, SourcesMixin):
         if not 0 <= first <= last or last - first > 5 or not doc[first].text[:1].isupper():
             return
         tokens = doc[first:last + 1]
+        if all(t.text.isupper() or not t.is_alpha for t in tokens):
+            return  # a dateline ("PESHAWAR: The lawyer for ..."), not a speaker
         if any(t.pos_ == "PRON" or (t.pos_ in VERB_POS and (t.text[:1].islower() or t.i == tokens.root.i))
                for t in tokens) \
                 or any(t.lower_ in self.lex.headline_labels for t in tokens):
