@@ -217,9 +217,11 @@ class Source:
     entity: str | None
     span: Span
     type: str  # person | organization | anonymous | document | other
+    #: for an anonymous source, its kind: security | official | agency | police | witness | family | other
+    subtype: str | None = None
 
     def to_json(self) -> JSON:
-        return {"entity": self.entity, "span": self.span.to_json(), "type": self.type}
+        return {"entity": self.entity, "span": self.span.to_json(), "type": self.type, "subtype": self.subtype}
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +249,7 @@ class Claim:
         src = obj.get("source")
         return cls(
             obj["id"], obj["kind"],
-            Source(src.get("entity"), Span.from_json(src["span"]), src["type"]) if src else None,
+            Source(src.get("entity"), Span.from_json(src["span"]), src["type"], src.get("subtype")) if src else None,
             Span.from_json(obj["cue"]) if obj.get("cue") else None,
             tuple(Span.from_json(c) for c in obj["content"]),
         )

@@ -14,11 +14,14 @@ from claimgraph.model import Analysis, Claim, Document
 from claimgraph.pipeline import Pipeline
 from claimgraph.pipeline.coref import attribution_lexicon
 from claimgraph.pipeline.quotes import find_quotes
+from claimgraph.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline(stages=("nlp", "entities", "claims"))
+    """The rules alone: these tests pin down the fallback (the learned model is tested in
+    test_claims_discourse.py, test_claims_model.py and on the samples)."""
+    return Pipeline(Settings(use_models=False), stages=("nlp", "entities", "claims"))
 
 
 def claims(pipeline: Pipeline, text: str) -> tuple[Analysis, tuple[Claim, ...]]:

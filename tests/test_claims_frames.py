@@ -9,11 +9,14 @@ import pytest
 from claimgraph.model import Analysis, Claim, Document
 from claimgraph.pipeline import Pipeline
 from claimgraph.pipeline.quotes import find_quotes, marks_view
+from claimgraph.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline(stages=("nlp", "entities", "claims"))
+    """The rules alone: these tests pin down the fallback (the learned model is tested in
+    test_claims_discourse.py, test_claims_model.py and on the samples)."""
+    return Pipeline(Settings(use_models=False), stages=("nlp", "entities", "claims"))
 
 
 def run(pipeline: Pipeline, text: str) -> tuple[Analysis, tuple[Claim, ...]]:

@@ -8,11 +8,14 @@ import pytest
 
 from claimgraph.model import Analysis, Claim, Document
 from claimgraph.pipeline import Pipeline
+from claimgraph.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline(stages=("nlp", "entities", "claims"))
+    """The rules alone: these tests pin down the fallback (the learned model is tested in
+    test_claims_discourse.py, test_claims_model.py and on the samples)."""
+    return Pipeline(Settings(use_models=False), stages=("nlp", "entities", "claims"))
 
 
 def claim_with(pipeline: Pipeline, text: str, content: str) -> tuple[Analysis, Claim]:

@@ -72,8 +72,13 @@ class AttributionLexicon:
     neuter_pronouns: frozenset[str]
     male_words: frozenset[str]
     female_words: frozenset[str]
+    anonymity_words: frozenset[str]
+    anonymity_verbs: frozenset[str]
+    event_verbs: frozenset[str]
     #: "call for", "refer to": the prepositions that belong to a cue verb, by verb lemma
     cue_preps: dict[str, frozenset[str]]
+    #: subtype of an anonymous source -> words of the phrase that make it, in order of precedence
+    anonymous_subtypes: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -83,13 +88,27 @@ def attribution_lexicon() -> AttributionLexicon:
         resources.files("claimgraph.lexicons").joinpath("attribution.yaml").read_text(encoding="utf-8")
     )
     words = {key: frozenset(str(w).lower() for w in raw[key])
-             for key in AttributionLexicon.__slots__ if key not in ("according_to", "cue_preps")}
+             for key in AttributionLexicon.__slots__ if key not in ("according_to", "cue_preps", "anonymous_subtypes")}
     phrases = tuple(tuple(str(p).lower().split()) for p in raw["according_to"])
     preps: dict[str, set[str]] = {}
     for entry in raw["cue_preps"]:
         verb, prep = str(entry).lower().split()
         preps.setdefault(verb, set()).add(prep)
-    return AttributionLexicon(according_to=phrases, cue_preps={v: frozenset(p) for v, p in preps.items()}, **words)
+    subtypes = tuple((str(name), frozenset(str(w).lower() for w in ws))
+                     for name, ws in raw["anonymous_subtypes"].items())
+    return AttributionLexicon(according_to=phrases, cue_preps={v: frozenset(p) for v, p in preps.items()},
+                              anonymous_subtypes=subtypes, **words)
+
+
+def anonymous_subtype(phrase: str, lex: AttributionLexicon) -> str:
+    """The kind of an unnamed source, from the words of its phrase: security (security and
+    intelligence services, the military), police, family, witness, agency, official, or other."""
+    words = {w.strip(".,'’\"()").lower() for w in phrase.split()}
+    words |= {w[:-2] for w in words if w.endswith(("'s", "’s"))}
+    for name, markers in lex.anonymous_subtypes:
+        if words & markers:
+            return name
+    return "other"
 
 
 def _gender(entity: Entity, text: str, lex: AttributionLexicon) -> str | None:
@@ -248,6 +267,12 @@ class Resolver:
         if not head_named and role and (named is None or self.types[named] != "PERSON") \
                 and any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children):
             # "An ECP spokesman said": someone new and unnamed, speaking for the organisation named
+            return Source(named if named and self.types[named] in _ORG_TYPES else None, span, "anonymous")
+        plural_body = head.tag_ in ("NNS", "NNPS") and not head_named and (
+            lemma in names.org_nouns or lemma in lex.organization_heads)
+        if plural_body and (named is None or self.types[named] != "ORG") \
+                and not any(c.lower_ == "the" for c in head.children):
+            # "Indian agencies", "security agencies": unnamed bodies, as anonymous as "Indian security sources"
             return Source(named if named and self.types[named] in _ORG_TYPES else None, span, "anonymous")
         if named is not None:
             return Source(named, span, self._type_of(named))

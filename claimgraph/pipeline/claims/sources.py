@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from claimgraph.model import Source
-from claimgraph.pipeline.claims_base import MAX_FLOAT_GAP, MAX_SPLIT_GAP, ClaimsBase, Draft
+from claimgraph.pipeline.claims.base import MAX_FLOAT_GAP, MAX_SPLIT_GAP, ClaimsBase, Draft
 
 #: a pronoun or description continues a speaker quoted at most this many characters before
 MAX_CARRY = MAX_FLOAT_GAP // 2
@@ -36,17 +36,53 @@ class SourcesMixin(ClaimsBase):
         ("officials said ... They added ...") are those sources again."""
         previous: Draft | None = None
         speaking_org: Draft | None = None  # the latest claim of a named organisation
+        spoken: list[Draft] = []  # claims with a resolved source, latest last
         for draft in drafts:
             src = draft.source
             if src is not None and previous is not None and previous.source is not None:
-                draft.source = self.carried(draft, previous) or src
+                if src.span == previous.source.span:
+                    # coordinated or serial cues share their subject: "he praised X and asserted ..."
+                    draft.source = previous.source
+                else:
+                    draft.source = self.carried(draft, previous) or src
+            if draft.source is not None and draft.source.entity is None and draft.source is src:
+                draft.source = self.described(draft.source, spoken) or draft.source
+            if draft.source is not None and draft.source.entity is not None:
+                spoken = [*spoken[-12:], draft]
             if src is not None and speaking_org is not None and draft.source is src:
                 draft.source = self.carried_org(draft, speaking_org) or src
-            if src is not None:
-                previous = draft
+            if src is not None and not (previous is not None and self.within(draft, previous)):
+                previous = draft  # a claim inside another's content ("said X had never said so") is no new speaker
             if draft.source is not None and draft.source.type == "organization" and draft.source.entity \
                     and self.resolver.types.get(draft.source.entity) in _SPEAKING_ORGS:
                 speaking_org = draft
+
+    def described(self, src: Source, spoken: list[Draft]) -> Source | None:
+        """'The commander said', 'the spokesman added': a definite role noun with no entity
+        of its own is the latest speaker whose source phrase used that noun ("The commander
+        of the coast guard, Brig. Gen. Khaled al-Qamali, said ... The commander said")."""
+        head = self.head_of(src)
+        if head.pos_ != "NOUN" or head.tag_ != "NN" or not any(c.lower_ == "the" for c in head.children):
+            return None
+        lemma = head.lemma_.lower()
+        for previous in reversed(spoken):
+            prev = previous.source
+            if prev is None or prev.entity is None or not 0 <= src.span.start - prev.span.end < MAX_FLOAT_GAP:
+                continue
+            # the phrase, and what stands before it in its sentence ("The commander of X, Gen. Y")
+            line = self.text.rfind("\n", 0, prev.span.start) + 1
+            phrase = self.text[max(line, prev.span.start - 100):prev.span.end]
+            if lemma in (w.strip(",.").lower() for w in phrase.split()):
+                return Source(prev.entity, src.span, prev.type)
+        return None
+
+    @staticmethod
+    def within(draft: Draft, outer: Draft) -> bool:
+        """Whether ``draft``'s cue lies inside the content of ``outer``: what the speaker
+        reports someone else said, not a new speaker of the text."""
+        if draft.cue is None:
+            return False
+        return any(c.start <= draft.cue.start < c.end for c in outer.content)
 
     def carried(self, draft: Draft, previous: Draft) -> Source | None:
         """The previous claim's source (or the one the text moved on to), when ``draft``'s

@@ -1,6 +1,6 @@
 """Shared machinery of the claims stage: the draft a claim is built in, and the
 helpers every pass uses (spans trimmed to their words, the speaker of a cue verb, the
-sentence of a position by bisection). The passes themselves are in :mod:`claims`.
+sentence of a position by bisection). The passes themselves are in :mod:`claimgraph.pipeline.claims.rules`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ LISTENER_CUES = frozenset({"tell", "assure", "inform", "remind", "warn", "brief"
 _CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg", "advmod"})
 _EDGE_PUNCT = ",;:—–-" + "".join(MARKS)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: a wire dateline at the start of a lede: "BANNU, Pakistan —", "PESHAWAR (Reuters) -", "KABUL:"
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][\w .'-]{1,30})?(?:\s*\([^)\n]{1,30}\))?"
+                       r"\s*(?:[—–:]|--|-(?=\s))\s*")
 #: tags of a finite verb (a past participle is VBN: "the man called Bob" is a modifier)
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 #: entity types (none for a common noun) a speaker set off before its cue may have
@@ -107,17 +110,25 @@ class ClaimsBase:
 
     def clip(self, span: Span | None, anchor: int) -> Span | None:
         """The part of a span on the line of ``anchor`` (a headline or a dateline above is
-        never part of a claim, whatever the parse says)."""
-        if span is None or "\n" not in span.text:
+        never part of a claim, whatever the parse says), without a wire dateline that opens
+        it ("BANNU, Pakistan — Gunmen attacked ...": the content starts at "Gunmen")."""
+        if span is None:
             return span
-        start = max(span.start, self.text.rfind("\n", span.start, anchor) + 1)
-        end = self.text.find("\n", anchor, span.end)
-        end = span.end if end < 0 else end
-        while start < end and self.text[start] in " \t,;:":
-            start += 1
-        while end > start and self.text[end - 1] in " \t,;:":
-            end -= 1
-        return self.span(start, end) if start < end else None
+        if "\n" in span.text:
+            start = max(span.start, self.text.rfind("\n", span.start, anchor) + 1)
+            end = self.text.find("\n", anchor, span.end)
+            end = span.end if end < 0 else end
+            while start < end and self.text[start] in " \t,;:":
+                start += 1
+            while end > start and self.text[end - 1] in " \t,;:":
+                end -= 1
+            if start >= end:
+                return None
+            span = self.span(start, end)
+        dateline = _DATELINE.match(span.text)
+        if dateline is not None and span.start + dateline.end() < min(span.end, anchor):
+            span = self.span(span.start + dateline.end(), span.end)
+        return span
 
     def cue_span(self, tok: Any) -> Span:
         """The cue verb with its particle ("pointed out"), a colon right after it, and the auxiliaries, negation and
@@ -281,6 +292,24 @@ class ClaimsBase:
                 if eid is not None and resolver.types.get(eid) == "PERSON":
                     return eid
         return None
+
+    def not_a_claim(self, tok: Any, lemma: str | None = None) -> bool:
+        """Cue candidates that report no claim here: an event verb ("militants attacked the
+        post"), a request for anonymity ("who asked not to be named", "declined to be
+        identified"), and a question put to the speaker ("Asked about the report, X said"),
+        whose asker is the reporter. The learned cue tagger is held to the same rule."""
+        lex = self.lex
+        lemma = lemma or tok.lemma_.lower()
+        if lemma in lex.event_verbs:
+            return True
+        if lemma == "declare" and any(c.dep_ in ("oprd", "attr", "xcomp") for c in tok.children):
+            return True  # "declared an absconder", "declared him a proclaimed offender": an act, not a claim
+        if lemma in lex.anonymity_verbs:
+            after = self.doc[tok.i + 1:min(len(self.doc), tok.i + 7)]
+            if any(t.lower_ in lex.anonymity_words for t in after if t.i <= tok.right_edge.i):
+                return True
+        return lemma == "ask" and tok.tag_ == "VBN" and tok.dep_ in ("advcl", "ROOT", "csubj", "acl") and not any(
+            c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in tok.children)
 
     def nested(self, pos: int, *, beliefs: bool) -> bool:
         """Whether a cue lies inside a quoted phrase (what someone says they told or heard

@@ -1,4 +1,4 @@
-"""Stage ``claims``: who says what. Each attributed statement becomes a :class:`Claim`
+"""The rules of stage ``claims``: who says what. Each attributed statement becomes a :class:`Claim`
 with its source, its cue and its content.
 
 Passes over the parse the ``nlp`` stage made (no other model), in this order:
@@ -17,23 +17,22 @@ Passes over the parse the ``nlp`` stage made (no other model), in this order:
    phrase is mixed. Cues inside a quoted phrase, modal or future cues ('will tell') and
    beliefs inside another claim ('she said she thinks') are not claims of their own;
 4. floating quotes: a whole quoted sentence with no cue continues the previous speaker;
-5. pronoun sources prefer the latest speaker ("He added ..."), see :mod:`claims_sources`.
+5. pronoun sources prefer the latest speaker ("He added ..."), see :mod:`claimgraph.pipeline.claims.sources`.
 
 Sources are typed and resolved by :mod:`coref`. Everything is local to a cue (bounded
 token windows; a quote's or a token's sentence found by bisection; content found through
-the parse capped at :data:`claims_base.MAX_CONTENT` characters), so the stage is linear in
+the parse capped at :data:`claimgraph.pipeline.claims.base.MAX_CONTENT` characters), so the stage is linear in
 the text even for one huge sentence or hundreds of stray quote marks.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 from typing import Any
 
-from claimgraph.errors import PipelineError
-from claimgraph.model import Analysis, Claim, Span
-from claimgraph.pipeline import Stage
-from claimgraph.pipeline.claims_base import (
+from claimgraph.model import Analysis, Claim, Source, Span
+from claimgraph.pipeline.claims.base import (
     LISTENER_CUES,
     MAX_FLOAT_GAP,
     MAX_SPLIT_GAP,
@@ -43,11 +42,11 @@ from claimgraph.pipeline.claims_base import (
     WINDOW_BEFORE,
     Draft,
 )
-from claimgraph.pipeline.claims_frames import FramesMixin
-from claimgraph.pipeline.claims_sources import SourcesMixin
-from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
+from claimgraph.pipeline.claims.frames import FramesMixin
+from claimgraph.pipeline.claims.model import AttributionModel
+from claimgraph.pipeline.claims.sources import SourcesMixin
+from claimgraph.pipeline.coref import AttributionLexicon, anonymous_subtype, attribution_lexicon
 from claimgraph.pipeline.quotes import MARK_TOKENS, MARKS, Quote, find_quotes
-from claimgraph.settings import Settings
 
 #: subjects that are the writer or a quoted speaker, never a source of their own
 FIRST_PERSON = frozenset({"i", "we"})
@@ -163,6 +162,8 @@ class _Extractor(FramesMixin, SourcesMixin):
         if not 0 <= first <= last or last - first > 5 or not doc[first].text[:1].isupper():
             return
         tokens = doc[first:last + 1]
+        if all(t.text.isupper() or not t.is_alpha for t in tokens):
+            return  # a dateline ("PESHAWAR: The lawyer for ..."), not a speaker
         if any(t.pos_ == "PRON" or (t.pos_ in VERB_POS and (t.text[:1].islower() or t.i == tokens.root.i))
                for t in tokens) \
                 or any(t.lower_ in self.lex.headline_labels for t in tokens):
@@ -222,6 +223,8 @@ class _Extractor(FramesMixin, SourcesMixin):
         return None
 
     def cue_verb(self, tok: Any, lemma: str, phrases: list[Quote]) -> None:
+        if self.not_a_claim(tok, lemma):
+            return
         # a clause in the cue's paragraph first: the parser may hang a headline's verb on the cue too
         comps = sorted((c for c in tok.children if c.dep_ == "ccomp"), key=lambda c: not self.same_paragraph(c, tok))
         comp = comps[0] if comps else None
@@ -412,7 +415,7 @@ class _Extractor(FramesMixin, SourcesMixin):
             self.drafts.append(Draft("direct", spoken[k].source, None,
                                      [self.span(s, e) for s, e in q.outer]))
 
-    def run(self) -> tuple[Claim, ...]:
+    def run(self, model: AttributionModel | None = None) -> tuple[Claim, ...]:
         quotes = find_quotes(self.text)
         phrases = [q for q in quotes if not self.standalone(q)]
         self.phrase_opens = [q.open for q in phrases]
@@ -422,23 +425,25 @@ class _Extractor(FramesMixin, SourcesMixin):
         self.headlines()
         self.indirect(phrases)
         self.floating(left)
-        drafts = sorted(self.drafts, key=lambda d: d.start)
+        drafts = self.drafts
+        if model is not None:
+            drafts = model.revise(self, drafts, quotes)
+        drafts = sorted(drafts, key=lambda d: d.start)
         self.pronouns(drafts)
-        return tuple(Claim(f"c{n}", d.kind, d.source, d.cue, tuple(d.content)) for n, d in enumerate(drafts, 1))
+        return tuple(Claim(f"c{n}", d.kind, self.typed(d.source), d.cue, tuple(d.content))
+                     for n, d in enumerate(drafts, 1))
+
+    def typed(self, source: Source | None) -> Source | None:
+        """An anonymous source with its subtype (security, official, agency, police, witness,
+        family, other): one rule for every unnamed source, whichever pass found it."""
+        if source is None or source.type != "anonymous" or source.subtype is not None:
+            return source
+        return replace(source, subtype=anonymous_subtype(source.span.text, self.lex))
 
 
-def extract_claims(analysis: Analysis, lex: AttributionLexicon | None = None) -> tuple[Claim, ...]:
+def extract_claims(analysis: Analysis, lex: AttributionLexicon | None = None,
+                   model: AttributionModel | None = None) -> tuple[Claim, ...]:
+    """The claims of one analysis: the rules' alone, or revised by the learned ``model``."""
     if not analysis.document.text.strip():
         return ()
-    return _Extractor(analysis, lex or attribution_lexicon()).run()
-
-
-def make_stage(settings: Settings) -> Stage:
-    lex = attribution_lexicon()  # read the word lists once, before the first document
-
-    def run(analysis: Analysis) -> Analysis:
-        if analysis.doc is None:
-            raise PipelineError("stage 'claims' needs the 'nlp' stage to run first")
-        return analysis.add(claims=extract_claims(analysis, lex))
-
-    return run
+    return _Extractor(analysis, lex or attribution_lexicon()).run(model)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from claimgraph.model import Span
-from claimgraph.pipeline.claims_base import LISTENER_CUES, ClaimsBase, Draft
+from claimgraph.pipeline.claims.base import LISTENER_CUES, ClaimsBase, Draft
 from claimgraph.pipeline.quotes import Quote
 
 #: dependents that carry what a cue verb says, wants or judges, when it has no that-clause
