@@ -74,7 +74,7 @@ def test_rules_stay_the_fallback(settings: Settings) -> None:
 @pytest.mark.slow
 def test_overnight_is_the_night_before_a_morning_edition(pipeline: Pipeline) -> None:
     a = run(pipeline, "Militants attacked a police station in Bannu overnight, killing three policemen.")
-    assert event(a, "attacked").when is not None and event(a, "attacked").when.value == "2025-01-14"
+    assert event(a, "attacked").when is not None and event(a, "attacked").when.value.startswith("2025-01-14")
 
 
 @pytest.mark.slow

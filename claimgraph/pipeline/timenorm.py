@@ -112,7 +112,11 @@ def _deictic(m: re.Match[str], c: _Ctx) -> Norm:
 
 
 def _bare_pod(m: re.Match[str], c: _Ctx) -> Norm:
+    """ "the evening": the day the sentence is about. "overnight" with no such day is the night
+    before the publication date (a news story's "overnight" is the night that just ended)."""
     d = c.reference
+    if d is None and c.anchor is not None and m.group("pod") == "overnight":
+        d = c.anchor - dt.timedelta(days=1)
     return Norm("TIME", f"{cal.day(d)}T{_LEX.parts_of_day[m.group('pod')]}" if d else None)
 
 

@@ -51,8 +51,10 @@ class _Builder:
         published = analysis.document.published
         self.timex_heads: list[tuple[Any, DateRef]] = []
         for t in analysis.timex:
-            ref = night_before(DateRef(t.value, t.span), published)
-            if t.type in ("DATE", "TIME") and ref.value is not None and (h := self.args.head_of(t.span)) is not None:
+            if t.point is None:  # "now", "the past", a length: no calendar date an event can take
+                continue
+            ref = night_before(DateRef(t.point, t.span), published)
+            if t.type in ("DATE", "TIME") and (h := self.args.head_of(t.span)) is not None:
                 self.timex_heads.append((h, ref))
         self.place_heads: list[tuple[Any, Ref]] = []
         for ent in analysis.entities:
