@@ -5,7 +5,8 @@ The sets annotate differently, so each record's gold is read by its corpus:
 - ECB+ (``ecbplus``): every participant mention (names, nominals, pronouns), with spans such as
   "in Los Angeles" or "attorney , Shawn Holley". A mention counts as a name where it holds a
   run of capitalised words; the name is the first run (with a "the" right before it inside the
-  mention, as MEANTIME writes it), further runs are neutral, and a run that is one
+  mention, as MEANTIME writes it; titles, role nouns and people's words before it left out),
+  further runs are neutral, and a run that is one
   sentence-initial word ("He", "Lawyer") is neutral. ECB+ marks participants of the annotated
   events only, so precision on it is a lower bound for every system.
 - GUM (``gum``, converted by :mod:`claimgraph.evaluate.gum`): already coarse.
@@ -19,6 +20,7 @@ import re
 
 from claimgraph.evaluate.data import Record
 from claimgraph.evaluate.scoring import Item
+from claimgraph.pipeline.names import Lexicon, demonym_keys, lexicon, name_key
 
 #: contract entity type -> MEANTIME ent_type (PER, ORG, LOC, PRO; FIN and MIX are rare)
 TO_MEANTIME = {
@@ -65,6 +67,20 @@ def _sentence_initial(text: str, start: int) -> bool:
     return start == 0 or before.endswith("\n") or bool(re.search(r"[.!?\"'] $|\n\S* ?$", before))
 
 
+def _strip_titles(run: list[tuple[int, int, str]], lex: Lexicon) -> list[tuple[int, int, str]]:
+    """A run without leading titles, role nouns and people's words ("Dr . Sanjay Gupta",
+    "Comedian Ellen DeGeneres", "Australian Robert Buckley": the name is the rest, as MEANTIME
+    and GUM write it) and without a trailing connector."""
+    while len(run) > 1 and (run[0][2].lower().rstrip(".") in lex.person_titles | lex.role_nouns
+                            or name_key(run[0][2]) in demonym_keys()):
+        run = run[1:]
+    if len(run) == 1 and run[0][2].lower().rstrip(".") in lex.person_titles:
+        return []  # "Dr" of "Dr . Sanjay Gupta": the name is the next run
+    while run and not run[-1][2][:1].isupper():
+        run = run[:-1]
+    return run
+
+
 def _ecb_items(rec: Record) -> list[Item]:
     out: list[Item] = []
     seen: set[tuple[int, int]] = set()
@@ -84,11 +100,10 @@ def _ecb_items(rec: Record) -> list[Item]:
                 current = []
         if current:
             runs.append(current)
+        lex = lexicon()
+        runs = [_strip_titles(run, lex) for run in runs]
+        runs = [run for run in runs if run]
         for n, run in enumerate(runs):
-            while run and not run[-1][2][:1].isupper():
-                run.pop()  # a trailing connector
-            if not run:
-                continue
             start, end = run[0][0], run[-1][1]
             label = ECB_TYPES.get(ent["type"]) if n == 0 else None
             if len(run) == 1 and _sentence_initial(rec.text, start):

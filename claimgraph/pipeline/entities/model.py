@@ -1,7 +1,7 @@
 """The learned entity typer: a multinomial logistic regression over candidate name spans.
 
-For every mention the rules produced it scores the span as written and its variants (with or
-without a leading "the"), over the classes PER, ORG, LOC, PRO, EVENT, OTHER and NONE (not a
+For every mention the rules produced it scores the span as written and its variant without a
+leading "the", over the classes PER, ORG, LOC, PRO, EVENT, OTHER and NONE (not a
 name). Each mention keeps its most name-like variant (span repair), a mention the model calls
 NONE with confidence is dropped (non-prose, common words), and each entity's coarse type is
 decided by the summed log-probabilities of its mentions. Where the model's coarse type agrees
@@ -51,13 +51,12 @@ def model_dir() -> Path:
 
 
 def variants(text: str, span: Span) -> list[Span]:
-    """The span as written, without its leading "the", and with a "the" written right before it."""
+    """The span as written and, when it opens with "the", without it. (Adding a "the" the rules
+    left out is not offered: the rules leave it out where the name modifies a noun, "the
+    Atlanta plant", which the corpora annotate inconsistently.)"""
     out = [span]
     if span.text[:4].lower() == "the " and span.end - span.start > 4:
         out.append(Span.of(text, span.start + 4, span.end))
-    elif span.start >= 4 and text[span.start - 4:span.start].lower() == "the " \
-            and (span.start == 4 or not text[span.start - 5].isalnum()):
-        out.append(Span.of(text, span.start - 4, span.end))
     return out
 
 
@@ -129,8 +128,8 @@ class EntityTyper:
             logp = np.zeros(len(self.classes))
             for m in range(len(ent.mentions)):
                 name_like, span, p = best[(e, m)]
-                if 1.0 - name_like >= DROP_CONFIDENCE:
-                    continue
+                if 1.0 - name_like >= DROP_CONFIDENCE and ent.type != "NORP":
+                    continue  # a people's word is a name even where a corpus leaves it out
                 kept.append(span)
                 logp += np.log(np.maximum(p, 1e-9))
             if not kept:
