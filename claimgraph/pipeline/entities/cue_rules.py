@@ -71,11 +71,50 @@ def cue_evidence(mentions: list[Mention], doc: Any) -> None:
             m.evidence["GPE"] += W_CUE
         if not person_cue and lex.place_like(name):
             m.evidence["GPE"] += W_CUE
+        if not person_cue and m.label == "PERSON" and place_context(span, doc):
+            m.evidence["GPE"] += W_CUE  # spaCy's PERSON for a village it does not know
         if nxt is not None and nxt.is_lower and _word(nxt) in lex.team_words:
             m.evidence["ORG"] += W_CUE
         if (prev is not None and prev.is_lower and _word(prev) in lex.outlet_nouns) or (
                 nxt is not None and nxt.is_lower and _word(nxt) in lex.outlet_nouns and _word(nxt) != "agency"):
             m.evidence["ORG"] += W_CUE
+
+
+def conjoined_places(mentions: list[Mention], doc: Any) -> None:
+    """A name coordinated with a place ("in Bannu, Lakki Marwat and North Waziristan", "the Shewa
+    and Datta Khel areas") is a place too, unless a title says person."""
+    placed: dict[int, Mention] = {}
+    for m in mentions:
+        if m.place_name or m.evidence.get("GPE", 0) >= W_CUE:
+            span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if span is not None:
+                placed.update((t.i, m) for t in span)
+    for m in mentions:
+        if m.label != "PERSON" or m.evidence.get("PERSON", 0) > 0 or m.evidence.get("GPE", 0) >= W_CUE \
+                or m.place_name:
+            continue  # only spaCy's PERSON for a village it does not know is in question
+        span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        root = span.root
+        linked = [c for c in root.children if c.dep_ == "conj"] + ([root.head] if root.dep_ == "conj" else [])
+        if any(t.i in placed and placed[t.i] is not m for t in linked):
+            m.evidence["GPE"] += W_CUE
+
+
+def place_context(span: Any, doc: Any) -> bool:
+    """ "residents of X", "parts of X", "returned to X", "fled from X", "cleared X": the words
+    around the name say it is a place."""
+    lex = cues()
+    if span.start == 0:
+        return False
+    prev = doc[span.start - 1]
+    if prev.lower_ == "of" and span.start > 1 and _word(doc[span.start - 2]) in lex.place_nouns_of:
+        return True
+    if prev.lower_ in ("to", "from", "into") and prev.head.lemma_.lower() in lex.motion_verbs:
+        return True
+    root = span.root
+    return root.dep_ == "dobj" and root.head.lemma_.lower() == "clear"
 
 
 def cue_mentions(doc: Any, text: str, mentions: list[Mention]) -> list[Mention]:

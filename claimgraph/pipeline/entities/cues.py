@@ -21,6 +21,8 @@ class Cues:
     kunya_heads: frozenset[str]
     place_words_after: frozenset[str]
     place_words_before: frozenset[str]
+    place_nouns_of: frozenset[str]
+    motion_verbs: frozenset[str]
     place_name_words: frozenset[str]
     place_name_suffixes: tuple[str, ...]
     languages: frozenset[str]

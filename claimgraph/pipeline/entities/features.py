@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimgraph.model import Entity
+from claimgraph.pipeline.entities.cue_rules import place_context
 from claimgraph.pipeline.entities.cues import cues
 from claimgraph.pipeline.entities.nonprose import LineIndex
 from claimgraph.pipeline.gazetteer import Gazetteer
@@ -183,6 +184,9 @@ def span_features(ctx: DocContext, entity: Entity, start: int, end: int, shared:
         if t.head.i < tokens[0].i or t.head.i > tokens[-1].i or t.head.i == t.i:
             root = t
             break
+    linked = [c for c in root.children if c.dep_ == "conj"] + ([root.head] if root.dep_ == "conj" else [])
+    if any(ctx.spacy_label_of_token.get(t.i) in ("GPE", "LOC") for t in linked):
+        feats["conj_place"] = 1.0  # "in Bannu, Lakki Marwat and North Waziristan"
     feats[f"dep={root.dep_}"] = 1.0
     feats[f"head_pos={root.head.pos_}"] = 1.0
     key = name_key(" ".join(w for w in words if w.lower() != "the"))
@@ -190,6 +194,8 @@ def span_features(ctx: DocContext, entity: Entity, start: int, end: int, shared:
         feats["cue_org_acronym"] = 1.0
     if key in cue.place_acronyms:
         feats["cue_place_acronym"] = 1.0
+    if place_context(tokens[0].doc[tokens[0].i:tokens[-1].i + 1], doc):
+        feats["place_context"] = 1.0
     if set(lower) & lex.org_words_strong:
         feats["org_word"] = 1.0
     _add_gazetteer(feats, ctx, " ".join(w for w in words if w.lower() != "the"))

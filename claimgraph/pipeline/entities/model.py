@@ -46,6 +46,13 @@ OVERRIDE_MARGIN = 1.0
 VARIANT_MARGIN = 0.25
 
 
+#: features that say a place in so many words: the model never makes such a place a person
+PLACE_CUES = frozenset({"next_place_word", "prev_place_word", "cue_place_like", "cue_place_acronym",
+                        "place_context", "conj_place"})
+#: features of a lexicon cue that vouches for a name: such a mention is never dropped
+KEEP_CUES = PLACE_CUES | {"cue_org_acronym", "cue_language", "cue_holiday"}
+
+
 def model_dir() -> Path:
     return Path(str(resources.files("claimgraph").joinpath("models", MODEL_NAME)))
 
@@ -117,19 +124,23 @@ class EntityTyper:
                     rows.append(span_features(ctx, ent, variant.start, variant.end, shared))
                     index.append((e, m, variant))
         probs = self.probabilities(rows)
+        placed = {e for (e, _, _), row in zip(index, rows, strict=True) if not PLACE_CUES.isdisjoint(row)}
         best: dict[tuple[int, int], tuple[float, Span, np.ndarray]] = {}
-        for (e, m, variant), p in zip(index, probs, strict=True):
+        cued: set[tuple[int, int]] = set()
+        for (e, m, variant), p, row in zip(index, probs, rows, strict=True):
             name_like = 1.0 - float(p[self._none])
             if (e, m) not in best or name_like > best[(e, m)][0] + VARIANT_MARGIN:
                 best[(e, m)] = (name_like, variant, p)
+            if not KEEP_CUES.isdisjoint(row):
+                cued.add((e, m))
         out: list[Entity] = []
         for e, ent in enumerate(entities):
             kept: list[Span] = []
             logp = np.zeros(len(self.classes))
             for m in range(len(ent.mentions)):
                 name_like, span, p = best[(e, m)]
-                if 1.0 - name_like >= DROP_CONFIDENCE and ent.type != "NORP":
-                    continue  # a people's word is a name even where a corpus leaves it out
+                if 1.0 - name_like >= DROP_CONFIDENCE and ent.type != "NORP" and (e, m) not in cued:
+                    continue  # a people's word, or a name a cue word vouches for, stays
                 kept.append(span)
                 logp += np.log(np.maximum(p, 1e-9))
             if not kept:
@@ -139,6 +150,8 @@ class EntityTyper:
             ruled = COARSE.get(ent.type)
             if ruled in self.classes and (logp.max() - logp[self.classes.index(ruled)]) / len(kept) < OVERRIDE_MARGIN:
                 coarse = ruled
+            if coarse == "PER" and ruled == "LOC" and e in placed:
+                coarse = ruled  # a place cue in the text ("Shewa tehsil", "residents of X") is not outvoted
             etype = ent.type if COARSE.get(ent.type) == coarse else _fine(coarse, ent, ctx)
             mentions = tuple(sorted(set(kept), key=lambda s: (s.start, s.end)))
             out.append(replace(ent, type=etype, mentions=mentions))

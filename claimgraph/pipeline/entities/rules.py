@@ -26,7 +26,13 @@ from typing import Any
 from claimgraph.ingest.text import byline
 from claimgraph.model import Entity, Span
 from claimgraph.pipeline.entities.aliases import alias_mentions, merge_aliases
-from claimgraph.pipeline.entities.cue_rules import cue_evidence, cue_mentions, join_group_names, place_phrases
+from claimgraph.pipeline.entities.cue_rules import (
+    conjoined_places,
+    cue_evidence,
+    cue_mentions,
+    join_group_names,
+    place_phrases,
+)
 from claimgraph.pipeline.entities.nonprose import LineIndex, dateline_places
 from claimgraph.pipeline.gazetteer import Gazetteer
 from claimgraph.pipeline.mentions import (
@@ -347,6 +353,7 @@ def extract_entities(doc: Any, text: str, gazetteer: Gazetteer | None = None) ->
         mentions += gazetteer_mentions(doc, text, gazetteer, mentions)
     mark_place_names(mentions, gazetteer)
     cue_evidence(mentions, doc)
+    conjoined_places(mentions, doc)
     clusters = merge_aliases(cluster_mentions(mentions), text)
     rescan(text, doc, clusters)
     entities = _outside_nonprose(build_entities(clusters, text, doc), lines)
