@@ -171,3 +171,13 @@ def test_a_thing_named_after_another_never_joins_it(first: tuple[str, str], seco
         [[kept]] = resolve_all(r, doc("d1", a))
         later = r.resolve(doc("d2", b))[0]
         assert later.new and later.corpus_id != kept, f"{b[0]!r} wrongly joined {a[0]!r} ({later.reason})"
+
+
+def test_a_name_without_its_first_given_name_joins_the_full_name() -> None:
+    r = EntityResolver()
+    [[full]] = resolve_all(r, doc("d1", ("Muhammad Idris Ghazanfar", "PERSON")))
+    later = r.resolve(doc("d2", ("Idris Ghazanfar", "PERSON")))[0]
+    assert (later.corpus_id, later.new) == (full, False)
+    # a declared alias travels with its entity
+    [[talha]] = resolve_all(r, doc("d3", ("Qasim Noori", "PERSON", ("Abu Hamza al-Kandahari",))))
+    assert r.resolve(doc("d4", ("Abu Hamza al-Kandahari", "PERSON")))[0].corpus_id == talha

@@ -123,3 +123,20 @@ def test_named_after_rules_are_data() -> None:
     assert not named_after(["Lashkar"], ["e", "Taiba"])
     assert compound_short_forms("Lashkar-e-Taiba") == {"lashkar"}
     assert compound_short_forms("Al-Qaida Sanctions Committee") == set()
+
+
+def test_a_kunya_is_short_for_the_full_nom_de_guerre() -> None:
+    from claimgraph.pipeline.names import person_short_forms
+
+    assert "abu talha" in person_short_forms("Abu Talha al-Khurasani")
+    assert "idris ghazanfar" in person_short_forms("Muhammad Idris Ghazanfar")
+
+
+@pytest.mark.slow
+def test_an_alias_stated_as_the_persons_alias_joins_and_is_not_the_canonical_name() -> None:
+    pipeline = Pipeline(Settings(), stages=("nlp", "entities"))
+    text = ("The summary lists Ghazanfar's alias as Abu Talha al-Khurasani and gives his year of birth. "
+            "Muhammad Idris Ghazanfar denied it.")
+    [person] = [e for e in pipeline(Document.from_text(text)).entities if e.type == "PERSON"]
+    assert person.name == "Muhammad Idris Ghazanfar"
+    assert "Abu Talha al-Khurasani" in person.aliases

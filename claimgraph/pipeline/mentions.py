@@ -77,6 +77,8 @@ class Mention:
     defines: Mention | None = None
     #: the name is a known place's own name in the gazetteer (set by the entity stage)
     place_name: bool = False
+    #: another name the text declares for the entity ("also known as X"): never its canonical name
+    declared_alias: bool = False
 
     @property
     def parts(self) -> int:
@@ -390,8 +392,9 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ in NON_NAME_LABELS:
             continue
-        label = LABEL_TYPES.get(ent.label_, "OTHER")
-        ner_labels.update((t.i, label) for t in ent)
+        ner_label = LABEL_TYPES.get(ent.label_, "OTHER")
+        ner_labels.update((t.i, ner_label) for t in ent)
+        label: str | None = ner_label
         evidence = new_evidence()
         outer = list(ent)
         cut = next((n for n, t in enumerate(outer) if t.text in "([" and n > 0), None)

@@ -153,6 +153,8 @@ def person_short_forms(full_name: str) -> set[str]:
         keys.add(name_key(" ".join(parts[-2:])))
         from claimgraph.pipeline.entities.cues import cues
 
+        if parts[0].lower() in cues().kunya_heads:
+            keys.add(name_key(" ".join(parts[:2])))  # "Abu Talha" for "Abu Talha al-Khurasani"
         if parts[0].lower() in cues().ambiguous_honorifics:
             keys.add(name_key(parts[0]))  # "Malik" for "Malik Ghulam Hussain": a title or a name, his either way
     return {k for k in keys if k and not is_generic(k)}

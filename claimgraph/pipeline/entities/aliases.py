@@ -27,8 +27,8 @@ _NAME_AFTER = re.compile(r"(?:the\s+)?((?:[A-Z][\w'’-]*|al|el|bin|ibn|ul|ud|e|
 @lru_cache(maxsize=1)
 def _cue_pattern() -> re.Pattern[str]:
     phrases = "|".join(sorted(cues().alias_cues, key=len, reverse=True))
-    return re.compile(r"[,(]?\s*(?:who is |who was |whose )?(?:" + phrases + r")(?:\s+is|\s+was)?\s*[:,\"“]?\s*",
-                      re.IGNORECASE)
+    return re.compile(r"(?:['’]s\s+)?[,(]?\s*(?:who is |who was |whose )?(?:" + phrases
+                      + r")(?:\s+is|\s+was|\s+as)?\s*[:,\"“]?\s*", re.IGNORECASE)
 
 
 def _trim_name(name: str) -> str:
@@ -87,6 +87,7 @@ def merge_aliases(clusters: list[Cluster], text: str) -> list[Cluster]:
         if a.type not in ("PERSON", "ORG") or b.type in ("GPE", "LOC", "FAC", "NORP"):
             continue
         for mention in b.mentions:
+            mention.declared_alias = True
             a.add(mention, partial=True)
             owner[id(mention)] = a
         b.mentions.clear()

@@ -114,7 +114,7 @@ def place_context(span: Any, doc: Any) -> bool:
     if prev.lower_ in ("to", "from", "into") and prev.head.lemma_.lower() in lex.motion_verbs:
         return True
     root = span.root
-    return root.dep_ == "dobj" and root.head.lemma_.lower() == "clear"
+    return bool(root.dep_ == "dobj" and root.head.lemma_.lower() == "clear")
 
 
 def cue_mentions(doc: Any, text: str, mentions: list[Mention]) -> list[Mention]:

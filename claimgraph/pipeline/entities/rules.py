@@ -33,6 +33,7 @@ from claimgraph.pipeline.entities.cue_rules import (
     join_group_names,
     place_phrases,
 )
+from claimgraph.pipeline.entities.cues import cues
 from claimgraph.pipeline.entities.nonprose import LineIndex, dateline_places
 from claimgraph.pipeline.gazetteer import Gazetteer
 from claimgraph.pipeline.mentions import (
@@ -284,15 +285,28 @@ def with_article(span: Span, text: str, doc: Any) -> Span:
     return Span.of(text, match.start(), span.end) if match else span
 
 
+def _honorific_forms(mentions: list[Mention]) -> list[str]:
+    """Names as written with the honorific the name leaves out ("Qari Usman Haider" for "Usman
+    Haider"): kept as aliases, so that a search for the form an article used finds the person."""
+    honorifics = cues().honorifics
+    out = []
+    for m in mentions:
+        written = clean_name(m.span.text)
+        if written != m.name and written.endswith(m.name) and written.split()[0].lower() in honorifics:
+            out.append(written)
+    return out
+
+
 def build_entities(clusters: list[Cluster], text: str, doc: Any) -> tuple[Entity, ...]:
     ordered = sorted(clusters, key=lambda c: min(m.span.start for m in c.mentions))
     entities = []
     for n, cluster in enumerate(ordered, 1):
-        names = [m.name for m in sorted(cluster.mentions, key=lambda m: m.span.start)]
-        canonical = best_name(names)
+        ordered_mentions = sorted(cluster.mentions, key=lambda m: m.span.start)
+        names = [m.name for m in ordered_mentions]
+        canonical = best_name([m.name for m in ordered_mentions if not m.declared_alias] or names)
         seen = {name_key(canonical)}
         aliases = []
-        for name in names:
+        for name in [*names, *_honorific_forms(ordered_mentions)]:
             if name_key(name) not in seen:
                 seen.add(name_key(name))
                 aliases.append(name)
