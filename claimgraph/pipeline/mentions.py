@@ -403,10 +403,9 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         while outer and (outer[-1].lower_ in _POSSESSIVE_TOKENS or outer[-1].is_punct):
             outer.pop()
         tokens = _trim(list(outer), lex, evidence, label)
-        if tokens and tokens[0].is_lower and tokens[0].lower_ in lex.name_connectors:
+        if len(tokens) > 1 and tokens[0].lower_ == "of" and len(outer) > len(tokens):
             # "the King of Athens": a title phrase, no person's name; what follows "of" is a place
-            while tokens and tokens[0].is_lower:
-                tokens.pop(0)
+            tokens.pop(0)
             evidence.pop("PERSON", None)
             label = None
             outer = list(tokens)

@@ -28,6 +28,7 @@ from claimgraph.model import Entity, Span
 from claimgraph.pipeline.entities.features import DocContext, Features, entity_features, span_features
 from claimgraph.pipeline.gazetteer import Gazetteer
 from claimgraph.pipeline.mentions import LABEL_TYPES
+from claimgraph.pipeline.names import lexicon
 
 MODEL_NAME = "entity_typer"
 RETRAIN = "python -m claimgraph.training entity_typer"
@@ -51,6 +52,11 @@ PLACE_CUES = frozenset({"next_place_word", "prev_place_word", "cue_place_like", 
                         "place_context", "conj_place"})
 #: features of a lexicon cue that vouches for a name: such a mention is never dropped
 KEEP_CUES = PLACE_CUES | {"cue_org_acronym", "cue_language", "cue_holiday"}
+#: cue features and the class they vouch for: where the rules' type agrees with a cue, it stays
+_GAZETTEER_CUES = ("gaz=city", "gaz=admin1", "gaz=admin2", "gaz=country", "gaz=region", "gaz_alt=city",
+                   "gaz_alt=admin1", "gaz_alt=admin2")
+CUE_CLASSES = {**dict.fromkeys(PLACE_CUES, "LOC"), **dict.fromkeys(_GAZETTEER_CUES, "LOC"),
+               "cue_org_acronym": "ORG", "cue_language": "OTHER", "cue_holiday": "EVENT", "prev_title": "PER"}
 
 
 def model_dir() -> Path:
@@ -124,7 +130,13 @@ class EntityTyper:
                     rows.append(span_features(ctx, ent, variant.start, variant.end, shared))
                     index.append((e, m, variant))
         probs = self.probabilities(rows)
-        placed = {e for (e, _, _), row in zip(index, rows, strict=True) if not PLACE_CUES.isdisjoint(row)}
+        cued_class: dict[int, set[str]] = {}
+        for (e, _, _), row in zip(index, rows, strict=True):
+            cued_class.setdefault(e, set()).update(CUE_CLASSES[f] for f in row if f in CUE_CLASSES)
+        event_words = lexicon().event_prefixes
+        for e, ent in enumerate(entities):
+            if ent.name.split()[0].lower() in event_words:
+                cued_class.setdefault(e, set()).add("EVENT")  # "Operation Zarb-e-Azb"
         best: dict[tuple[int, int], tuple[float, Span, np.ndarray]] = {}
         cued: set[tuple[int, int]] = set()
         for (e, m, variant), p, row in zip(index, probs, rows, strict=True):
@@ -150,8 +162,8 @@ class EntityTyper:
             ruled = COARSE.get(ent.type)
             if ruled in self.classes and (logp.max() - logp[self.classes.index(ruled)]) / len(kept) < OVERRIDE_MARGIN:
                 coarse = ruled
-            if coarse == "PER" and ruled == "LOC" and e in placed:
-                coarse = ruled  # a place cue in the text ("Shewa tehsil", "residents of X") is not outvoted
+            if ruled in cued_class.get(e, ()):
+                coarse = ruled  # a cue word agrees with the rules ("Shewa tehsil", "Operation X", "in Pashto")
             etype = ent.type if COARSE.get(ent.type) == coarse else _fine(coarse, ent, ctx)
             mentions = tuple(sorted(set(kept), key=lambda s: (s.start, s.end)))
             out.append(replace(ent, type=etype, mentions=mentions))
