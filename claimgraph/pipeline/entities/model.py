@@ -53,9 +53,9 @@ PLACE_CUES = frozenset({"next_place_word", "prev_place_word", "cue_place_like", 
 #: features of a lexicon cue that vouches for a name: such a mention is never dropped
 KEEP_CUES = PLACE_CUES | {"cue_org_acronym", "cue_language", "cue_holiday"}
 #: cue features and the class they vouch for: where the rules' type agrees with a cue, it stays
-_GAZETTEER_CUES = ("gaz=city", "gaz=admin1", "gaz=admin2", "gaz=country", "gaz=region", "gaz_alt=city",
-                   "gaz_alt=admin1", "gaz_alt=admin2")
-CUE_CLASSES = {**dict.fromkeys(PLACE_CUES, "LOC"), **dict.fromkeys(_GAZETTEER_CUES, "LOC"),
+#: spaCy's own label agreeing with the rules' place type (the model never makes both wrong into a person)
+_AGREEING_PLACE = ("ent_spacy=GPE", "ent_spacy=LOC")
+CUE_CLASSES = {**dict.fromkeys(PLACE_CUES, "LOC"), **dict.fromkeys(_AGREEING_PLACE, "LOC"),
                "cue_org_acronym": "ORG", "cue_language": "OTHER", "cue_holiday": "EVENT", "prev_title": "PER"}
 
 
@@ -162,7 +162,7 @@ class EntityTyper:
             ruled = COARSE.get(ent.type)
             if ruled in self.classes and (logp.max() - logp[self.classes.index(ruled)]) / len(kept) < OVERRIDE_MARGIN:
                 coarse = ruled
-            if ruled in cued_class.get(e, ()):
+            if ruled is not None and ruled in cued_class.get(e, ()):
                 coarse = ruled  # a cue word agrees with the rules ("Shewa tehsil", "Operation X", "in Pashto")
             etype = ent.type if COARSE.get(ent.type) == coarse else _fine(coarse, ent, ctx)
             mentions = tuple(sorted(set(kept), key=lambda s: (s.start, s.end)))
