@@ -187,6 +187,11 @@ def compound_short_forms(full_name: str) -> set[str]:
         match = re.match(r"\W*" + r"[\s\-‐‑–]+".join(re.escape(p) for p in head), cleaned)
         if match:
             keys.add(name_key(match.group(0)))
+    # the first "al-X" inside a group's name is its distinctive word: "al-Nasr" for "Harakat
+    # al-Nasr al-Islami", "al-Nusra" for "Jabhat al-Nusra"
+    article = re.search(r"(?<=\s)(?:al|el)-([A-Z][\w'’]{2,})", cleaned)
+    if article and not named_after([article.group(0)], []):
+        keys.add(name_key(article.group(0)))
     return keys
 
 
