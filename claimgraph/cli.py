@@ -166,9 +166,14 @@ def _run_eval(module: str, data: list[Path], as_json: bool, **options: object) -
 
 
 @evaluate_app.command("ner")
-def evaluate_ner(data: DataOpt, as_json: JsonOpt = False) -> None:
-    """Named entities (MEANTIME): typed P/R/F1, exact and overlap, per type, in scored ranges."""
-    _run_eval("ner", data, as_json)
+def evaluate_ner(data: DataOpt, as_json: JsonOpt = False,
+                 split: Annotated[str | None, typer.Option(
+                     "--split", help="Only records of this split (ECB+ keeps train and dev in one file).")] = None,
+                 ) -> None:
+    """Named entities (MEANTIME, ECB+, GUM converted by `python -m claimgraph.evaluate.gum`, the
+    project's own articles): typed P/R/F1 on MEANTIME's coarse types, exact and overlap, per type,
+    against bare spaCy on the same texts."""
+    _run_eval("ner", data, as_json, split=split)
 
 
 @evaluate_app.command("time")

@@ -158,3 +158,26 @@ def test_doc_entities_from_an_analysis() -> None:
     out = doc_entities(Analysis(document=document, entities=entities))
     assert [(e.doc, e.id, e.mentions, e.cooccurring) for e in out] == [
         (document.id, "e1", 2, ("Drovny Council",)), (document.id, "e2", 1, ("Marta Kovalenko",))]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (("Mir Ali", "GPE"), ("Mir Ali camp", "FAC")),          # a town and the camp named after it
+    (("Afghan", "NORP"), ("Afghan Taliban", "ORG")),         # a people's word and an organisation
+    (("Al-Qaida", "ORG"), ("Al-Qaida Sanctions Committee", "ORG")),  # a body and its committee
+])
+def test_a_thing_named_after_another_never_joins_it(first: tuple[str, str], second: tuple[str, str]) -> None:
+    for a, b in ((first, second), (second, first)):
+        r = EntityResolver()
+        [[kept]] = resolve_all(r, doc("d1", a))
+        later = r.resolve(doc("d2", b))[0]
+        assert later.new and later.corpus_id != kept, f"{b[0]!r} wrongly joined {a[0]!r} ({later.reason})"
+
+
+def test_a_name_without_its_first_given_name_joins_the_full_name() -> None:
+    r = EntityResolver()
+    [[full]] = resolve_all(r, doc("d1", ("Muhammad Idris Ghazanfar", "PERSON")))
+    later = r.resolve(doc("d2", ("Idris Ghazanfar", "PERSON")))[0]
+    assert (later.corpus_id, later.new) == (full, False)
+    # a declared alias travels with its entity
+    [[talha]] = resolve_all(r, doc("d3", ("Qasim Noori", "PERSON", ("Abu Hamza al-Kandahari",))))
+    assert r.resolve(doc("d4", ("Abu Hamza al-Kandahari", "PERSON")))[0].corpus_id == talha

@@ -134,6 +134,8 @@ def probes(name: str, aliases: Iterable[str], entity_type: str) -> list[Probe]:
                 out.append(Probe("short:" + name_key(form), "surname of"))
             else:
                 out += [Probe("name:" + k, "surname of", short_only=True) for k in person_short_forms(form)]
+                # "Idris Ghazanfar" for "Muhammad Idris Ghazanfar": a name without its first given name
+                out.append(Probe("short:" + name_key(form), "surname of"))
         elif not is_acronym(clean_name(form)):
             out.append(Probe("short:" + name_key(form), "short form"))
             out += [Probe("name:" + k, "short form", short_only=True)

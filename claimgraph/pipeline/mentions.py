@@ -53,6 +53,8 @@ _MODEL = re.compile(r"^(?=.*\d)[A-Z]{0,4}-?\d+[A-Za-z0-9-]*$")
 #: a model designation that cannot be a plain number: letters and digits ("A380", "F-16",
 #: "MiG-29", "TB2", "777-200LR"), optionally plural ("A350s")
 _LETTERED_MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z0-9-]*$|^\d{3}-\d{1,3}[A-Z]{0,3}$")
+#: a date written as one token ("1996-12-06", "06-12-1996"): never a model designation
+_DATE_TOKEN = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 #: camel-case brand names with a lower-case first letter ("iPhone", "iOS") are product names
 _LOWER_CAMEL = re.compile(r"^[a-z][A-Z]")
 
@@ -75,6 +77,8 @@ class Mention:
     defines: Mention | None = None
     #: the name is a known place's own name in the gazetteer (set by the entity stage)
     place_name: bool = False
+    #: another name the text declares for the entity ("also known as X"): never its canonical name
+    declared_alias: bool = False
 
     @property
     def parts(self) -> int:
@@ -108,6 +112,26 @@ def _unambiguous_title(token: Any, lex: Lexicon) -> bool:
     return token.text.endswith(".") or token.lower_ not in _NAME_OPENING_TITLES
 
 
+def _honorific(tokens: list[Any]) -> bool:
+    """Whether the first token is an honorific to strip ("Maulana", "Haji", "Qari"). One that is
+    also a name ("Malik", "Sheikh", "Syed") only before two more name words, and only where the
+    article never uses it alone as a name ("Malik said")."""
+    from claimgraph.pipeline.entities.cues import cues
+
+    first = tokens[0]
+    word = first.lower_.rstrip(".")
+    lex = cues()
+    if not first.text[:1].isupper() or word not in lex.honorifics:
+        return False
+    if word not in lex.ambiguous_honorifics:
+        return True
+    if len(tokens) < 3 or not all(t.text[:1].isupper() for t in tokens[1:3]):
+        return False
+    doc = first.doc
+    return not any(t.i != first.i and t.text == first.text
+                   and (t.i + 1 >= len(doc) or not doc[t.i + 1].text[:1].isupper()) for t in doc)
+
+
 def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None) -> list[Any]:
     """Remove what surrounds a name inside spaCy's span, noting what it tells about the type.
 
@@ -120,7 +144,7 @@ def _trim(tokens: list[Any], lex: Lexicon, evidence: Evidence, label: str | None
         if tok.text in "([" and n > 0:
             del tokens[n:]  # "Office of Foreign Assets Control (OFAC": the acronym is its own mention
             break
-    while len(tokens) > 1 and (tokens[0].text == "." or (_is_title(tokens[0], lex)
+    while len(tokens) > 1 and (tokens[0].text == "." or _honorific(tokens) or (_is_title(tokens[0], lex)
                                and (label == "PERSON" or _unambiguous_title(tokens[0], lex)))):
         if tokens[0].text != ".":
             evidence["PERSON"] += W_CUE
@@ -212,7 +236,10 @@ def _context_evidence(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evide
         evidence["ORG"] += W_WORD
     if prev is not None and prev.lower_ in lex.place_prepositions \
             and any(t.dep_ == "pobj" and t.head.i == prev.i for t in tokens):
-        evidence["GPE"] += W_WORD / 2
+        # "outside Mir Ali": spaCy's PERSON for a name governed by a place preposition is most
+        # often a village it does not know, unless a title or role noun said person
+        strong = label == "PERSON" and evidence.get("PERSON", 0) == 0
+        evidence["GPE"] += W_WORD if strong else W_WORD / 2
 
 
 def _is_name(name: str, lex: Lexicon) -> bool:
@@ -244,7 +271,8 @@ def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evid
     """A maker's name followed by a model ("Airbus A350", "Bayraktar TB2") names a product."""
     last = tokens[-1]
     out = list(tokens)
-    while out[-1].i + 1 < len(doc) and _MODEL.match(doc[out[-1].i + 1].text):
+    while out[-1].i + 1 < len(doc) and _MODEL.match(doc[out[-1].i + 1].text) \
+            and not _DATE_TOKEN.match(doc[out[-1].i + 1].text):
         out.append(doc[out[-1].i + 1])
         out.extend(_glued(doc, out[-1]))
     if len(out) > len(tokens) or any(_MODEL.match(t.text) for t in tokens):
@@ -364,8 +392,9 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ in NON_NAME_LABELS:
             continue
-        label = LABEL_TYPES.get(ent.label_, "OTHER")
-        ner_labels.update((t.i, label) for t in ent)
+        ner_label = LABEL_TYPES.get(ent.label_, "OTHER")
+        ner_labels.update((t.i, ner_label) for t in ent)
+        label: str | None = ner_label
         evidence = new_evidence()
         outer = list(ent)
         cut = next((n for n, t in enumerate(outer) if t.text in "([" and n > 0), None)
@@ -374,6 +403,12 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
         while outer and (outer[-1].lower_ in _POSSESSIVE_TOKENS or outer[-1].is_punct):
             outer.pop()
         tokens = _trim(list(outer), lex, evidence, label)
+        if len(tokens) > 1 and tokens[0].lower_ == "of" and len(outer) > len(tokens):
+            # "the King of Athens": a title phrase, no person's name; what follows "of" is a place
+            tokens.pop(0)
+            evidence.pop("PERSON", None)
+            label = None
+            outer = list(tokens)
         if not tokens:
             continue
         pieces = _split_at_function_words(tokens, lex)

@@ -42,6 +42,7 @@ class Lexicon:
     product_words: frozenset[str]
     generic_name_words: frozenset[str]
     name_connectors: frozenset[str]
+    named_after_heads: frozenset[str]
     calendar_words: frozenset[str]
     currency_codes: frozenset[str]
     title_expansions: dict[str, str]
@@ -150,6 +151,12 @@ def person_short_forms(full_name: str) -> set[str]:
             break
     if len(parts) >= 3:
         keys.add(name_key(" ".join(parts[-2:])))
+        from claimgraph.pipeline.entities.cues import cues
+
+        if parts[0].lower() in cues().kunya_heads:
+            keys.add(name_key(" ".join(parts[:2])))  # "Abu Talha" for "Abu Talha al-Khurasani"
+        if parts[0].lower() in cues().ambiguous_honorifics:
+            keys.add(name_key(parts[0]))  # "Malik" for "Malik Ghulam Hussain": a title or a name, his either way
     return {k for k in keys if k and not is_generic(k)}
 
 
@@ -170,6 +177,8 @@ def compound_short_forms(full_name: str) -> set[str]:
         head = parts[:n]
         if head[-1].lower() in lex.name_connectors:
             continue
+        if named_after(head, parts[n:]):
+            break  # "Al-Qaida" is not short for the "Al-Qaida Sanctions Committee", nor "Mir Ali" for its camp
         if n == 1 and (is_generic(head[0]) or len(head[0]) < 4):
             continue
         if all(is_generic(p) or p.lower() in lex.name_connectors for p in head):
@@ -178,7 +187,31 @@ def compound_short_forms(full_name: str) -> set[str]:
         match = re.match(r"\W*" + r"[\s\-‐‑–]+".join(re.escape(p) for p in head), cleaned)
         if match:
             keys.add(name_key(match.group(0)))
+    # the first "al-X" inside a group's name is its distinctive word: "al-Nasr" for "Harakat
+    # al-Nasr al-Islami", "al-Nusra" for "Jabhat al-Nusra"
+    article = re.search(r"(?<=\s)(?:al|el)-([A-Z][\w'’]{2,})", cleaned)
+    if article and not named_after([article.group(0)], []):
+        keys.add(name_key(article.group(0)))
     return keys
+
+
+@lru_cache(maxsize=1)
+def demonym_keys() -> frozenset[str]:
+    """Name keys of peoples' names ("afghan", "pakistanis"), from ``lexicons/places.tsv``."""
+    from claimgraph.pipeline.geo_sources import read_country_lexicon
+
+    words = {name_key(d) for ds in read_country_lexicon().demonyms.values() for d in ds}
+    return frozenset(words | {w + "s" for w in words})
+
+
+def named_after(head: Sequence[str], rest: Sequence[str]) -> bool:
+    """Whether a name made of ``head`` + ``rest`` names something *named after* ``head``, not
+    ``head`` itself: a people's word before an organisation ("Afghan" Taliban), or a body,
+    programme or facility word after a name ("Al-Qaida Sanctions Committee", "Mir Ali camp")."""
+    lex = lexicon()
+    if len(head) == 1 and name_key(head[0]) in demonym_keys():
+        return True
+    return any(p.lower() in lex.named_after_heads or p.lower() in lex.fac_suffixes for p in rest)
 
 
 def best_name(names: Iterable[str]) -> str:

@@ -1,4 +1,4 @@
-"""Stage ``entities``: one entity per real-world actor or place in the article.
+"""The entity layer's rules: one entity per real-world actor or place in the article.
 
 Mentions (from :mod:`mentions`) are grouped so that every surname, acronym and short
 form joins the full name it stands for, and each group gets one type decided on the
@@ -24,9 +24,18 @@ from functools import lru_cache
 from typing import Any
 
 from claimgraph.ingest.text import byline
-from claimgraph.model import Analysis, Entity, Span
-from claimgraph.pipeline import Stage
-from claimgraph.pipeline.gazetteer import Gazetteer, load_gazetteer
+from claimgraph.model import Entity, Span
+from claimgraph.pipeline.entities.aliases import alias_mentions, merge_aliases
+from claimgraph.pipeline.entities.cue_rules import (
+    conjoined_places,
+    cue_evidence,
+    cue_mentions,
+    join_group_names,
+    place_phrases,
+)
+from claimgraph.pipeline.entities.cues import cues
+from claimgraph.pipeline.entities.nonprose import LineIndex, dateline_places
+from claimgraph.pipeline.gazetteer import Gazetteer
 from claimgraph.pipeline.mentions import (
     W_CUE,
     W_LABEL,
@@ -48,7 +57,6 @@ from claimgraph.pipeline.names import (
     name_key,
     person_short_forms,
 )
-from claimgraph.settings import Settings
 
 #: tie-break between types with equal evidence
 _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
@@ -277,15 +285,28 @@ def with_article(span: Span, text: str, doc: Any) -> Span:
     return Span.of(text, match.start(), span.end) if match else span
 
 
+def _honorific_forms(mentions: list[Mention]) -> list[str]:
+    """Names as written with the honorific the name leaves out ("Qari Usman Haider" for "Usman
+    Haider"): kept as aliases, so that a search for the form an article used finds the person."""
+    honorifics = cues().honorifics
+    out = []
+    for m in mentions:
+        written = clean_name(m.span.text)
+        if written != m.name and written.endswith(m.name) and written.split()[0].lower() in honorifics:
+            out.append(written)
+    return out
+
+
 def build_entities(clusters: list[Cluster], text: str, doc: Any) -> tuple[Entity, ...]:
     ordered = sorted(clusters, key=lambda c: min(m.span.start for m in c.mentions))
     entities = []
     for n, cluster in enumerate(ordered, 1):
-        names = [m.name for m in sorted(cluster.mentions, key=lambda m: m.span.start)]
-        canonical = best_name(names)
+        ordered_mentions = sorted(cluster.mentions, key=lambda m: m.span.start)
+        names = [m.name for m in ordered_mentions]
+        canonical = best_name([m.name for m in ordered_mentions if not m.declared_alias] or names)
         seen = {name_key(canonical)}
         aliases = []
-        for name in names:
+        for name in [*names, *_honorific_forms(ordered_mentions)]:
             if name_key(name) not in seen:
                 seen.add(name_key(name))
                 aliases.append(name)
@@ -336,13 +357,31 @@ def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list
 
 
 def extract_entities(doc: Any, text: str, gazetteer: Gazetteer | None = None) -> tuple[Entity, ...]:
-    mentions = find_mentions(doc, text)
+    lines = LineIndex(text)
+    mentions = [m for m in find_mentions(doc, text) if not lines.drops(m.span.start, m.span.end)]
+    mentions = join_group_names(place_phrases(text, mentions), text)
+    mentions += dateline_places(text, lines, mentions)
+    mentions += cue_mentions(doc, text, mentions)
+    mentions += alias_mentions(text, mentions)
     if gazetteer is not None:
         mentions += gazetteer_mentions(doc, text, gazetteer, mentions)
     mark_place_names(mentions, gazetteer)
-    clusters = cluster_mentions(mentions)
+    cue_evidence(mentions, doc)
+    conjoined_places(mentions, doc)
+    clusters = merge_aliases(cluster_mentions(mentions), text)
     rescan(text, doc, clusters)
-    return _outside_byline(build_entities(clusters, text, doc), text)
+    entities = _outside_nonprose(build_entities(clusters, text, doc), lines)
+    return _outside_byline(entities, text)
+
+
+def _outside_nonprose(entities: tuple[Entity, ...], lines: LineIndex) -> tuple[Entity, ...]:
+    """Mentions the rescan found in tables, credits or navigation go too."""
+    out = []
+    for ent in entities:
+        kept = tuple(m for m in ent.mentions if not lines.drops(m.start, m.end))
+        if kept:
+            out.append(ent if len(kept) == len(ent.mentions) else replace(ent, mentions=kept))
+    return tuple(out)
 
 
 def _outside_byline(entities: tuple[Entity, ...], text: str) -> tuple[Entity, ...]:
@@ -359,17 +398,3 @@ def _outside_byline(entities: tuple[Entity, ...], text: str) -> tuple[Entity, ..
         if kept:
             out.append(ent if len(kept) == len(ent.mentions) else replace(ent, mentions=kept))
     return tuple(out)
-
-
-def make_stage(settings: Settings) -> Stage:
-    lexicon()  # read the word lists once, before the first document
-    gazetteer = load_gazetteer(settings.gazetteer_min_population)
-
-    def run(analysis: Analysis) -> Analysis:
-        if analysis.doc is None:
-            from claimgraph.errors import PipelineError
-
-            raise PipelineError("stage 'entities' needs the 'nlp' stage to run first")
-        return analysis.add(entities=extract_entities(analysis.doc, analysis.document.text, gazetteer))
-
-    return run

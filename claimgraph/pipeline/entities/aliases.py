@@ -1,0 +1,95 @@
+"""Aliases the text declares: "Muhammad Asif, alias Qari Zia", "Abdul Basir, also known as
+Abu Talha", "a.k.a.", "nom de guerre", and a kunya ("Abu Talha", "Umm Hamza") in apposition
+to a person. The alias joins the entity it names; when spaCy did not tag it, it becomes a
+mention. The cue phrases are data (``alias_cues`` and ``kunya_heads`` in
+``lexicons/entity_cues.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from claimgraph.model import Span
+from claimgraph.pipeline.entities.cues import cues
+from claimgraph.pipeline.mentions import W_CUE, Mention, new_evidence
+from claimgraph.pipeline.names import clean_name, name_key
+
+if TYPE_CHECKING:
+    from claimgraph.pipeline.entities.rules import Cluster
+
+_NAME_AFTER = re.compile(r"(?:the\s+)?((?:[A-Z][\w'’-]*|al|el|bin|ibn|ul|ud|e|i)"
+                         r"(?:\s+(?:[A-Z][\w'’-]*|al|el|bin|ibn|ul|ud))*)")
+
+
+@lru_cache(maxsize=1)
+def _cue_pattern() -> re.Pattern[str]:
+    phrases = "|".join(sorted(cues().alias_cues, key=len, reverse=True))
+    return re.compile(r"(?:['’]s\s+)?[,(]?\s*(?:who is |who was |whose )?(?:" + phrases
+                      + r")(?:\s+is|\s+was|\s+as)?\s*[:,\"“]?\s*", re.IGNORECASE)
+
+
+def _trim_name(name: str) -> str:
+    words = name.split()
+    while words and words[-1] in ("al", "el", "bin", "ibn", "ul", "ud", "e", "i"):
+        words.pop()
+    return " ".join(words)
+
+
+def alias_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Aliases written after a cue that spaCy left untagged ("also known as Abu Talha")."""
+    taken = [m.span for m in mentions]
+    found: list[Mention] = []
+    for cue in _cue_pattern().finditer(text):
+        if not cue.group(0).strip(" ,(\"“:"):
+            continue
+        match = _NAME_AFTER.match(text, cue.end())
+        if not match:
+            continue
+        name = _trim_name(match.group(1))
+        if not name or len(name) < 3:
+            continue
+        span = Span.of(text, match.start(1), match.start(1) + len(name))
+        if any(span.overlaps(t) for t in taken):
+            continue
+        found.append(Mention(span=span, name=clean_name(name), key=name_key(name), label=None,
+                             evidence=new_evidence(PERSON=W_CUE)))
+    return found
+
+
+def _declared(text: str, first: Mention, second: Mention) -> bool:
+    gap = text[first.span.end:second.span.start]
+    if len(gap) > 60 or ". " in gap:
+        return False
+    cue = _cue_pattern().fullmatch(gap)
+    if cue and cue.group(0).strip(" ,(\"“:"):
+        return True
+    # "...; his followers knew him by the nom de guerre X": a cue ending the gap
+    tail = [m for m in _cue_pattern().finditer(gap) if m.end() == len(gap) and m.group(0).strip(" ,(\"“:")]
+    if tail and re.search(r"\b(him|her|his|he|she)\b", gap):
+        return True
+    # a kunya in apposition: "Abdul Basir, Abu Talha,"
+    head = second.name.split()[0].lower()
+    return gap in (", ", " (") and head in cues().kunya_heads and len(second.name.split()) >= 2
+
+
+def merge_aliases(clusters: list[Cluster], text: str) -> list[Cluster]:
+    """Join the cluster of every declared alias to the cluster of the name it follows."""
+    owner = {id(m): c for c in clusters for m in c.mentions}
+    ordered = sorted((m for c in clusters for m in c.mentions), key=lambda m: m.span.start)
+    merged: set[int] = set()
+    for first, second in pairwise(ordered):
+        a, b = owner[id(first)], owner[id(second)]
+        if a is b or id(b) in merged or not _declared(text, first, second):
+            continue
+        if a.type not in ("PERSON", "ORG") or b.type in ("GPE", "LOC", "FAC", "NORP"):
+            continue
+        for mention in b.mentions:
+            mention.declared_alias = True
+            a.add(mention, partial=True)
+            owner[id(mention)] = a
+        b.mentions.clear()
+        merged.add(id(b))
+    return [c for c in clusters if c.mentions]
