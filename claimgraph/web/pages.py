@@ -20,12 +20,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.exc import DBAPIError
 
-from claimgraph.corpus import browse
+from claimgraph.corpus import browse, queries
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.deadline import QueryTimeout
 from claimgraph.corpus.search import QueryTooComplex
-from claimgraph.model import EVENT_TYPES
+from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web import views
 from claimgraph.web.basemap import basemap, extent_for
 from claimgraph.web.deps import get_corpus
@@ -100,6 +100,30 @@ def documents(request: Request, corpus: CorpusDep,
                                             "pages": max(1, -(-total // per)), "total": total})
 
 
+#: the entity list's orders: what the entities table counts (claims and events per entity would
+#: cost a join over every claim and event of the corpus per page)
+ENTITY_ORDERS = ("documents", "mentions", "name")
+ENTITIES_PER_PAGE = 50
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(request: Request, corpus: CorpusDep, q: str = "", type: str = "", order: str = "documents",
+             page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
+    """Every corpus entity, by type, most documented first; the search box filters as one types
+    (through ``/api/entities``) and without a script on submit."""
+    q = q.strip()[:200]
+    kind = type.upper() if type.upper() in ENTITY_TYPES else ""
+    order = order if order in ENTITY_ORDERS else "documents"
+    store, per = corpus.store, ENTITIES_PER_PAGE
+    total = browse.count_entities(store, q=q or None, type=kind or None)
+    rows = browse.list_entities(store, q=q or None, type=kind or None, order=order, limit=per,
+                                offset=(page_no - 1) * per)
+    return page(request, "entities.html", {
+        "title": "Entities", "rows": rows, "total": total, "page_no": page_no, "pages": max(1, -(-total // per)),
+        "filters": {"q": q, "type": kind, "order": order}, "types": sorted(ENTITY_TYPES), "orders": ENTITY_ORDERS,
+        "per": per})
+
+
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, corpus: CorpusDep, entity_id: str,
            log: Annotated[int | None, Query(ge=0, le=MAX_LOG_INDEX)] = None) -> HTMLResponse:
@@ -144,18 +168,32 @@ def document(request: Request, corpus: CorpusDep, doc_id: str) -> HTMLResponse:
         "own": own, "own_share": own_share, "has_sentences": bool(obj.get("sentences"))})
 
 
+#: claims per page of the explorer
+CLAIMS_PER_PAGE = 100
+
+
 @router.get("/claims", response_class=HTMLResponse)
 def claims(request: Request, corpus: CorpusDep, source: str = "", about: str = "", source_type: str = "",
-           single_source: str = "", sort: str = "date") -> HTMLResponse:
+           single_source: str = "", sort: str = "date", short: str = "",
+           page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
+    """Claims a page at a time, by date or the most corroborated (most reported) first;
+    ``short=hide`` leaves out one-word contents."""
+    on = ("1", "on", "true", "yes")
     filters = {"source": source.strip()[:200], "about": about.strip()[:200],
                "source_type": source_type if source_type in SOURCE_TYPES else "",
-               "single_source": single_source in ("1", "on", "true", "yes"),
+               "single_source": single_source in on, "short": "hide" if short in (*on, "hide") else "",
                "sort": "outlets" if sort == "outlets" else "date"}
-    rows = corpus.claims(source=filters["source"] or None, about=filters["about"] or None,
-                         source_type=filters["source_type"] or None, single_source=bool(filters["single_source"]),
-                         limit=300)
+    per = CLAIMS_PER_PAGE
+    asked: dict[str, Any] = {"source": filters["source"] or None, "about": filters["about"] or None,
+                             "source_type": filters["source_type"] or None, "multi_word": bool(filters["short"])}
+    rows = corpus.claims(**asked, single_source=bool(filters["single_source"]), limit=per, offset=(page_no - 1) * per,
+                         order="corroboration" if filters["sort"] == "outlets" else "date")
+    total = None if filters["single_source"] else queries.count_claims(corpus.store, **asked)
+    pages = max(1, -(-total // per)) if total is not None else page_no + (1 if len(rows) == per else 0)
+    params = {k: ("1" if v is True else v) for k, v in filters.items() if v}
     return page(request, "claims.html", {
-        "title": "Claims", "filters": filters, "count": len(rows),
+        "title": "Claims", "filters": filters, "count": len(rows), "total": total, "page_no": page_no,
+        "pages": pages, "params": params,
         "groups": views.group_claims(rows, by_outlets=filters["sort"] == "outlets"),
         "source_types": SOURCE_TYPES})
 
