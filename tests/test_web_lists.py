@@ -1,11 +1,14 @@
-"""The analyst's lists (#16): the entity list page and the paged claims explorer, and the
-totals of the API's lists, over the sample corpus in process."""
+"""The analyst's lists and views (#16): the entity list page, the paged claims explorer, the
+totals of the API's lists, and what the map and graph pages hand their scripts, over the
+sample corpus in process."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -80,3 +83,35 @@ def test_api_lists_have_totals(client: TestClient, store: Store) -> None:
     claims = client.get("/api/claims", params={"limit": 3, "order": "corroboration", "multi_word": "true"}).json()
     assert claims["total"] == queries.count_claims(store, multi_word=True)
     assert client.get("/api/claims", params={"order": "loudest"}).status_code == 422
+
+
+def embedded(body: str, marker: str) -> Any:
+    found = re.search(marker + r"\">(.*?)</script>", body, flags=re.S)
+    assert found, marker
+    return json.loads(found.group(1))
+
+
+def test_map_page_points_only_below_country_level_and_shaded_countries(client: TestClient) -> None:
+    body = client.get("/map").text
+    assert '<script src="/static/vendor/leaflet/leaflet.js" defer>' in body and "<script>" not in body
+    data = embedded(body, 'id="world-map-data')
+    assert data["points"] and all(p["precision"] in ("point", "area", None) for p in data["points"])
+    assert all(e["precision"] in ("country", "region", "continent") for c in data["countries"].values()
+               for e in c["events"])
+    assert "586" in data["countries"]  # Pakistan, by Natural Earth's ISO numeric id
+    narrow = embedded(client.get("/map", params={"since": "2025-03", "until": "2025-03"}).text,
+                      'id="world-map-data')
+    dates = [e["when_value"] for p in narrow["points"] for e in p["events"]]
+    assert dates and all(str(d).startswith("2025-03") for d in dates)
+    assert client.get("/static/vendor/world-atlas/countries-50m.json").status_code == 200
+
+
+def test_graph_page_carries_typed_ties_with_preset_positions(client: TestClient) -> None:
+    body = client.get("/graph").text
+    data = embedded(body, 'class="graph-data')
+    assert {"co-mention", "event", "claim"} <= set(data["kinds"])
+    ids = {n["id"] for n in data["nodes"]}
+    assert all(isinstance(n["x"], float | int) and isinstance(n["y"], float | int) for n in data["nodes"])
+    assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+    assert all(e["label"] for e in data["edges"] if e["kind"] == "event")
+    assert '<svg class="graph"' in body  # the drawing stays for a browser without scripts

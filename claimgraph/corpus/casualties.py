@@ -52,6 +52,8 @@ class Count:
     number: int
     what: str
     qualifier: str
+    #: which phrase of the wording gave it (the counts of one phrase add up)
+    phrase: int = 0
 
     def __str__(self) -> str:
         return " ".join(x for x in (self.qualifier, str(self.number), self.what) if x)
@@ -72,14 +74,32 @@ def _number(token: str) -> int | None:
     return None
 
 
+_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                     "sept", "oct", "nov", "dec"})
+
+
+def _is_day(lows: list[str], i: int) -> bool:
+    """"March 27", "27 March": a date, not a count."""
+    return (i > 0 and lows[i - 1] in _MONTHS) or (i + 1 < len(lows) and lows[i + 1] in _MONTHS)
+
+
 def _qualifier(words: list[str], at: int) -> str:
     before = " ".join(words[max(0, at - 2):at]).lower()
     return next((q for q in _QUALIFIERS if before.endswith(q)), "")
 
 
 def counts_in(text: str) -> list[Count]:
-    """The casualty counts a piece of wording gives, in the order it gives them."""
-    words = _TOKEN.findall(text or "")
+    """The casualty counts a piece of wording gives, in the order it gives them (a line at a
+    time: a headline's words do not run into the first sentence's)."""
+    found: list[Count] = []
+    for n, line in enumerate((text or "").splitlines()):
+        found.extend(_counts_in_line(line, first_phrase=n * 100_000))
+    return found
+
+
+def _counts_in_line(text: str, first_phrase: int) -> list[Count]:
+    words = _TOKEN.findall(text)
     lows = [w.lower() for w in words]
     found: list[Count] = []
     used: set[int] = set()
@@ -90,7 +110,7 @@ def counts_in(text: str) -> list[Count]:
         back = _look_back(words, lows, k, kind, used)
         if not back and low in _ACTIVE:
             back = _look_forward(words, lows, k, kind, used)
-        found.extend(back)
+        found.extend(Count(c.kind, c.number, c.what, c.qualifier, first_phrase + k) for c in back)
     return found
 
 
@@ -102,7 +122,7 @@ def _look_back(words: list[str], lows: list[str], k: int, kind: str, used: set[i
             break
         if i in used:
             continue
-        number = _number(words[i])
+        number = None if _is_day(lows, i) else _number(words[i])
         if number is None and low in ("a", "an") and i > 0 and lows[i - 1] == "and":
             number = 1  # "five policemen and a shopkeeper"
         if number is None or (low in ("a", "an") and not out and i == k - 1):
@@ -119,7 +139,7 @@ def _look_forward(words: list[str], lows: list[str], k: int, kind: str, used: se
     for i in range(k + 1, min(len(words), k + 5)):
         if lows[i] in _BREAK or lows[i] in _KIND_OF:
             return []
-        number = _number(words[i])
+        number = None if _is_day(lows, i) else _number(words[i])
         if number is not None and i not in used:
             used.add(i)
             what = lows[i + 1] if i + 1 < len(lows) and lows[i + 1].isalpha() else ""
@@ -130,15 +150,12 @@ def _look_forward(words: list[str], lows: list[str], k: int, kind: str, used: se
 def tally(counts: Iterable[Count]) -> dict[str, int]:
     """Per kind, the largest total one phrase gives ("four soldiers and six attackers died": 10
     killed); two phrases of one report naming the same dead are not added up."""
-    out: dict[str, int] = {}
-    run: dict[str, int] = {}
-    last_kind = None
+    phrases: dict[tuple[int, str], int] = {}
     for c in counts:
-        if c.kind != last_kind:
-            run = {}
-        run[c.kind] = run.get(c.kind, 0) + c.number
-        out[c.kind] = max(out.get(c.kind, 0), run[c.kind])
-        last_kind = c.kind
+        phrases[(c.phrase, c.kind)] = phrases.get((c.phrase, c.kind), 0) + c.number
+    out: dict[str, int] = {}
+    for (_, kind), number in phrases.items():
+        out[kind] = max(out.get(kind, 0), number)
     return {kind: out[kind] for kind in KINDS if kind in out}
 
 

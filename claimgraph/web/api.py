@@ -276,6 +276,24 @@ def events(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
     return _page(rows, limit, offset, queries.count_events(_store(corpus), **filters))
 
 
+@router.get("/disagreements", response_model=Page[dict[str, Any]],
+            summary="Incidents and claim groups whose versions differ")
+def disagreements(corpus: CorpusDep, limit: Annotated[int, Query(ge=1, le=100, description="Groups per page.")] = 20,
+                  offset: BoundedOffset = 0,
+                  kind: Annotated[str | None, Query(pattern="^(event|claim)$", description="event (incidents) or "
+                                                    "claim (claim groups); both when absent.")] = None,
+                  differing: Annotated[bool, Query(description="Only groups whose numbers or sources differ.")]
+                  = False) -> dict[str, Any]:
+    """Each incident (an event reported by several documents) and claim group with its versions
+    side by side: outlet, date, source, casualty numbers (``counts``), wording; ``tolls`` lists
+    each number with who gives it. Groups whose numbers differ come first, then those whose
+    sources differ."""
+    from claimgraph.corpus.disagreements import disagreements as run
+
+    groups, total = run(_store(corpus), kind=kind, differing=differing, limit=limit, offset=offset)
+    return _page(groups, limit, offset, total)
+
+
 @router.get("/timeline", response_model=Page[dict[str, Any]], summary="An entity's events in date order")
 def timeline(corpus: CorpusDep, name: Annotated[str, Query(min_length=1, max_length=200)], limit: Limit = 50,
              offset: BoundedOffset = 0) -> dict[str, Any]:

@@ -11,6 +11,7 @@ Unknown ids answer 404 with an HTML page of our own.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web import views
 from claimgraph.web.basemap import basemap, extent_for
 from claimgraph.web.deps import get_corpus
+from claimgraph.web.graphview import elements
 from claimgraph.web.highlight import claims_by_source, highlight, own_assertions
 from claimgraph.web.layout import layout
 
@@ -140,11 +142,12 @@ def entity(request: Request, corpus: CorpusDep, entity_id: str,
         pmap = basemap(extent_for([geo], width=360, height=240, min_span=12), width=360, height=240, cells_across=90)
         pin = {"map": pmap, "x": pmap.projection.x(geo[1]), "y": pmap.projection.y(geo[0]), "lat": geo[0],
                "lon": geo[1]}
-    drawing = layout(browse.graph(store, entity_id=entity_id, limit=20), width=640, height=420, focus=entity_id,
-                     labels=20)
+    around = browse.graph(store, entity_id=entity_id, limit=20)
+    drawing = layout(around, width=640, height=420, focus=entity_id, labels=20)
     members, member_total = corrections.members(store, entity_id)
     return page(request, "entity.html", {
         "title": ent["name"], "ent": ent, "pin": pin, "graph": drawing, "members": members,
+        "interactive": elements(store, around, drawing), "source_types": SOURCE_TYPES,
         "member_total": member_total, "token": bool(request.app.state.token),
         "notice": corrections.notice(store, entity_id, log) if log is not None and log >= 0 else None,
         "claims_by": found["claims_by"], "claims_about": found["claims_about"], "relations": found["relations"],
@@ -198,6 +201,27 @@ def claims(request: Request, corpus: CorpusDep, source: str = "", about: str = "
         "source_types": SOURCE_TYPES})
 
 
+DISAGREEMENTS_PER_PAGE = 20
+
+
+@router.get("/disagreements", response_class=HTMLResponse)
+def disagreements(request: Request, corpus: CorpusDep, kind: str = "", differing: str = "",
+                  page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
+    """Incidents and claim groups with their versions side by side, differing numbers first."""
+    from claimgraph.corpus.disagreements import GROUP_KINDS
+    from claimgraph.corpus.disagreements import disagreements as run
+
+    chosen = kind if kind in GROUP_KINDS else ""
+    only = differing in ("1", "on", "true", "yes")
+    per = DISAGREEMENTS_PER_PAGE
+    groups, total = run(corpus.store, kind=chosen or None, differing=only, limit=per, offset=(page_no - 1) * per)
+    params = {k: v for k, v in (("kind", chosen), ("differing", "1" if only else "")) if v}
+    return page(request, "disagreements.html", {
+        "title": "Disagreements", "groups": groups, "total": total, "page_no": page_no,
+        "pages": max(1, -(-total // per)), "params": params, "kind": chosen, "differing": only,
+        "kinds": GROUP_KINDS})
+
+
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = "", type: str = "") -> HTMLResponse:
     types = sorted(EVENT_TYPES)
@@ -217,6 +241,27 @@ def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = ""
         "points_json": views.point_json(points), "zooms": list(views.ZOOMS)})
 
 
+_ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, corpus: CorpusDep, since: str = "", until: str = "", type: str = "") -> HTMLResponse:
+    """Events on an offline map of Natural Earth's borders (Leaflet, no tiles): at a town or
+    district as clustered points, at a country's level as the shaded country; a date filter."""
+    from claimgraph.web.mapdata import map_data
+
+    types = sorted(EVENT_TYPES)
+    chosen = type.upper() if type.upper() in types else ""
+    since = since.strip() if _ISO_PREFIX.fullmatch(since.strip()) else ""
+    until = until.strip() if _ISO_PREFIX.fullmatch(until.strip()) else ""
+    data = map_data(corpus.store, type=chosen or None, since=since or None, until=until or None)
+    located = sum(len(p["events"]) for p in data["points"])
+    in_countries = sum(len(c["events"]) for c in data["countries"].values())
+    return page(request, "map.html", {
+        "title": "Map", "data": data, "types": types, "type": chosen, "since": since, "until": until,
+        "located": located, "in_countries": in_countries})
+
+
 @router.get("/graph", response_class=HTMLResponse)
 def graph(request: Request, corpus: CorpusDep, limit: int = 50) -> HTMLResponse:
     limit = min(max(limit, 5), 150)
@@ -225,4 +270,6 @@ def graph(request: Request, corpus: CorpusDep, limit: int = 50) -> HTMLResponse:
     drawing = layout(data, width=1000, height=680, labels=35)
     kinds = sorted({n.type for n in drawing.nodes})
     return page(request, "graph.html", {"title": "Graph", "graph": drawing, "kinds": kinds, "limit": limit,
+                                        "interactive": elements(corpus.store, data, drawing),
+                                        "source_types": SOURCE_TYPES,
                                         "relations": [e for e in data["edges"] if e["kind"] == "relation"]})
