@@ -454,6 +454,6 @@ def test_disagreements_list_the_conflicting_tolls(page: tuple[Any, Watch], base_
     tolls = jani.locator("li.toll").all_inner_texts()
     assert any(t.startswith("3 ") and "police" in t.lower() for t in tolls), tolls
     assert any(t.startswith("11 ") for t in tolls), tolls
-    jani.scroll_into_view_if_needed()
+    jani.locator("h2").evaluate("el => el.scrollIntoView()")
     snap(pg, shots, "disagreements")
     assert watch.errors == [] and watch.dialogs == []

@@ -245,7 +245,9 @@ def event_disagreements(store: Store) -> list[dict[str, Any]]:
         out.append({"kind": "event", "id": str(head.get("group_id") or f"{head['doc_id']}#{head['local_id']}"),
                     "type": head["type"], "date": dates[0][:10] if dates else None,
                     "where": next((e["where_text"] for e in events if e.get("where_text")), None),
-                    "what": next((e["recipient_text"] for e in events if e.get("recipient_text")), head["trigger"]),
+                    # the fullest naming of the target ("the Jani Khel police station", not "a police station")
+                    "what": max((str(e["recipient_text"]) for e in events if e.get("recipient_text")), key=len,
+                                default=str(head["trigger"])),
                     "outlets": sorted({str(e["site"]) for e in events if e.get("site")}),
                     "versions": versions, **_flags(versions)})
     return out

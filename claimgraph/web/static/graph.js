@@ -1,6 +1,8 @@
 // The interactive graph (the /graph page and an entity's neighbourhood): Cytoscape.js draws the
 // server's seeded layout (preset positions: no force layout here), zooms, pans, drags, and
-// filters by entity type, tie kind, date range and source type. Click a node: its page; click a
+// filters by entity type, tie kind, date range and source type. Labels keep clear of each other
+// by size: a node's name shows once the zoom makes it 11 px or more, so the big hubs are named
+// at first sight and the small ones as one zooms in. Click a node: its page; click a
 // line: its evidence, with a link to the document. Text is set as data, never as HTML.
 "use strict";
 
@@ -47,7 +49,8 @@
         {selector: "node", style: {"background-color": function (n) { return COLOURS[n.data("type")] || "#777"; },
                                    width: "data(size)", height: "data(size)", label: "data(label)",
                                    "font-size": function (n) { return Math.max(9, n.data("size") / 2.2); },
-                                   "min-zoomed-font-size": 9, "text-valign": "bottom", "text-margin-y": 3,
+                                   "min-zoomed-font-size": 11, "text-valign": "bottom", "text-margin-y": 3,
+                                   "text-wrap": "ellipsis", "text-max-width": 110,
                                    "text-background-color": "#fff", "text-background-opacity": 0.8,
                                    "text-background-padding": 1, color: "#222", "border-width": 1,
                                    "border-color": "#fff"}},

@@ -59,7 +59,7 @@
         style: function (f) {
           const hit = shaded[f.id];
           return {color: "#7a8794", weight: 0.7, fillColor: hit ? "#e0a458" : "#f4f1ea",
-                  fillOpacity: hit ? 0.75 : 1, className: hit ? "country shaded" : "country"};
+                  fillOpacity: hit ? 0.45 : 1, className: hit ? "country shaded" : "country"};
         },
         onEachFeature: function (f, l) {
           const hit = shaded[f.id];
@@ -96,7 +96,7 @@
       });
     }
     cluster.addTo(map);
-    if (bounds.length) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8});
+    if (bounds.length) map.fitBounds(bounds, {padding: [60, 60], maxZoom: 6});
     box.dataset.points = String((data.points || []).length);
     box.dataset.ready = "1";
   }
