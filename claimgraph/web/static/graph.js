@@ -32,9 +32,20 @@
 
     const maxWeight = Math.max(1, ...data.edges.filter(function (e) { return e.kind === "co-mention"; })
       .map(function (e) { return e.weight; }));
+    // the server's spring layout packs hubs into the middle: spread it radially (distance from the
+    // centre to the power 0.6), which keeps every node's direction and order but opens the core
+    const cx = data.nodes.reduce(function (a, n) { return a + n.x; }, 0) / Math.max(1, data.nodes.length);
+    const cyy = data.nodes.reduce(function (a, n) { return a + n.y; }, 0) / Math.max(1, data.nodes.length);
+    const far = Math.max(1, ...data.nodes.map(function (n) { return Math.hypot(n.x - cx, n.y - cyy); }));
+    function spread(n) {
+      const d = Math.hypot(n.x - cx, n.y - cyy);
+      if (d === 0) return {x: n.x, y: n.y};
+      const k = far * Math.pow(d / far, 0.6) / d;
+      return {x: cx + (n.x - cx) * k, y: cyy + (n.y - cyy) * k};
+    }
     const elements = data.nodes.map(function (n) {
       return {group: "nodes", data: {id: n.id, label: n.name, type: n.type, size: n.size, focus: n.focus ? 1 : 0},
-              position: {x: n.x, y: n.y}};
+              position: spread(n)};
     }).concat(data.edges.map(function (e) {
       return {group: "edges", data: {id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.label,
                                      date: e.date, sourceType: e.source_type, text: e.text, doc: e.doc_id || "",
