@@ -113,3 +113,15 @@ def test_disagreements_api_page_and_cli(store: Store, sample_corpus_db: Path) ->
     assert table.exit_code == 0 and "Disagreements" in table.output and "groups shown" in table.output
     bad = CliRunner().invoke(cli_app, ["disagreements", "--db", str(sample_corpus_db), "--kind", "x"])
     assert bad.exit_code == 2
+
+
+def test_disagreements_on_each_backend(sample_corpus: str) -> None:
+    """The same view from SQLite and PostgreSQL (their orderings of undated rows differ)."""
+    opened = Store.open(sample_corpus, create=False)
+    try:
+        groups, total = disagreements(opened, kind="event", limit=100)
+        assert total == len(groups) and jani_khel(groups)["numbers_differ"]
+        claims, claim_total = disagreements(opened, kind="claim", limit=5)
+        assert claim_total >= len(claims) > 0
+    finally:
+        opened.close()
