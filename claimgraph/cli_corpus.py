@@ -327,7 +327,8 @@ def stats(db: DbOpt = None, as_json: JsonOut = False) -> None:
 
 
 def export(
-    fmt: Annotated[str, typer.Argument(help="jsonl | csv | gexf | graphml | ftm | geojson", metavar="FORMAT")],
+    fmt: Annotated[str, typer.Argument(help="jsonl | csv | gexf | graphml | ftm | geojson | events-table",
+                                       metavar="FORMAT")],
     db: DbOpt = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="File (or folder for csv); default stdout.")] = None,
 ) -> None:
@@ -576,6 +577,8 @@ def report(db: DbOpt = None) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from claimgraph.cli_disagreements import disagreements
+
     app.command()(report)
     app.command()(ingest)
     app.command()(load)
@@ -583,6 +586,7 @@ def register(app: typer.Typer) -> None:
     app.command()(entity)
     app.command()(claims)
     app.command()(events)
+    app.command()(disagreements)
     app.command()(timeline)
     app.command()(stats)
     app.command()(export)

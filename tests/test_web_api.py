@@ -193,7 +193,8 @@ def test_claims_filters_and_pages(app: FastAPI, store: Store) -> None:
     assert single and all(c["one_source"] or len(set(c["outlets"])) <= 1 for c in single)
     whole = get(app, "/api/claims?limit=60")["items"]
     page = get(app, "/api/claims?limit=20&offset=40")
-    assert page["items"] == whole[40:60] and page["total"] is None and page["offset"] == 40
+    assert page["items"] == whole[40:60] and page["total"] == store.count("claims") and page["offset"] == 40
+    assert get(app, "/api/claims?single_source=true&limit=5")["total"] is None  # decided after the query
 
 
 def test_events_filters(app: FastAPI) -> None:

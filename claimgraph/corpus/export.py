@@ -81,4 +81,11 @@ EXPORTERS: dict[str, Callable[[Store, Any], str]] = {
     "graphml": _graph("graphml"),
     "ftm": _graph("ftm"),
     "geojson": _graph("geojson"),
+    "events-table": lambda store, dest: _event_table(store, dest),
 }
+
+
+def _event_table(store: Store, dest: Any) -> str:
+    from claimgraph.corpus.export_events import export_event_table
+
+    return export_event_table(store, dest)

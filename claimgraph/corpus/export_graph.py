@@ -1,15 +1,28 @@
 """Graph and interchange exports: GEXF and GraphML (Gephi), FollowTheMoney entity JSON lines,
 GeoJSON of events with places.
 
-The graph has one node per corpus entity (type, documents, mentions) and two kinds of edge:
-relations (predicate, documents, evidence) and co-mentions (entities in the same document,
-weighted by how many documents). networkx writes the XML formats.
+The graph has one node per corpus entity (type, documents, mentions) and four kinds of edge,
+told apart by the edge attribute ``kind``:
+
+- ``relation``: subject -> object (predicate, documents, evidence);
+- ``event``: actor -> target, one edge per event, with its PLOVER ``event_type``, ``date``,
+  ``place``, the outlet (``site``), the document and the source of the claim it is reported in;
+- ``claim``: source -> an entity the claim's content mentions, one edge per claim, with its date,
+  outlet, document and words;
+- ``co-mention``: entities in the same document, weighted by how many documents. These are
+  undirected: written once per pair (the lower id first) with ``directed="false"`` — a GEXF
+  file holds one edge direction for the whole graph when networkx reads it back, so the
+  attribute says it (every other edge has ``directed="true"``).
+
+networkx writes the XML formats. Attributes are never null (an empty string instead): GEXF and
+GraphML declare one type per attribute.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import IO, Any
@@ -48,15 +61,74 @@ def corpus_graph(store: Store) -> nx.MultiDiGraph:
     for a, pred, b, ev in rels:
         counted[(a, pred, b)] += 1
         evidence.setdefault((a, pred, b), ev)
+    blank = {"event_type": "", "date": "", "place": "", "site": "", "document": "", "source": "", "directed": "true"}
     for (a, pred, b), n in counted.items():
-        graph.add_edge(a, b, key=pred, kind="relation", label=pred, weight=n, evidence=evidence[(a, pred, b)][:300])
+        graph.add_edge(a, b, key=pred, kind="relation", label=pred, weight=n, evidence=evidence[(a, pred, b)][:300],
+                       **blank)
     pairs: Counter[tuple[str, str]] = Counter()
     for ids in by_doc.values():
         pairs.update(combinations(sorted(ids), 2))
     for (a, b), n in pairs.items():
         if n >= MIN_COMENTIONS:
-            graph.add_edge(a, b, key="co-mention", kind="co-mention", label="co-mention", weight=n, evidence="")
+            graph.add_edge(a, b, key="co-mention", kind="co-mention", label="co-mention", weight=n, evidence="",
+                           **{**blank, "directed": "false"})
+    for e in event_edges(store):
+        graph.add_edge(e["actor"], e["target"], key=f"event:{e['doc_id']}#{e['local_id']}", kind="event",
+                       label=e["type"], weight=1, evidence=e["trigger"][:300],
+                       **{**blank, "event_type": e["type"], "date": e["date"], "place": e["place"], "site": e["site"],
+                          "document": e["doc_id"], "source": e["source"]})
+    for c in claim_edges(store):
+        graph.add_edge(c["source_entity"], c["about"], key=f"claim:{c['doc_id']}#{c['local_id']}", kind="claim",
+                       label="claim", weight=1, evidence=c["content"][:300],
+                       **{**blank, "date": c["date"], "site": c["site"], "document": c["doc_id"],
+                          "source": c["source"]})
     return graph
+
+
+def event_edges(store: Store, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, str]]:
+    """Events whose actor and target are both linked corpus entities: who did what to whom
+    (with ``ids``: only between these entities; the web's graph asks for its nodes' ties)."""
+    e, d, c, de = s.events, s.documents, s.claims, s.doc_entities
+    act, rec = de.alias("eact"), de.alias("erec")
+    query = (select(e.c.doc_id, e.c.local_id, e.c.type, e.c.trigger, e.c.when_value, e.c.where_text,
+                    act.c.entity_id.label("actor"), rec.c.entity_id.label("target"), d.c.site, c.c.source_text,
+                    c.c.source_type)
+             .select_from(e.join(d, e.c.doc_id == d.c.id)
+                          .join(act, and_(act.c.doc_id == e.c.doc_id, act.c.local_id == e.c.actor_local))
+                          .join(rec, and_(rec.c.doc_id == e.c.doc_id, rec.c.local_id == e.c.recipient_local))
+                          .outerjoin(c, and_(c.c.doc_id == e.c.doc_id, c.c.local_id == e.c.claim_local)))
+             .where(act.c.entity_id.is_not(None), rec.c.entity_id.is_not(None)))
+    if ids is not None:
+        query = query.where(act.c.entity_id.in_(list(ids)), rec.c.entity_id.in_(list(ids)))
+    if limit is not None:
+        query = query.order_by(e.c.doc_id, e.c.local_id).limit(limit)
+    with store.engine.connect() as conn:
+        return [{"doc_id": r[0], "local_id": r[1], "type": r[2], "trigger": r[3] or "", "date": r[4] or "",
+                 "place": r[5] or "", "actor": r[6], "target": r[7], "site": r[8] or "", "source": r[9] or "",
+                 "source_type": r[10] or ""} for r in conn.execute(query)]
+
+
+def claim_edges(store: Store, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, str]]:
+    """Claims whose source is a linked corpus entity, to each other entity their content mentions
+    (with ``ids``: only between these entities)."""
+    c, d, de, m = s.claims, s.documents, s.doc_entities, s.mentions
+    src, about = de.alias("csrc"), de.alias("cabout")
+    query = (select(c.c.doc_id, c.c.local_id, c.c.content, c.c.source_text, src.c.entity_id, about.c.entity_id,
+                    d.c.site, d.c.published, c.c.source_type)
+             .select_from(c.join(d, c.c.doc_id == d.c.id)
+                          .join(src, and_(src.c.doc_id == c.c.doc_id, src.c.local_id == c.c.source_local))
+                          .join(m, and_(m.c.doc_id == c.c.doc_id, m.c.start >= c.c.start, m.c.end <= c.c.end))
+                          .join(about, and_(about.c.doc_id == m.c.doc_id, about.c.local_id == m.c.local_id)))
+             .where(src.c.entity_id.is_not(None), about.c.entity_id.is_not(None),
+                    about.c.entity_id != src.c.entity_id).distinct())
+    if ids is not None:
+        query = query.where(src.c.entity_id.in_(list(ids)), about.c.entity_id.in_(list(ids)))
+    if limit is not None:
+        query = query.order_by(c.c.doc_id, c.c.local_id).limit(limit)
+    with store.engine.connect() as conn:
+        return [{"doc_id": r[0], "local_id": r[1], "content": r[2] or "", "source": r[3] or "", "source_entity": r[4],
+                 "about": r[5], "site": r[6] or "", "date": (r[7] or "")[:10], "source_type": r[8] or ""}
+                for r in conn.execute(query)]
 
 
 def _write_xml(kind: str, store: Store, dest: Destination) -> str:
@@ -130,24 +202,46 @@ def export_ftm(store: Store, dest: Destination) -> str:
             for m in conn.execute(select(de.c.doc_id, de.c.entity_id, de.c.name).where(de.c.entity_id.is_not(None))):
                 emit({"id": f"cg-mention-{m[0]}-{m[1]}", "schema": "Mention",
                       "properties": {"document": [f"cg-doc-{m[0]}"], "resolved": [f"cg-{m[1]}"], "name": [m[2]]}})
-            act = de.alias("act")
-            for e in conn.execute(select(s.events, act.c.entity_id.label("actor_entity"))
-                                  .select_from(s.events.outerjoin(act, and_(act.c.doc_id == s.events.c.doc_id,
-                                                                            act.c.local_id == s.events.c.actor_local)))
-                                  ).mappings():
-                props = {"name": [f"{e['type']}: {e['trigger']}"], "summary": [e["type"]],
-                         "proof": [f"cg-doc-{e['doc_id']}"]}
-                if e["when_value"]:
-                    props["date"] = [e["when_value"]]
-                if e["where_text"]:
-                    props["location"] = [e["where_text"]]
-                if e["actor_entity"]:
-                    props["involved"] = [f"cg-{e['actor_entity']}"]
-                emit({"id": f"cg-event-{e['doc_id']}-{e['local_id']}", "schema": "Event", "properties": props})
+            act, rec, whr = de.alias("act"), de.alias("rec"), de.alias("whr")
+            found = (select(s.events, act.c.entity_id.label("actor_entity"), rec.c.entity_id.label("recipient_entity"),
+                            whr.c.entity_id.label("where_entity"), s.claims.c.source_text, s.documents.c.site,
+                            s.documents.c.url)
+                     .select_from(s.events.join(s.documents, s.documents.c.id == s.events.c.doc_id)
+                                  .outerjoin(act, and_(act.c.doc_id == s.events.c.doc_id,
+                                                       act.c.local_id == s.events.c.actor_local))
+                                  .outerjoin(rec, and_(rec.c.doc_id == s.events.c.doc_id,
+                                                       rec.c.local_id == s.events.c.recipient_local))
+                                  .outerjoin(whr, and_(whr.c.doc_id == s.events.c.doc_id,
+                                                       whr.c.local_id == s.events.c.where_local))
+                                  .outerjoin(s.claims, and_(s.claims.c.doc_id == s.events.c.doc_id,
+                                                            s.claims.c.local_id == s.events.c.claim_local))))
+            for e in conn.execute(found).mappings():
+                emit({"id": f"cg-event-{e['doc_id']}-{e['local_id']}", "schema": "Event",
+                      "properties": _ftm_event(e)})
     finally:
         if close:
             fh.close()
     return f"{n} FollowTheMoney entities"
+
+
+def _ftm_event(e: Any) -> dict[str, list[str]]:
+    """An event's FtM properties: what (type and words), when, where (the place's name and, when
+    linked, its entity), who took part (actor and target), and who says so, from which article."""
+    props = {"name": [f"{e['type']}: {e['trigger']}"], "summary": [e["type"]], "proof": [f"cg-doc-{e['doc_id']}"]}
+    if e["when_value"]:
+        props["date"] = [e["when_value"]]
+    if e["where_text"]:
+        props["location"] = [e["where_text"]]
+    if e["where_entity"]:
+        props["addressEntity"] = [f"cg-{e['where_entity']}"]
+    involved = [f"cg-{x}" for x in (e["actor_entity"], e["recipient_entity"]) if x]
+    if involved:
+        props["involved"] = list(dict.fromkeys(involved))
+    said = f"{e['actor_text'] or '?'} → {e['recipient_text'] or '?'}; reported by {e['site'] or 'an unknown outlet'}"
+    props["description"] = [said + (f", on the word of {e['source_text']}" if e["source_text"] else "")]
+    if e["url"]:
+        props["sourceUrl"] = [e["url"]]
+    return props
 
 
 def export_geojson(store: Store, dest: Destination) -> str:

@@ -80,18 +80,22 @@ def _entity(row: Any) -> dict[str, Any]:
 
 # -- claims and events ----------------------------------------------------------------------------------
 
-def claims(store: Store, *, source: str | None = None, about: str | None = None, source_type: str | None = None,
-           single_source: bool = False, limit: int = 200, offset: int = 0,
-           window: int | None = None) -> list[dict[str, Any]]:
-    """Claims with their document, filtered by who says them (a corpus entity or source text),
-    whom they are about (an entity mentioned in their content), the source's type, and
-    whether only one outlet or one source stands behind them."""
+#: the claims list's orders: publication date, or the most reported (corroborated) groups first
+CLAIM_ORDERS = ("date", "corroboration")
+
+
+def _claims_query(store: Store, *, source: str | None, about: str | None, source_type: str | None,
+                  window: int | None, multi_word: bool) -> Any:
+    """The filtered claims with their document and source entity, unordered (what both a page
+    of claims and their count start from)."""
     c, d, src = s.claims, s.documents, _SRC
     query = (select(c, d.c.site, d.c.published, d.c.title, d.c.url, src.c.entity_id.label("source_entity"))
              .select_from(c.join(d, c.c.doc_id == d.c.id)
                           .outerjoin(src, (src.c.doc_id == c.c.doc_id) & (src.c.local_id == c.c.source_local))))
     if source_type:
         query = query.where(c.c.source_type == source_type)
+    if multi_word:  # a one-word "claim" ("yes", a name) is an extraction's leftover, not a statement
+        query = query.where(c.c.content.contains(" "))
     if source:
         ids = [e["id"] for e in find_entities(store, source)]
         if ids:  # through the entity (indexed); words only when no entity has that name
@@ -110,8 +114,29 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
                                & (hits.c.end <= c.c.end)).distinct()
         else:
             query = query.where(c.c.content.ilike(f"%{about}%"))
+    return query
+
+
+def claims(store: Store, *, source: str | None = None, about: str | None = None, source_type: str | None = None,
+           single_source: bool = False, limit: int = 200, offset: int = 0,
+           window: int | None = None, order: str = "date", multi_word: bool = False) -> list[dict[str, Any]]:
+    """Claims with their document, filtered by who says them (a corpus entity or source text),
+    whom they are about (an entity mentioned in their content), the source's type, and
+    whether only one outlet or one source stands behind them; in publication order, or with
+    ``order="corroboration"`` the claims most documents report first. ``multi_word`` leaves out
+    one-word contents."""
+    if order not in CLAIM_ORDERS:
+        raise ValueError(f"no order {order!r}; one of {', '.join(CLAIM_ORDERS)}")
+    c, d = s.claims, s.documents
+    query = _claims_query(store, source=source, about=about, source_type=source_type, window=window,
+                          multi_word=multi_word)
+    keys: list[Any] = [store.earliest_first(d.c.published), c.c.doc_id, c.c.start]
+    if order == "corroboration":
+        g = s.claim_groups
+        reports = select(g.c.reports).where(g.c.id == c.c.group_id).scalar_subquery()
+        keys.insert(0, func.coalesce(reports, 1).desc())
     with store.engine.connect() as conn:
-        ordered = query.order_by(store.earliest_first(d.c.published), c.c.doc_id, c.c.start)
+        ordered = query.order_by(*keys)
         # single-source is decided per group after the query: read ahead, then page in Python
         ordered = ordered.limit((offset + limit) * 5) if single_source else ordered.offset(offset).limit(limit)
         rows = [dict(r) for r in conn.execute(ordered).mappings()]
@@ -128,11 +153,43 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
     return out[offset:offset + limit] if single_source else out
 
 
+def count_claims(store: Store, *, source: str | None = None, about: str | None = None,
+                 source_type: str | None = None, window: int | None = None, multi_word: bool = False) -> int:
+    """How many claims :func:`claims` pages through with these filters (single-source is
+    decided per group after the query, so it is not counted here)."""
+    query = _claims_query(store, source=source, about=about, source_type=source_type, window=window,
+                          multi_word=multi_word).subquery("found")
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(query)).scalar_one())
+
+
 def events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
            involving: str | None = None, since: str | None = None, until: str | None = None,
            limit: int = 500, offset: int = 0, window: int | None = None) -> list[dict[str, Any]]:
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
+    e, d = s.events, s.documents
+    query = _events_query(store, type=type, actor=actor, place=place, involving=involving, since=since,
+                          until=until, window=window)
+    query = (query.order_by(e.c.when_value.is_(None), e.c.when_value, store.earliest_first(d.c.published), e.c.start)
+             .offset(offset).limit(limit))
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def count_events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,
+                 involving: str | None = None, since: str | None = None, until: str | None = None,
+                 window: int | None = None) -> int:
+    """How many events :func:`events` pages through with these filters."""
+    query = _events_query(store, type=type, actor=actor, place=place, involving=involving, since=since,
+                          until=until, window=window).subquery("found")
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(query)).scalar_one())
+
+
+def _events_query(store: Store, *, type: str | None, actor: str | None, place: str | None, involving: str | None,
+                  since: str | None, until: str | None, window: int | None) -> Any:
+    """The filtered events with their document and linked participants, unordered."""
     e, d = s.events, s.documents
     act, rec, whr = _ACT, _REC, _WHR
     query = (select(e, d.c.site, d.c.published, d.c.title, d.c.url, act.c.entity_id.label("actor_entity"),
@@ -161,10 +218,7 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
         query = query.where(e.c.when_value >= since)
     if until:
         query = query.where(e.c.when_value < _after(until))
-    query = (query.order_by(e.c.when_value.is_(None), e.c.when_value, store.earliest_first(d.c.published), e.c.start)
-             .offset(offset).limit(limit))
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+    return query
 
 
 def docs_of(ids: list[str], window: int | None = None, store: Store | None = None) -> Any:

@@ -4,8 +4,8 @@ Why it is thin: every answer comes from :mod:`claimgraph.corpus` (the queries th
 Python API use), so a number on a page, in ``claimgraph claims --json`` and here is the same
 number. This module only checks parameters, pages the results and maps failures to HTTP
 statuses. Lists are pages ``{"items", "total", "limit", "offset"}``; ``total`` is ``null``
-where counting would cost a second full query the store does not index (claims, events,
-search). Only ``POST /api/analyze`` computes and only the entity corrections write.
+only where the list is decided after the query (single-source claims, search, a timeline).
+Only ``POST /api/analyze`` computes and only the entity corrections write.
 """
 
 from __future__ import annotations
@@ -243,12 +243,21 @@ def claims(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
            about: Annotated[str | None, Query(max_length=200, description="An entity the content mentions.")] = None,
            source_type: Annotated[str | None, Query(description="One of " + ", ".join(SOURCE_TYPES))] = None,
            single_source: Annotated[bool, Query(description="Only claims one outlet or one source stands "
-                                                            "behind.")] = False) -> dict[str, Any]:
-    """Claims in publication order, each with the outlets reporting it and whether one source stands behind it."""
+                                                            "behind.")] = False,
+           order: Annotated[str, Query(pattern="^(date|corroboration)$",
+                                       description="date (default) or corroboration: the most reported first.")]
+           = "date",
+           multi_word: Annotated[bool, Query(description="Leave out one-word contents.")] = False,
+           ) -> dict[str, Any]:
+    """Claims in publication order (or the most corroborated first), each with the outlets
+    reporting it and whether one source stands behind it. ``total`` is null with
+    ``single_source`` (decided per group after the query)."""
     kind = _one_of(source_type, SOURCE_TYPES, "source type")
     rows = corpus.claims(source=source, about=about, source_type=kind, single_source=single_source,
-                         limit=limit, offset=offset)
-    return _page(rows, limit, offset)
+                         limit=limit, offset=offset, order=order, multi_word=multi_word)
+    total = None if single_source else queries.count_claims(_store(corpus), source=source, about=about,
+                                                             source_type=kind, multi_word=multi_word)
+    return _page(rows, limit, offset, total)
 
 
 @router.get("/events", response_model=Page[dict[str, Any]], summary="Events")
@@ -262,8 +271,27 @@ def events(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
            = None) -> dict[str, Any]:
     """Events in date order (undated ones last), with who, whom, where and the document."""
     kind = _one_of(type, EVENT_TYPES, "event type", upper=True)
-    rows = corpus.events(type=kind, actor=actor, place=place, since=since, until=until, limit=limit, offset=offset)
-    return _page(rows, limit, offset)
+    filters: dict[str, Any] = {"type": kind, "actor": actor, "place": place, "since": since, "until": until}
+    rows = corpus.events(**filters, limit=limit, offset=offset)
+    return _page(rows, limit, offset, queries.count_events(_store(corpus), **filters))
+
+
+@router.get("/disagreements", response_model=Page[dict[str, Any]],
+            summary="Incidents and claim groups whose versions differ")
+def disagreements(corpus: CorpusDep, limit: Annotated[int, Query(ge=1, le=100, description="Groups per page.")] = 20,
+                  offset: BoundedOffset = 0,
+                  kind: Annotated[str | None, Query(pattern="^(event|claim)$", description="event (incidents) or "
+                                                    "claim (claim groups); both when absent.")] = None,
+                  differing: Annotated[bool, Query(description="Only groups whose numbers or sources differ.")]
+                  = False) -> dict[str, Any]:
+    """Each incident (an event reported by several documents) and claim group with its versions
+    side by side: outlet, date, source, casualty numbers (``counts``), wording; ``tolls`` lists
+    each number with who gives it. Groups whose numbers differ come first, then those whose
+    sources differ."""
+    from claimgraph.corpus.disagreements import disagreements as run
+
+    groups, total = run(_store(corpus), kind=kind, differing=differing, limit=limit, offset=offset)
+    return _page(groups, limit, offset, total)
 
 
 @router.get("/timeline", response_model=Page[dict[str, Any]], summary="An entity's events in date order")

@@ -11,6 +11,7 @@ Unknown ids answer 404 with an HTML page of our own.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,15 +21,16 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.exc import DBAPIError
 
-from claimgraph.corpus import browse
+from claimgraph.corpus import browse, queries
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.deadline import QueryTimeout
 from claimgraph.corpus.search import QueryTooComplex
-from claimgraph.model import EVENT_TYPES
+from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web import views
 from claimgraph.web.basemap import basemap, extent_for
 from claimgraph.web.deps import get_corpus
+from claimgraph.web.graphview import elements
 from claimgraph.web.highlight import claims_by_source, highlight, own_assertions
 from claimgraph.web.layout import layout
 
@@ -100,6 +102,30 @@ def documents(request: Request, corpus: CorpusDep,
                                             "pages": max(1, -(-total // per)), "total": total})
 
 
+#: the entity list's orders: what the entities table counts (claims and events per entity would
+#: cost a join over every claim and event of the corpus per page)
+ENTITY_ORDERS = ("documents", "mentions", "name")
+ENTITIES_PER_PAGE = 50
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(request: Request, corpus: CorpusDep, q: str = "", type: str = "", order: str = "documents",
+             page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
+    """Every corpus entity, by type, most documented first; the search box filters as one types
+    (through ``/api/entities``) and without a script on submit."""
+    q = q.strip()[:200]
+    kind = type.upper() if type.upper() in ENTITY_TYPES else ""
+    order = order if order in ENTITY_ORDERS else "documents"
+    store, per = corpus.store, ENTITIES_PER_PAGE
+    total = browse.count_entities(store, q=q or None, type=kind or None)
+    rows = browse.list_entities(store, q=q or None, type=kind or None, order=order, limit=per,
+                                offset=(page_no - 1) * per)
+    return page(request, "entities.html", {
+        "title": "Entities", "rows": rows, "total": total, "page_no": page_no, "pages": max(1, -(-total // per)),
+        "filters": {"q": q, "type": kind, "order": order}, "types": sorted(ENTITY_TYPES), "orders": ENTITY_ORDERS,
+        "per": per})
+
+
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, corpus: CorpusDep, entity_id: str,
            log: Annotated[int | None, Query(ge=0, le=MAX_LOG_INDEX)] = None) -> HTMLResponse:
@@ -116,11 +142,12 @@ def entity(request: Request, corpus: CorpusDep, entity_id: str,
         pmap = basemap(extent_for([geo], width=360, height=240, min_span=12), width=360, height=240, cells_across=90)
         pin = {"map": pmap, "x": pmap.projection.x(geo[1]), "y": pmap.projection.y(geo[0]), "lat": geo[0],
                "lon": geo[1]}
-    drawing = layout(browse.graph(store, entity_id=entity_id, limit=20), width=640, height=420, focus=entity_id,
-                     labels=20)
+    around = browse.graph(store, entity_id=entity_id, limit=20)
+    drawing = layout(around, width=640, height=420, focus=entity_id, labels=20)
     members, member_total = corrections.members(store, entity_id)
     return page(request, "entity.html", {
         "title": ent["name"], "ent": ent, "pin": pin, "graph": drawing, "members": members,
+        "interactive": elements(store, around, drawing), "source_types": SOURCE_TYPES,
         "member_total": member_total, "token": bool(request.app.state.token),
         "notice": corrections.notice(store, entity_id, log) if log is not None and log >= 0 else None,
         "claims_by": found["claims_by"], "claims_about": found["claims_about"], "relations": found["relations"],
@@ -144,20 +171,55 @@ def document(request: Request, corpus: CorpusDep, doc_id: str) -> HTMLResponse:
         "own": own, "own_share": own_share, "has_sentences": bool(obj.get("sentences"))})
 
 
+#: claims per page of the explorer
+CLAIMS_PER_PAGE = 100
+
+
 @router.get("/claims", response_class=HTMLResponse)
 def claims(request: Request, corpus: CorpusDep, source: str = "", about: str = "", source_type: str = "",
-           single_source: str = "", sort: str = "date") -> HTMLResponse:
+           single_source: str = "", sort: str = "date", short: str = "",
+           page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
+    """Claims a page at a time, by date or the most corroborated (most reported) first;
+    ``short=hide`` leaves out one-word contents."""
+    on = ("1", "on", "true", "yes")
     filters = {"source": source.strip()[:200], "about": about.strip()[:200],
                "source_type": source_type if source_type in SOURCE_TYPES else "",
-               "single_source": single_source in ("1", "on", "true", "yes"),
+               "single_source": single_source in on, "short": "hide" if short in (*on, "hide") else "",
                "sort": "outlets" if sort == "outlets" else "date"}
-    rows = corpus.claims(source=filters["source"] or None, about=filters["about"] or None,
-                         source_type=filters["source_type"] or None, single_source=bool(filters["single_source"]),
-                         limit=300)
+    per = CLAIMS_PER_PAGE
+    asked: dict[str, Any] = {"source": filters["source"] or None, "about": filters["about"] or None,
+                             "source_type": filters["source_type"] or None, "multi_word": bool(filters["short"])}
+    rows = corpus.claims(**asked, single_source=bool(filters["single_source"]), limit=per, offset=(page_no - 1) * per,
+                         order="corroboration" if filters["sort"] == "outlets" else "date")
+    total = None if filters["single_source"] else queries.count_claims(corpus.store, **asked)
+    pages = max(1, -(-total // per)) if total is not None else page_no + (1 if len(rows) == per else 0)
+    params = {k: ("1" if v is True else v) for k, v in filters.items() if v}
     return page(request, "claims.html", {
-        "title": "Claims", "filters": filters, "count": len(rows),
+        "title": "Claims", "filters": filters, "count": len(rows), "total": total, "page_no": page_no,
+        "pages": pages, "params": params,
         "groups": views.group_claims(rows, by_outlets=filters["sort"] == "outlets"),
         "source_types": SOURCE_TYPES})
+
+
+DISAGREEMENTS_PER_PAGE = 20
+
+
+@router.get("/disagreements", response_class=HTMLResponse)
+def disagreements(request: Request, corpus: CorpusDep, kind: str = "", differing: str = "",
+                  page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
+    """Incidents and claim groups with their versions side by side, differing numbers first."""
+    from claimgraph.corpus.disagreements import GROUP_KINDS
+    from claimgraph.corpus.disagreements import disagreements as run
+
+    chosen = kind if kind in GROUP_KINDS else ""
+    only = differing in ("1", "on", "true", "yes")
+    per = DISAGREEMENTS_PER_PAGE
+    groups, total = run(corpus.store, kind=chosen or None, differing=only, limit=per, offset=(page_no - 1) * per)
+    params = {k: v for k, v in (("kind", chosen), ("differing", "1" if only else "")) if v}
+    return page(request, "disagreements.html", {
+        "title": "Disagreements", "groups": groups, "total": total, "page_no": page_no,
+        "pages": max(1, -(-total // per)), "params": params, "kind": chosen, "differing": only,
+        "kinds": GROUP_KINDS})
 
 
 @router.get("/events", response_class=HTMLResponse)
@@ -179,6 +241,27 @@ def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = ""
         "points_json": views.point_json(points), "zooms": list(views.ZOOMS)})
 
 
+_ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, corpus: CorpusDep, since: str = "", until: str = "", type: str = "") -> HTMLResponse:
+    """Events on an offline map of Natural Earth's borders (Leaflet, no tiles): at a town or
+    district as clustered points, at a country's level as the shaded country; a date filter."""
+    from claimgraph.web.mapdata import map_data
+
+    types = sorted(EVENT_TYPES)
+    chosen = type.upper() if type.upper() in types else ""
+    since = since.strip() if _ISO_PREFIX.fullmatch(since.strip()) else ""
+    until = until.strip() if _ISO_PREFIX.fullmatch(until.strip()) else ""
+    data = map_data(corpus.store, type=chosen or None, since=since or None, until=until or None)
+    located = sum(len(p["events"]) for p in data["points"])
+    in_countries = sum(len(c["events"]) for c in data["countries"].values())
+    return page(request, "map.html", {
+        "title": "Map", "data": data, "types": types, "type": chosen, "since": since, "until": until,
+        "located": located, "in_countries": in_countries})
+
+
 @router.get("/graph", response_class=HTMLResponse)
 def graph(request: Request, corpus: CorpusDep, limit: int = 50) -> HTMLResponse:
     limit = min(max(limit, 5), 150)
@@ -187,4 +270,6 @@ def graph(request: Request, corpus: CorpusDep, limit: int = 50) -> HTMLResponse:
     drawing = layout(data, width=1000, height=680, labels=35)
     kinds = sorted({n.type for n in drawing.nodes})
     return page(request, "graph.html", {"title": "Graph", "graph": drawing, "kinds": kinds, "limit": limit,
+                                        "interactive": elements(corpus.store, data, drawing),
+                                        "source_types": SOURCE_TYPES,
                                         "relations": [e for e in data["edges"] if e["kind"] == "relation"]})

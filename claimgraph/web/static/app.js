@@ -1,5 +1,5 @@
 // claimgraph's own small scripts: the document page's details panel, the events map's
-// click panel and the entity page's corrections (merge, split, undo through /api). Data comes from <script type="application/json"> blocks and data-* attributes;
+// click panel, the entity list's search as you type and the entity page's corrections (merge, split, undo through /api). Data comes from <script type="application/json"> blocks and data-* attributes;
 // everything is written with textContent, never as HTML, since it quotes article text.
 "use strict";
 
@@ -276,7 +276,89 @@ function setupCorrections() {
   }
 }
 
+// -- entity list: search as you type, through /api/entities ----------------------------------------
+function setupEntityList() {
+  const form = document.getElementById("entity-filters");
+  const table = document.getElementById("entity-table");
+  if (!form || !table) return;
+  const body = table.querySelector("tbody");
+  const total = document.getElementById("entities-total");
+  const pagerBox = document.getElementById("entities-pager");
+  const per = Number(table.dataset.per || "50");
+  let timer = null;
+  let asked = 0;
+
+  function row(e) {
+    const tr = document.createElement("tr");
+    const name = document.createElement("td");
+    const link = el("a", e.name);
+    link.href = "/entity/" + encodeURIComponent(e.id);
+    name.appendChild(link);
+    tr.appendChild(name);
+    const type = document.createElement("td");
+    type.appendChild(el("span", e.type, "badge et-" + e.type));
+    tr.appendChild(type);
+    tr.appendChild(el("td", e.documents));
+    tr.appendChild(el("td", e.mentions));
+    tr.appendChild(el("td", (e.aliases || []).slice(0, 4).join(", "), "meta"));
+    return tr;
+  }
+
+  function pagerFor(params, found) {
+    const pages = Math.max(1, Math.ceil(found / per));
+    const nav = el("nav", null, "pager");
+    nav.setAttribute("aria-label", "Pages");
+    nav.appendChild(el("span", "page 1 of " + pages + " · " + found + " entities"));
+    if (pages > 1) {
+      const next = el("a", "next →");
+      const q = new URLSearchParams(params);
+      q.set("page_no", "2");
+      next.href = "/entities?" + q.toString();
+      next.rel = "next";
+      nav.appendChild(document.createTextNode(" "));
+      nav.appendChild(next);
+    }
+    return nav;
+  }
+
+  async function refresh() {
+    const params = new URLSearchParams(new FormData(form));
+    const ask = new URLSearchParams(params);
+    ["q", "type"].forEach(function (k) { if (!ask.get(k)) ask.delete(k); });
+    ask.set("limit", String(per));
+    const mine = ++asked;
+    try {
+      const r = await fetch("/api/entities?" + ask.toString(), {headers: {"Accept": "application/json"}});
+      if (!r.ok || mine !== asked) return;
+      const page = await r.json();
+      if (mine !== asked) return;
+      body.replaceChildren();
+      (page.items || []).forEach(function (e) { body.appendChild(row(e)); });
+      if (!(page.items || []).length) {
+        const tr = document.createElement("tr");
+        const td = el("td", "No entity matches these filters.", "empty");
+        td.colSpan = 5;
+        tr.appendChild(td);
+        body.appendChild(tr);
+      }
+      total.textContent = "(" + page.total + ")";
+      pagerBox.replaceChildren(pagerFor(params, page.total));
+      history.replaceState(null, "", "/entities?" + params.toString());
+    } catch (e) { /* the form still works on submit */ }
+  }
+
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 200);
+  });
+  form.addEventListener("change", function () {
+    clearTimeout(timer);
+    refresh();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  setupEntityList();
   setupDocument();
   setupMap();
   setupCorrections();
