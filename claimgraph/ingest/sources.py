@@ -68,9 +68,10 @@ def read_file(path: str, *, limit: int) -> bytes:
         raise InputError(path, _os_reason(exc)) from None
 
 
-def read_fifo(path: str, *, limit: int, wait: float = FIFO_WAIT_S) -> bytes:
+def read_fifo(path: str, *, limit: int, wait: float | None = None) -> bytes:
     """A FIFO's bytes, opened without blocking; refused when it stays silent for ``wait`` seconds
-    (no writer, or a writer that sends nothing)."""
+    (default :data:`FIFO_WAIT_S`: no writer, or a writer that sends nothing)."""
+    wait = FIFO_WAIT_S if wait is None else wait
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
