@@ -188,6 +188,8 @@ class Store:
         with self.engine.begin() as conn:
             if not self.sqlite:
                 pg.lock_prepare(conn)
+            else:  # two processes creating one store at once take turns ("table meta already exists")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             s.metadata.create_all(conn)
             if self.sqlite:
                 for ddl in _FTS:
