@@ -20,6 +20,7 @@ at a time, each run seeing the entities the others made (:mod:`claimgraph.corpus
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ class Summary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     #: stored, but linking to corpus entities failed (retried by the next run)
     unlinked: list[tuple[str, str]] = field(default_factory=list)
+    #: (seconds, key) of the input that took longest to analyse
+    slowest: tuple[float, str] = (0.0, "")
 
     @property
     def seen(self) -> int:
@@ -168,15 +171,22 @@ class Ingest:
                 self._fingerprints[entry.key] = fingerprint
                 yield entry
 
+    def _timed(self, key: str, seconds: float) -> None:
+        if seconds > self.summary.slowest[0]:
+            self.summary.slowest = (seconds, key)
+
     def _run(self, work: Iterable[Item | Document], *, reprocess: bool) -> None:
         if not self.isolate:
             _init_worker(self.settings)
             for item in work:
-                self._record(*_analyse(item), reprocess=reprocess)
+                started = time.monotonic()
+                result = _analyse(item)
+                self._timed(result[0], time.monotonic() - started)
+                self._record(*result, reprocess=reprocess)
             return
         close = (self._lock_fd,) if self._lock_fd is not None else ()
         with WorkerPool(self.workers, partial(_init_worker, self.settings), _analyse, deadline=self.deadline,
-                        key_of=_key_of, close_fds=close) as pool:
+                        key_of=_key_of, close_fds=close, on_done=self._timed) as pool:
             for key, status, payload in pool.map(work):
                 self._record(key, status, payload, reprocess=reprocess)
 

@@ -91,11 +91,14 @@ class WorkerPool:
     """``size`` worker processes; :meth:`map` analyses items with at most ``deadline`` seconds each."""
 
     def __init__(self, size: int, init: Callable[[], None], work: Work, *, deadline: float,
-                 key_of: Callable[[Any], str], close_fds: tuple[int, ...] = ()) -> None:
+                 key_of: Callable[[Any], str], close_fds: tuple[int, ...] = (),
+                 on_done: Callable[[str, float], None] | None = None) -> None:
+        """``on_done(key, seconds)`` is told how long each item took in its worker."""
         self.ctx = _context()
         self.size = max(1, size)
         self.init, self.work, self.deadline, self.key_of = init, work, deadline, key_of
         self.close_fds = close_fds
+        self.on_done = on_done
         self.workers: list[_Worker] = []
         #: workers replaced after a time-out or a crash (for the summary)
         self.replaced = 0
@@ -174,6 +177,8 @@ class WorkerPool:
                 else:
                     seq, result = message
                     results[seq] = result
+                    if self.on_done is not None and worker.job is not None:
+                        self.on_done(worker.job[1], time.monotonic() - worker.job[2])
                     worker.job = None
             elif not worker.proc.is_alive():
                 self._replace(worker, results, f"the worker process died (exit status {worker.proc.exitcode})")
@@ -185,8 +190,10 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker, results: dict[int, Result], reason: str, *, kill: bool = True) -> None:
         if worker.job is not None:
-            seq, key, _ = worker.job
+            seq, key, started = worker.job
             results[seq] = (key, "rejected", reason)
+            if self.on_done is not None:
+                self.on_done(key, time.monotonic() - started)
         elif not worker.ready and self.replaced > 3 * self.size:
             # died while loading again and again: give up on the batch
             raise WorkerFailed(f"workers keep dying while loading the pipeline ({reason})")
