@@ -239,3 +239,13 @@ def test_the_watchdog_stops_a_stuck_worker_and_replaces_a_dead_one() -> None:
 def test_display_names_escape_undecodable_bytes_and_control_characters() -> None:
     assert display_name(os.fsdecode(b"/x/a\xffb\n.txt")) == "/x/a\\xffb\\n.txt"
     assert display_name("/x/caf\u00e9.txt") == "/x/caf\u00e9.txt"
+
+
+def test_a_device_named_or_linked_to_is_rejected_not_read(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    box.mkdir()
+    os.symlink("/dev/zero", box / "zero.txt")
+    entries = list(expand(["/dev/null", str(box)]))
+    assert [type(e) for e in entries] == [Rejected, Rejected]
+    assert "character device" in entries[0].reason  # type: ignore[union-attr]
+    assert "out of the folder" in entries[1].reason  # type: ignore[union-attr]

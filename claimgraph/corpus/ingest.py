@@ -125,8 +125,8 @@ class Ingest:
     def _record(self, key: str, status: str, payload: Any, *, reprocess: bool = False) -> None:
         fingerprint = self._fingerprints.pop(key, None)
         if status == "ok":
+            analysis = Analysis.from_json(payload)  # a shard's corrupt analysis raises to ShardLoad, which says so
             try:
-                analysis = Analysis.from_json(payload)
                 result = self.store.write(analysis, self._source_of.get(key, key), reprocess=reprocess,
                                           fingerprint=fingerprint)
             except Exception as exc:
