@@ -249,3 +249,22 @@ def test_a_device_named_or_linked_to_is_rejected_not_read(tmp_path: Path) -> Non
     assert [type(e) for e in entries] == [Rejected, Rejected]
     assert "character device" in entries[0].reason  # type: ignore[union-attr]
     assert "out of the folder" in entries[1].reason  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder and file")
+def test_an_unreadable_folder_and_file_are_rejected_with_the_reason(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    (box / "locked").mkdir(parents=True)
+    (box / "locked" / "a.txt").write_text(ARTICLE)
+    (box / "secret.txt").write_text(ARTICLE)
+    (box / "locked").chmod(0)
+    (box / "secret.txt").chmod(0)
+    try:
+        summary, keys = _ingest(tmp_path / "c.db", [str(box)])
+    finally:
+        (box / "locked").chmod(0o755)
+        (box / "secret.txt").chmod(0o644)
+    rejected = dict(summary.rejected)
+    assert "cannot read folder" in rejected[str(box / "locked")]
+    assert "permission denied" in rejected[str(box / "secret.txt")]
+    assert summary.seen == len(keys) == 2
