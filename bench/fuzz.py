@@ -52,8 +52,9 @@ def fuzz(cases: int, seed: int, workers: int, budget: float) -> int:
             crashed = f"{type(exc).__name__}: {exc}"
             summary = run.summary
         elapsed = time.monotonic() - started
-        cut = sum(1 for obj in store.iter_analyses()
-                  if any("time budget" in note for note in obj["document"].get("notes", ())))
+        cut_notes = [note for obj in store.iter_analyses() for note in obj["document"].get("notes", ())
+                     if "time budget" in note]
+        cut = len(cut_notes)
         store.close()
         errors = [(k, r) for k, r in summary.rejected if "pipeline error" in r or "store error" in r]
         stopped = [(k, r) for k, r in summary.rejected if "time limit" in r or "time budget" in r or "died" in r]
@@ -72,6 +73,8 @@ def fuzz(cases: int, seed: int, workers: int, budget: float) -> int:
         print(f"  peak RSS: parent {parent_mb:.0f} MB, largest worker {child_mb:.0f} MB")
         for key, reason in [*errors, *stopped][:10]:
             print(f"    {key[-60:]}: {reason[:160]}")
+        for note in cut_notes[:5]:
+            print(f"    cut: {note}")
         for line in missing[:10]:
             print(f"    missing {line}")
         if crashed:

@@ -51,7 +51,9 @@ def _serve(conn: Connection, init: Callable[[], None], work: Work) -> None:
         if message is None:
             return
         seq, item = message
-        conn.send((seq, work(item)))
+        started = time.monotonic()
+        result = work(item)
+        conn.send((seq, result, time.monotonic() - started))  # the worker's own time, not the parent's wait
 
 
 class WorkerFailed(RuntimeError):
@@ -93,7 +95,8 @@ class WorkerPool:
     def __init__(self, size: int, init: Callable[[], None], work: Work, *, deadline: float,
                  key_of: Callable[[Any], str], close_fds: tuple[int, ...] = (),
                  on_done: Callable[[str, float], None] | None = None) -> None:
-        """``on_done(key, seconds)`` is told how long each item took in its worker."""
+        """``on_done(key, seconds)`` is told how long each item took in its worker (for an item the
+        watchdog stopped, how long the parent waited)."""
         self.ctx = _context()
         self.size = max(1, size)
         self.init, self.work, self.deadline, self.key_of = init, work, deadline, key_of
@@ -175,10 +178,10 @@ class WorkerPool:
                 if message[0] == "ready":
                     worker.ready = True
                 else:
-                    seq, result = message
+                    seq, result, spent = message
                     results[seq] = result
                     if self.on_done is not None and worker.job is not None:
-                        self.on_done(worker.job[1], time.monotonic() - worker.job[2])
+                        self.on_done(worker.job[1], spent)
                     worker.job = None
             elif not worker.proc.is_alive():
                 self._replace(worker, results, f"the worker process died (exit status {worker.proc.exitcode})")
