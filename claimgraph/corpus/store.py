@@ -188,7 +188,9 @@ class Store:
         with self.engine.begin() as conn:
             if not self.sqlite:
                 pg.lock_prepare(conn)
-            else:  # two processes creating one store at once take turns ("table meta already exists")
+            elif not inspect(conn).has_table("meta"):
+                # two processes creating one store at once take turns ("table meta already exists");
+                # an existing store is not locked here, so a read-only one still opens
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             s.metadata.create_all(conn)
             if self.sqlite:
