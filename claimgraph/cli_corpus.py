@@ -79,8 +79,10 @@ def checked(check: Callable[[], Any]) -> Any:
 
 
 def _summary_table(summary: Summary, shown: int = 20) -> None:
+    skipped = f", skipped {len(summary.skipped)}" if summary.skipped else ""
     err.print(f"ingested {summary.ingested}, already present {summary.present}, "
-              f"reprocessed {summary.reprocessed}, rejected {len(summary.rejected)}")
+              f"reprocessed {summary.reprocessed}, rejected {len(summary.rejected)}{skipped} "
+              f"(of {summary.seen} inputs)")
     for key, reason in summary.rejected[:shown]:
         err.print(f"  rejected {key}: {reason}", markup=False)  # reasons quote inputs: no markup
     if len(summary.rejected) > shown:
@@ -177,7 +179,8 @@ def _count_inputs(sources: list[str]) -> int | None:
 def _finish(summary: Summary, report: Path | None) -> None:
     _summary_table(summary)
     if report is not None:
-        report.write_text("".join(f"{k}\t{r}\n" for k, r in summary.rejected), encoding="utf-8")
+        lines = [f"{k}\t{r}\n" for k, r in summary.rejected] + [f"{k}\tskipped: {r}\n" for k, r in summary.skipped]
+        report.write_text("".join(lines), encoding="utf-8")
         err.print(f"report: {report}")
 
 
@@ -203,6 +206,13 @@ def ingest(
                                                 metavar="DIR")] = None,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Switch the learned components off (every "
                                              "stage on its rules alone).")] = False,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="When another ingest is writing to the same "
+                                       "SQLite store: wait for it (default), or stop at once saying the store is "
+                                       "busy.")] = True,
+    time_budget: Annotated[float, typer.Option("--time-budget", help="Seconds of analysis per document: the "
+                                               "stage that runs over is cut (noted on the document); a worker "
+                                               "still busy at twice this plus 30 s is stopped and the input "
+                                               "rejected. 0: no budget.", min=0)] = Settings().time_budget_s,
 ) -> None:
     """Ingest articles into the store: each analysed once, written whole or not at all."""
     if not sources and not reprocess:
@@ -214,27 +224,35 @@ def ingest(
     if shards is not None and (reprocess or not sources):
         err.print("claimgraph: --shards analyses SOURCE... into files; --reprocess works on a store")
         raise typer.Exit(2)
-    settings = Settings(allow_private=allow_private, use_models=not rules_only)
+    settings = Settings(allow_private=allow_private, use_models=not rules_only, time_budget_s=time_budget)
     if engine is Engine.ray:
         summary = _ingest_ray(sources or [], db, settings, workers=workers, address=address, shards=shards,
                               reprocess=reprocess, url_list=url_list)
     else:
         from claimgraph.corpus.ingest import Ingest
+        from claimgraph.corpus.store import StoreBusy
+        from claimgraph.corpus.workers import WorkerFailed
 
         store = store_or_exit(db, create=True)
         total = None if url_list or reprocess else _count_inputs(sources or [])
         interrupted = False
-        with _ctrl_c_after_current() as stop, _progress() as progress:
-            run = Ingest(store, settings, workers=workers, on_progress=_ticker(progress, total, stop))
-            try:
-                if sources:
-                    run.run(sources, url_list=url_list)
-                if reprocess:
-                    run.reprocess()
-            except (Interrupted, KeyboardInterrupt):
-                interrupted = True
+        try:
+            with _ctrl_c_after_current() as stop, _progress() as progress:
+                run = Ingest(store, settings, workers=workers, on_progress=_ticker(progress, total, stop), isolate=True,
+                             wait=wait, on_wait=lambda message: err.print(f"claimgraph: {message}", markup=False))
+                try:
+                    if sources:
+                        run.run(sources, url_list=url_list)
+                    if reprocess:
+                        run.reprocess()
+                except (Interrupted, KeyboardInterrupt):
+                    interrupted = True
+        except (StoreBusy, WorkerFailed) as exc:
+            err.print(f"claimgraph: {exc}", markup=False)
+            raise typer.Exit(2 if isinstance(exc, StoreBusy) else 1) from None
+        finally:
+            store.close()
         summary = run.summary
-        store.close()
         if interrupted:
             _finish(summary, report)
             err.print("claimgraph: interrupted; every document counted above is stored whole. Run the same "

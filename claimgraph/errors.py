@@ -8,6 +8,7 @@
     │   ├── BinaryInput         bytes that are not text or HTML (images, PDFs, archives)
     │   ├── InputTooLarge       over Settings.max_input_bytes
     │   ├── NoArticleBody       an HTML page with no extractable article text
+    │   ├── OverBudget          the pipeline ran past Settings.time_budget_s on it (#19)
     │   └── FetchError          a URL that could not be fetched (dead, slow, wrong content type)
     │       └── BlockedAddress  a URL resolving to a private, loopback or link-local address
     ├── PipelineError           the pipeline is misconfigured or a stage broke its contract
@@ -45,6 +46,10 @@ class InputTooLarge(InputError):
 
 
 class NoArticleBody(InputError):
+    pass
+
+
+class OverBudget(InputError):
     pass
 
 

@@ -13,6 +13,12 @@ class Settings:
     stages: tuple[str, ...] = ("nlp", "entities", "time", "places", "claims", "events", "relations")
     #: inputs (files, pages, fetched bodies) larger than this are rejected, not truncated.
     max_input_bytes: int = 10 * 1024 * 1024
+    #: a document's text longer than this is rejected before analysis (spaCy's own limit, #20).
+    max_text_chars: int = 1_000_000
+    #: seconds of pipeline time per document (0: none). The stage running when it is spent is cut
+    #: and the document stored with a note; spent in ``nlp``, the document is rejected (#19).
+    #: Batch ingest also stops a worker outright at twice this plus 30 s (its watchdog).
+    time_budget_s: float = 30.0
     #: seconds for connect/read of one URL fetch.
     fetch_timeout: float = 15.0
     #: fetching private, loopback or link-local addresses is refused unless this is set.

@@ -36,7 +36,7 @@ from typing import Any
 
 from claimgraph.corpus.ingest import Ingest, Summary, _analyse, _chunks, _init_worker
 from claimgraph.corpus.shards import ShardWriter
-from claimgraph.corpus.sources import Item, Rejected, expand
+from claimgraph.corpus.sources import Item, Rejected, Skipped, expand
 from claimgraph.corpus.store import Store
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Document
@@ -250,6 +250,8 @@ def ingest_to_shards(sources: Sequence[str], settings: Settings, folder: Path, *
         for entry in expand(sources, url_list=url_list, fetcher=HttpFetcher(settings)):
             if isinstance(entry, Rejected):
                 note(entry.key, None, entry.reason)
+            elif isinstance(entry, Skipped):  # counted, not analysed (#19)
+                summary.skipped.append((entry.key, entry.reason))
             else:
                 yield entry
 

@@ -102,10 +102,15 @@ class Linker:
         self._seen = int(rows[-1].id)
 
     def _begin(self, conn: Connection) -> None:
-        """Start a transaction that changes corpus entities: one at a time on PostgreSQL, and
-        with the resolver up to date."""
+        """Start a transaction that changes corpus entities: one at a time (an advisory lock on
+        PostgreSQL, the write lock on SQLite), and with the resolver up to date."""
         if not self.store.sqlite:
             pg.lock_link(conn)
+        else:
+            # take SQLite's write lock before reading: the catch-up then sees every other writer's
+            # links, and none can link between it and this commit (#20: two writers at once left
+            # per-entity document and mention counts wrong)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         self._catch_up(conn)
 
     # -- linking documents ----------------------------------------------------------------------

@@ -71,6 +71,16 @@ rejected = Table(
     Column("at", String(32), nullable=False),
 )
 
+#: inputs stored (or found present) with a hash of their content: a re-run skips an input only when
+#: both its name and its content were seen, so a file or JSONL line re-used under an old name with
+#: new content is analysed (#20). Created on open for older stores (a table of its own, no migration).
+inputs = Table(
+    "inputs", metadata,
+    Column("source", Text, primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("doc_id", String(64), nullable=False),
+)
+
 entities = Table(
     "entities", metadata,  # corpus-level entities
     Column("id", String(32), primary_key=True),

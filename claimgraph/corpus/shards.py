@@ -10,8 +10,9 @@ One row per input, in input order: ``source`` (the input's key), ``analysis`` (t
 JSON of :meth:`claimgraph.model.Analysis.to_json`, as text) or ``error`` (why the input was
 rejected). Files are named ``part-<UTC time>-<run>-<n>.parquet``, so sorting their names
 gives the order they were written in; each is written to a temporary name and renamed, so a
-half-written file is never read. Loading is idempotent (inputs the store has, by name or by
-content hash, are counted as present) and counts like ingest.
+half-written file is never read. Loading is idempotent (documents the store has, by content
+hash, are counted as present: an old input name with new content is stored, #20) and counts
+like ingest.
 """
 
 from __future__ import annotations
@@ -131,11 +132,7 @@ class ShardLoad(Ingest):
         source = str(row.get("source") or "")
         if row.get("analysis") is None:
             self._record(source, "rejected", row.get("error") or "shard row has neither analysis nor error")
-        elif self.store.known_source(source):
-            self.summary.present += 1
-            if self.on_progress:
-                self.on_progress(self.summary, source)
-        else:
+        else:  # present by content (the document id), not by the input's name alone (#20)
             try:
                 self._record(source, "ok", json.loads(row["analysis"]))
             except (ValueError, KeyError, TypeError) as exc:  # not JSON, or not an analysis: nothing was written

@@ -4,7 +4,10 @@ documents back.
 Every document is written in one transaction with all its layers, or not at all, so a
 killed ingest never leaves half a document: a re-run finds it absent and writes it whole.
 On SQLite, writes come from one process (the ingest's parent; workers only analyse), which is
-what SQLite wants; WAL mode lets readers query while an ingest runs. On PostgreSQL several
+what SQLite wants; WAL mode lets readers query while an ingest runs, and a writer waits up to
+:data:`SQLITE_BUSY_S` seconds for another rather than failing with "database is locked". Two
+ingests into one SQLite file take turns: :meth:`Store.ingest_lock` makes the second wait (and
+say so) or, asked not to wait, stop with "the store is busy" (#19, #20). On PostgreSQL several
 processes may write at once (:mod:`claimgraph.corpus.postgres`): the document's content hash
 is its primary key, so the same article written twice is stored once and the loser is told
 "present".
@@ -13,8 +16,10 @@ is its primary key, so the same article written twice is stored once and the los
 from __future__ import annotations
 
 import json
+import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +52,14 @@ def unpack(blob: bytes, text: str) -> dict[str, Any]:
 
 class StoreError(ClaimgraphError):
     """The store cannot be opened or is of a version this code cannot use."""
+
+
+class StoreBusy(StoreError):
+    """Another ingest holds the store's writer lock, and the caller chose not to wait."""
+
+
+#: seconds a SQLite writer waits for another writer's transaction before "database is locked"
+SQLITE_BUSY_S = 60.0
 
 
 def now() -> str:
@@ -103,7 +116,8 @@ class Store:
         if url.startswith("sqlite:///") and not create and not Path(url[len("sqlite:///"):]).exists():
             raise StoreError(f"no store at {target} (run `claimgraph ingest` first)")
         try:
-            engine = create_engine(url, future=True)
+            engine = create_engine(url, future=True,
+                                   connect_args={"timeout": SQLITE_BUSY_S} if url.startswith("sqlite") else {})
         except ModuleNotFoundError as exc:
             raise StoreError(f"{target}: the database driver is not installed ({exc.name}); for PostgreSQL: "
                              "pip install 'claimgraph[postgres]'") from None
@@ -127,6 +141,40 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def ingest_lock(self, *, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[int | None]:
+        """Hold the store's ingest lock (SQLite only: PostgreSQL takes concurrent ingests, see
+        :mod:`claimgraph.corpus.postgres`). A lock file beside the database, locked with
+        ``flock``: the kernel releases it when the holder dies, even by ``kill -9``, so a crashed
+        ingest never leaves the store locked. Yields the lock file's descriptor (worker processes
+        close it), or None where there is nothing to lock."""
+        database = self.engine.url.database if self.sqlite else None
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: SQLite's own locking is all there is
+            fcntl = None  # type: ignore[assignment]
+        if not database or database == ":memory:" or fcntl is None:
+            yield None
+            return
+        path = f"{database}-ingest.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                message = f"the store {database} is busy: another ingest (process {holder}) is writing to it"
+                if not wait:
+                    raise StoreBusy(message) from None
+                if on_wait is not None:
+                    on_wait(message + "; waiting for it to finish")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            yield fd
+        finally:
+            os.close(fd)
+
     # ORDER BY a nullable column (a date) the way SQLite orders it: NULL sorts lowest there, but
     # highest on PostgreSQL. The SQLite clause is left bare, so its query plans do not change.
 
@@ -142,6 +190,10 @@ class Store:
         with self.engine.begin() as conn:
             if not self.sqlite:
                 pg.lock_prepare(conn)
+            elif not inspect(conn).has_table("meta"):
+                # two processes creating one store at once take turns ("table meta already exists");
+                # an existing store is not locked here, so a read-only one still opens
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             s.metadata.create_all(conn)
             if self.sqlite:
                 for ddl in _FTS:
@@ -173,6 +225,21 @@ class Store:
             return conn.execute(select(s.documents.c.id).where(s.documents.c.source == source).limit(1)).first() \
                 is not None
 
+    def known_input(self, source: str, fingerprint: str | None) -> bool:
+        """Whether this input, with this content, was already stored. Without a fingerprint (a URL,
+        whose content is known only by fetching it) the name decides, as :meth:`known_source`."""
+        if fingerprint is None:
+            return self.known_source(source)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.inputs.c.fingerprint).where(s.inputs.c.source == source)).first()
+        return row is not None and row[0] == fingerprint
+
+    def _remember_input(self, conn: Connection, source: str, fingerprint: str | None, doc_id: str) -> None:
+        if fingerprint is None:
+            return
+        conn.execute(delete(s.inputs).where(s.inputs.c.source == source))
+        conn.execute(insert(s.inputs).values(source=source, fingerprint=fingerprint, doc_id=doc_id))
+
     def stale_documents(self) -> list[tuple[str, str]]:
         """(id, source) of documents an older pipeline version analysed."""
         with self.engine.connect() as conn:
@@ -188,22 +255,25 @@ class Store:
         except IntegrityError:
             pass  # another writer recorded this input's rejection at the same moment
 
-    def write(self, analysis: Analysis, source: str, *, reprocess: bool = False) -> WriteResult:
+    def write(self, analysis: Analysis, source: str, *, reprocess: bool = False,
+              fingerprint: str | None = None) -> WriteResult:
         """Store one analysed document with every layer, in one transaction. Another process
         storing the same document at the same moment makes this one's insert collide on the
-        content hash: the document is then present, which is what this returns."""
+        content hash: the document is then present, which is what this returns. ``fingerprint``
+        (the input's content hash) is remembered with the input's name in the same transaction."""
         try:
-            return self._write(analysis, source, reprocess=reprocess)
+            return self._write(analysis, source, reprocess=reprocess, fingerprint=fingerprint)
         except IntegrityError:
             with self.engine.connect() as conn:
                 if conn.execute(select(s.documents.c.id).where(s.documents.c.id == analysis.document.id)).first():
                     return WriteResult(analysis.document.id, "present")
             raise
 
-    def _write(self, analysis: Analysis, source: str, *, reprocess: bool) -> WriteResult:
+    def _write(self, analysis: Analysis, source: str, *, reprocess: bool, fingerprint: str | None) -> WriteResult:
         doc = analysis.document
         with self.engine.begin() as conn:
             row = conn.execute(select(s.documents.c.pipeline_version).where(s.documents.c.id == doc.id)).first()
+            self._remember_input(conn, source, fingerprint, doc.id)
             if row is not None and not (reprocess and row[0] != PIPELINE_VERSION):
                 return WriteResult(doc.id, "present")
             if row is not None:

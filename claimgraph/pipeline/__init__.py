@@ -5,14 +5,24 @@ models and gazetteers load once and are reused for every document. Each stage is
 plain ``Analysis -> Analysis`` function that reads the layers earlier stages wrote and
 adds its own; :meth:`Pipeline.__call__` checks that every stage returns an Analysis for
 the same document.
+
+Work per document is bounded (#19, #20): a text longer than ``Settings.max_text_chars`` is
+rejected before any stage runs, and a document gets ``Settings.time_budget_s`` seconds
+(:mod:`claimgraph.pipeline.budget`). A stage that spends the rest of the budget is cut, with
+the stages after it: the document keeps the layers made so far and a note that says which
+were cut — unless the cut stage is ``nlp``, which every other stage needs: then the document
+is rejected (:class:`~claimgraph.errors.OverBudget`) with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from time import monotonic  # not `import time`: `claimgraph.pipeline.time` is a stage module
 
-from claimgraph.errors import PipelineError, UnknownStage
+from claimgraph.errors import InputTooLarge, OverBudget, PipelineError, UnknownStage
 from claimgraph.model import Analysis, Document
+from claimgraph.pipeline.budget import BudgetSpent, alarm
 from claimgraph.settings import Settings
 
 Stage = Callable[[Analysis], Analysis]
@@ -91,14 +101,39 @@ class Pipeline:
 
     def __call__(self, item: Document | Analysis) -> Analysis:
         analysis = item if isinstance(item, Analysis) else Analysis(document=item)
-        for name, stage in self._stages:
-            result = stage(analysis)
+        doc = analysis.document
+        if len(doc.text) > self.settings.max_text_chars:
+            raise InputTooLarge(doc.url or f"document {doc.id[:12]}",
+                                f"text of {len(doc.text):,} characters is over the limit of "
+                                f"{self.settings.max_text_chars:,}")
+        budget = self.settings.time_budget_s
+        deadline = monotonic() + budget if budget > 0 else None
+        for n, (name, stage) in enumerate(self._stages):
+            left = None if deadline is None else deadline - monotonic()
+            try:
+                if left is not None and left <= 0:
+                    raise BudgetSpent
+                with alarm(left or 0):
+                    result = stage(analysis)
+            except BudgetSpent:
+                return self._cut(analysis, n)
             if not isinstance(result, Analysis):
                 raise PipelineError(f"stage {name!r} returned {type(result).__name__}, not Analysis")
             if result.document is not analysis.document:
                 raise PipelineError(f"stage {name!r} replaced the document; stages may only add layers")
             analysis = result.add(stages=(*result.stages, name))
         return analysis
+
+    def _cut(self, analysis: Analysis, n: int) -> Analysis:
+        """The analysis as far as the budget reached: stage ``n`` and those after it cut, with a note."""
+        doc = analysis.document
+        budget = self.settings.time_budget_s
+        cut = [name for name, _ in self._stages[n:]]
+        if "nlp" in cut:
+            raise OverBudget(doc.url or f"document {doc.id[:12]}",
+                             f"over the time budget of {budget:g} s in stage 'nlp' ({len(doc.text):,} characters)")
+        note = f"time budget of {budget:g} s spent in stage {cut[0]!r}: not run: {', '.join(cut)}"
+        return analysis.add(document=replace(doc, notes=(*doc.notes, note)))
 
 
 __all__ = ["PIPELINE_VERSION", "STAGES", "Pipeline", "Stage", "StageFactory"]

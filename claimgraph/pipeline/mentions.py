@@ -25,6 +25,7 @@ from claimgraph.pipeline.names import (
     name_key,
     name_parts,
 )
+from claimgraph.pipeline.span_index import SpanIndex
 
 #: type -> weight of the observations that say a name is of that type
 Evidence = defaultdict[str, float]
@@ -517,7 +518,9 @@ def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep one mention per stretch of text: a defined acronym wins, then the longer one."""
     ranked = sorted(mentions, key=lambda m: (m.defines is None, -(m.span.end - m.span.start), m.span.start))
     kept: list[Mention] = []
+    taken = SpanIndex()  # not a pairwise loop: linear in the mentions of a document (#19)
     for m in ranked:
-        if not any(m.span.overlaps(k.span) for k in kept):
+        if not taken.overlaps(m.span):
             kept.append(m)
+            taken.add(m.span)
     return sorted(kept, key=lambda m: m.span.start)

@@ -16,6 +16,7 @@ from claimgraph.model import Span
 from claimgraph.pipeline.entities.cues import cues
 from claimgraph.pipeline.mentions import W_CUE, Mention, new_evidence
 from claimgraph.pipeline.names import clean_name, name_key
+from claimgraph.pipeline.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from claimgraph.pipeline.entities.rules import Cluster
@@ -40,7 +41,7 @@ def _trim_name(name: str) -> str:
 
 def alias_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     """Aliases written after a cue that spaCy left untagged ("also known as Abu Talha")."""
-    taken = [m.span for m in mentions]
+    taken = SpanIndex(m.span for m in mentions)
     found: list[Mention] = []
     for cue in _cue_pattern().finditer(text):
         if not cue.group(0).strip(" ,(\"“:"):
@@ -52,7 +53,7 @@ def alias_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         if not name or len(name) < 3:
             continue
         span = Span.of(text, match.start(1), match.start(1) + len(name))
-        if any(span.overlaps(t) for t in taken):
+        if taken.overlaps(span):
             continue
         found.append(Mention(span=span, name=clean_name(name), key=name_key(name), label=None,
                              evidence=new_evidence(PERSON=W_CUE)))

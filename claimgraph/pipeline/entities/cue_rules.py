@@ -18,6 +18,7 @@ from claimgraph.model import Span
 from claimgraph.pipeline.entities.cues import cues
 from claimgraph.pipeline.mentions import W_CUE, Mention, new_evidence
 from claimgraph.pipeline.names import lexicon, name_key
+from claimgraph.pipeline.span_index import SpanIndex
 
 
 def _word(tok: Any) -> str:
@@ -123,7 +124,7 @@ def cue_mentions(doc: Any, text: str, mentions: list[Mention]) -> list[Mention]:
     lex = cues()
     found = _phrases(text, mentions)
     common = lexicon().person_titles | lexicon().role_nouns | lex.honorifics
-    taken = [m.span for m in [*mentions, *found]]
+    taken = SpanIndex(m.span for m in [*mentions, *found])  # linear in mentions (#19)
     i = 0
     while i < len(doc):
         tok = doc[i]
@@ -141,7 +142,7 @@ def cue_mentions(doc: Any, text: str, mentions: list[Mention]) -> list[Mention]:
             prev is not None and prev.is_lower and _word(prev) in lex.place_words_before) or (
             not tok.is_sent_start and lex.place_like(name))
         span = Span.of(text, start, end)
-        if cue and len(name) >= 4 and not any(span.overlaps(t) for t in taken):
+        if cue and len(name) >= 4 and not taken.overlaps(span):
             found.append(Mention(span=span, name=name, key=name_key(name), label=None,
                                  evidence=new_evidence(GPE=W_CUE)))
         i = j + 1
@@ -200,13 +201,13 @@ def _phrase_pattern() -> re.Pattern[str]:
 def _phrases(text: str, mentions: list[Mention]) -> list[Mention]:
     """Holidays and languages spaCy left untagged ("Eid al-Adha", "Pashto"), written capitalised."""
     lex = cues()
-    taken = [m.span for m in mentions]
+    taken = SpanIndex(m.span for m in mentions)
     found: list[Mention] = []
     for match in _phrase_pattern().finditer(text):
         if not match.group(0)[:1].isupper():
             continue
         span = Span.of(text, match.start(), match.end())
-        if any(span.overlaps(t) for t in taken):
+        if taken.overlaps(span):
             continue
         key = name_key(span.text)
         etype = "EVENT" if key in lex.holidays else "OTHER"

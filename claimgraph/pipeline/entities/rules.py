@@ -57,6 +57,7 @@ from claimgraph.pipeline.names import (
     name_key,
     person_short_forms,
 )
+from claimgraph.pipeline.span_index import SpanIndex
 
 #: tie-break between types with equal evidence
 _TYPE_PRIORITY = ("PERSON", "ORG", "GPE", "EVENT", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "OTHER")
@@ -248,7 +249,7 @@ def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
     forms = sorted((f for f, o in owners.items() if len(o) == 1), key=len, reverse=True)
     if not forms:
         return
-    taken = [m.span for c in clusters for m in c.mentions]
+    taken = SpanIndex(m.span for c in clusters for m in c.mentions)  # linear in mentions (#19)
     pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w\-])")
     starts = {t.idx for t in doc}  # type: ignore[attr-defined]
     ends = {t.idx + len(t.text) for t in doc}  # type: ignore[attr-defined]
@@ -257,13 +258,13 @@ def rescan(text: str, doc: object, clusters: list[Cluster]) -> None:
         if start not in starts or end not in ends:
             continue
         span = Span.of(text, start, end)
-        if any(span.overlaps(t) for t in taken):
+        if taken.overlaps(span):
             continue
         (idx,) = owners[match.group(0)]
         clusters[idx].mentions.append(
             Mention(span=span, name=clean_name(span.text), key=name_key(span.text), label=None)
         )
-        taken.append(span)
+        taken.add(span)
 
 
 _DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,}[A-Za-z0-9-]*$")
@@ -339,7 +340,7 @@ def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list
     of a sentence, that the gazetteer knows as a city's, region's or country's own name."""
     lex = lexicon()
     common = lex.person_titles | lex.role_nouns | lex.org_nouns | lex.org_words_strong | lex.org_words_weak
-    taken = [m.span for m in mentions]
+    taken = SpanIndex(m.span for m in mentions)
     found = []
     for tok in doc:
         if tok.pos_ != "PROPN" or not tok.is_title or not tok.is_alpha or tok.is_sent_start \
@@ -348,7 +349,7 @@ def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list
         if any(0 <= j < len(doc) and doc[j].is_title and doc[j].is_alpha for j in (tok.i - 1, tok.i + 1)):
             continue  # part of a longer capitalised name ("Chief Operating Officer", "App Store")
         span = Span.of(text, tok.idx, tok.idx + len(tok.text))
-        if any(span.overlaps(t) for t in taken):
+        if taken.overlaps(span):
             continue
         if any(not m.alternate and m.place.feature in _GAZETTEER_FEATURES for m in gazetteer.lookup(tok.text)):
             found.append(Mention(span=span, name=tok.text, key=name_key(tok.text), label=None,

@@ -79,6 +79,9 @@ class ArgumentReader:
         self.text = resolver.text
         self.lex = lex
         self.triggers = triggers
+        #: date or place heads grouped by the trigger that owns them, per list of heads: asking
+        #: every head's owner for every trigger was quadratic in a long document (#19)
+        self._owned: dict[int, tuple[list[Any], dict[int | None, list[Any]]]] = {}
 
     # -- participants ---------------------------------------------------------------------------
 
@@ -260,19 +263,24 @@ class ArgumentReader:
         found = self.doc.char_span(span.start, span.end, alignment_mode="expand")
         return found.root if found is not None and len(found) else None
 
+    def _by_owner(self, heads: list[tuple[Any, Any]]) -> dict[int | None, list[Any]]:
+        """``heads`` grouped by :meth:`owner`, in their order; computed once per list."""
+        cached = self._owned.get(id(heads))
+        if cached is None or cached[0] is not heads:
+            groups: dict[int | None, list[Any]] = {}
+            for head, ref in heads:
+                groups.setdefault(self.owner(head), []).append(ref)
+            cached = (heads, groups)
+            self._owned[id(heads)] = cached
+        return cached[1]
+
     def when(self, trigger: int, timex_heads: list[tuple[Any, DateRef]]) -> DateRef | None:
-        for head, ref in timex_heads:
-            if self.owner(head) == trigger:
-                return ref
-        return None
+        owned: list[DateRef] = self._by_owner(timex_heads).get(trigger, [])
+        return owned[0] if owned else None
 
     def where(self, trigger: int, place_heads: list[tuple[Any, Ref]], taken: set[str]) -> Ref | None:
-        for head, ref in place_heads:
-            if ref.entity in taken:
-                continue
-            if self.owner(head) == trigger:
-                return ref
-        return None
+        owned: list[Ref] = self._by_owner(place_heads).get(trigger, [])
+        return next((ref for ref in owned if ref.entity not in taken), None)
 
     def modality(self, tok: Any) -> str:
         lex = self.lex
