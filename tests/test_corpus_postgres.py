@@ -128,8 +128,8 @@ def test_cli_report_stats_search_export(sample_corpus_pg: str, tmp_path: Path) -
     from claimgraph.cli import app
 
     runner = CliRunner()
-    report = runner.invoke(app, ["report", "--db", sample_corpus_pg])
-    assert report.exit_code == 0 and "Harakat al-Nasr al-Islami" in " ".join(report.output.split()), report.output
+    report = runner.invoke(app, ["report", "--db", sample_corpus_pg], env={"COLUMNS": "200"})  # names unwrapped
+    assert report.exit_code == 0 and "Harakat al-Nasr al-Islami" in report.output, report.output
     stats = runner.invoke(app, ["stats", "--db", sample_corpus_pg, "--json"])
     assert stats.exit_code == 0 and json.loads(stats.output)["documents"] > 30
     found = runner.invoke(app, ["search", "ceasefire", "--db", sample_corpus_pg])

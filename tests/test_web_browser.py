@@ -269,12 +269,13 @@ def test_hostile_article_runs_no_script(page: tuple[Any, Watch], base_url: str, 
     text = pg.locator("#doc-text")
     assert "<script>window.__claimgraph_pwned = true; alert(1)</script>" in text.inner_text()
     assert text.locator("img, svg, script, iframe").count() == 0
-    # hovering the span that quotes the <img onerror=...> puts it in the panel, as text
-    quoted = pg.locator("#doc-text mark.claim", has_text="an image tag").first
+    assert "<img src=x onerror=" in text.inner_text()
+    # hovering the span that quotes the <script> line puts it in the panel, as text
+    quoted = pg.locator("#doc-text mark.claim", has_text="planting the line").first
     quoted.hover()
     pg.wait_for_function("document.getElementById('details').classList.contains('active')")
-    assert "<img src=" in pg.locator("#details-body").inner_text()
-    assert pg.locator("#details-body img").count() == 0
+    assert "<script>window.__claimgraph_pwned" in pg.locator("#details-body").inner_text()
+    assert pg.locator("#details-body img, #details-body script").count() == 0
     pg.wait_for_timeout(300)
     assert pg.evaluate("typeof window.__claimgraph_pwned") == "undefined"
     assert watch.dialogs == []
