@@ -67,6 +67,7 @@ _ANALYZER: Analyzer | None = None
 def _init_worker(settings: Settings) -> None:
     global _ANALYZER
     _ANALYZER = Analyzer(settings)
+    _ANALYZER.pipeline.warm_up()  # first-use loading before the first document's time budget
 
 
 def _key_of(item: Item | Document) -> str:

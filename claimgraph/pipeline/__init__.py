@@ -82,6 +82,10 @@ STAGES: dict[str, StageFactory] = {
     "relations": _relations,
 }
 
+#: the article :meth:`Pipeline.warm_up` analyses (our own writing)
+WARM_UP_TEXT = ("Police in Bannu said on Sunday that gunmen attacked a checkpoint near Peshawar, killing two "
+                "constables. \"They came from the hills,\" Inspector Rafiq Anwar told reporters.")
+
 #: bump when a stage's output changes, so stored analyses can be re-processed (#5).
 PIPELINE_VERSION = "4"
 
@@ -123,6 +127,18 @@ class Pipeline:
                 raise PipelineError(f"stage {name!r} replaced the document; stages may only add layers")
             analysis = result.add(stages=(*result.stages, name))
         return analysis
+
+    def warm_up(self) -> None:
+        """Run a short article of our own through every stage with no time budget, so that what
+        stages load on first use (gazetteers, lexicons, models) is loaded before the first real
+        document's budget starts: otherwise a worker's first document could be cut for the loading
+        time alone. Batch ingest workers and ``analyze`` call it once after loading."""
+        settings = self.settings
+        self.settings = replace(settings, time_budget_s=0)
+        try:
+            self(Document.from_text(WARM_UP_TEXT, published="2025-03-03", source_format="text"))
+        finally:
+            self.settings = settings
 
     def _cut(self, analysis: Analysis, n: int) -> Analysis:
         """The analysis as far as the budget reached: stage ``n`` and those after it cut, with a note."""
