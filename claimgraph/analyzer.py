@@ -29,8 +29,12 @@ class Analyzer:
 
     @property
     def pipeline(self) -> Pipeline:
+        """The pipeline, loaded and warmed up (:meth:`Pipeline.warm_up`) on first use, so neither
+        a rejected input nor the first document's time budget pays for the loading."""
         if self._pipeline is None:
-            self._pipeline = Pipeline(self.settings)
+            pipeline = Pipeline(self.settings)
+            pipeline.warm_up()
+            self._pipeline = pipeline
         return self._pipeline
 
     def load(self, source: Source, *, url: str | None = None, published: str | None = None,

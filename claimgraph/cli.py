@@ -89,7 +89,6 @@ def analyze(
     from claimgraph.analyzer import Analyzer
 
     analyzer = Analyzer(Settings(allow_private=allow_private, use_models=not rules_only))
-    analyzer.pipeline.warm_up()  # first-use loading is not charged to the first input's time budget
     out = Console(highlight=False, soft_wrap=True)
     done, skipped, failed = 0, 0, 0
     for source in sources:

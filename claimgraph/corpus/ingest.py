@@ -67,7 +67,7 @@ _ANALYZER: Analyzer | None = None
 def _init_worker(settings: Settings) -> None:
     global _ANALYZER
     _ANALYZER = Analyzer(settings)
-    _ANALYZER.pipeline.warm_up()  # first-use loading before the first document's time budget
+    _ANALYZER.pipeline  # noqa: B018  (loads and warms up: first-use loading before the first document's budget)
 
 
 def _key_of(item: Item | Document) -> str:

@@ -132,7 +132,7 @@ class Pipeline:
         """Run a short article of our own through every stage with no time budget, so that what
         stages load on first use (gazetteers, lexicons, models) is loaded before the first real
         document's budget starts: otherwise a worker's first document could be cut for the loading
-        time alone. Batch ingest workers and ``analyze`` call it once after loading."""
+        time alone. The :class:`~claimgraph.analyzer.Analyzer` calls it when it loads its pipeline."""
         settings = self.settings
         self.settings = replace(settings, time_budget_s=0)
         try:
