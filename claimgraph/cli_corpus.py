@@ -366,17 +366,17 @@ def export(
 
 
 def _emit(rows: list[dict[str, Any]], as_json: bool, title: str, columns: list[tuple[str, str]], *,
-          limit: int | None = None, offset: int = 0) -> None:
+          limit: int | None = None, offset: int = 0, total: int | None = None) -> None:
     """A page of rows as JSON lines, or as a table of the given (header, key) columns with a line
-    saying how many are shown and where the next page starts. ``rows`` may hold one row more than
-    ``limit``: that row only says that more exist."""
+    saying how many are shown, of how many (when counted) and where the next page starts.
+    ``rows`` may hold one row more than ``limit``: that row only says that more exist."""
     more = limit is not None and len(rows) > limit
     rows = rows[:limit] if limit is not None else rows
     if as_json:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         return
-    note = shown_note(len(rows), offset, more) if limit is not None else f"{len(rows)} shown"
+    note = shown_note(len(rows), offset, more, total) if limit is not None else f"{len(rows)} shown"
     print_sections([Section(title, tuple(h for h, _ in columns), columns_of(rows, columns), note)], out)
 
 
@@ -467,18 +467,21 @@ def claims(
 ) -> None:
     """Claims across the corpus, with who says them and how many outlets report them."""
     from claimgraph.corpus.queries import claims as run
+    from claimgraph.corpus.queries import count_claims
 
     kind = checked(lambda: filters.source_type(source_type))
     checked(lambda: filters.page(limit, offset))
     store = store_or_exit(db)
     rows = run(store, source=source, about=about, source_type=kind, single_source=single_source,
                limit=limit + 1, offset=offset)
+    # single-source is decided per group after the query: that list is not counted
+    total = None if single_source or as_json else count_claims(store, source=source, about=about, source_type=kind)
     store.close()
     for r in rows:
         r["outlets"] = ", ".join(x for x in r["outlets"] if x)
     _emit(rows, as_json, "Claims", [("published", "published"), ("site", "site"), ("source", "source_text"),
                                     ("type", "source_type"), ("cue", "cue"), ("content", "content"),
-                                    ("reported by", "outlets")], limit=limit, offset=offset)
+                                    ("reported by", "outlets")], limit=limit, offset=offset, total=total)
 
 
 def events(
@@ -491,6 +494,7 @@ def events(
     limit: LimitOpt = 100, offset: OffsetOpt = 0, as_json: JsonOut = False,
 ) -> None:
     """Events across the corpus, in date order (undated ones last)."""
+    from claimgraph.corpus.queries import count_events
     from claimgraph.corpus.queries import events as run
 
     kind = checked(lambda: filters.event_type(type))
@@ -499,24 +503,29 @@ def events(
     checked(lambda: filters.page(limit, offset))
     store = store_or_exit(db)
     rows = run(store, type=kind, actor=actor, place=place, since=since, until=until, limit=limit + 1, offset=offset)
+    total = None if as_json else count_events(store, type=kind, actor=actor, place=place, since=since, until=until)
     store.close()
     _emit(rows, as_json, "Events", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
                                     ("recipient", "recipient_text"), ("where", "where_text"), ("trigger", "trigger"),
-                                    ("site", "site"), ("modality", "modality")], limit=limit, offset=offset)
+                                    ("site", "site"), ("modality", "modality")], limit=limit, offset=offset,
+          total=total)
 
 
 def timeline(name: Annotated[str, typer.Argument(help="An entity's name.")], db: DbOpt = None,
              limit: LimitOpt = 100, offset: OffsetOpt = 0, as_json: JsonOut = False) -> None:
     """Every event an entity takes part in (as actor, target or place), in date order."""
+    from claimgraph.corpus.queries import count_events
     from claimgraph.corpus.queries import events as run
 
     checked(lambda: filters.page(limit, offset))
     store = store_or_exit(db)
     rows = run(store, involving=name, limit=limit + 1, offset=offset)
+    total = None if as_json else count_events(store, involving=name)
     store.close()
     _emit(rows, as_json, f"Timeline of {name}", [("date", "when_value"), ("type", "type"), ("actor", "actor_text"),
                                                  ("recipient", "recipient_text"), ("where", "where_text"),
-                                                 ("trigger", "trigger"), ("site", "site")], limit=limit, offset=offset)
+                                                 ("trigger", "trigger"), ("site", "site")], limit=limit, offset=offset,
+          total=total)
 
 
 entities_app = typer.Typer(help="Correct how entities are merged across documents (recorded, reversible).",
