@@ -18,9 +18,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from claimgraph.corpus import browse, queries
+from claimgraph.corpus import browse, filters, queries
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
+from claimgraph.corpus.filters import ISO_PREFIX, MAX_OFFSET, SOURCE_TYPES
 from claimgraph.corpus.store import Store
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web.analyze import OPENAPI_BODY, AnalyzeRequest, AnalyzeWorker
@@ -30,10 +31,7 @@ from claimgraph.web.security import is_loopback, same_origin
 router = APIRouter(tags=["api"])
 
 T = TypeVar("T")
-SOURCE_TYPES = ("person", "organization", "anonymous", "document", "other")
 #: search pages by asking each index for offset + limit rows: this bounds it
-MAX_OFFSET = 10_000
-ISO_PREFIX = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (1–500).")]
 #: the largest offset of a counted list: far past any store, far below SQLite's 64-bit integers
@@ -142,13 +140,20 @@ def _page(items: list[Any], limit: int, offset: int, total: int | None = None) -
 
 
 def _one_of(value: str | None, choices: tuple[str, ...], what: str, *, upper: bool = False) -> str | None:
-    """A filter value checked against its choices: a typo is a 422 that lists them, not an empty list."""
-    if value is None or value == "":
-        return None
-    norm = value.upper() if upper else value.lower()
-    if norm not in choices:
-        raise HTTPException(422, f"no {what} {value!r}; one of {', '.join(choices)}")
-    return norm
+    """A filter value checked against its choices (the CLI's own definition in
+    :mod:`claimgraph.corpus.filters`): a typo is a 422 that lists them, not an empty list."""
+    try:
+        return filters.one_of(value, choices, what, upper=upper)
+    except filters.FilterError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def _date(value: str | None, what: str) -> str | None:
+    """A date filter checked as the CLI checks it: "2025-13" is a 422, not an empty list."""
+    try:
+        return filters.date_prefix(value, what)
+    except filters.FilterError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 # -- documents ------------------------------------------------------------------------------------------
@@ -271,9 +276,10 @@ def events(corpus: CorpusDep, limit: Limit = 50, offset: BoundedOffset = 0,
            = None) -> dict[str, Any]:
     """Events in date order (undated ones last), with who, whom, where and the document."""
     kind = _one_of(type, EVENT_TYPES, "event type", upper=True)
-    filters: dict[str, Any] = {"type": kind, "actor": actor, "place": place, "since": since, "until": until}
-    rows = corpus.events(**filters, limit=limit, offset=offset)
-    return _page(rows, limit, offset, queries.count_events(_store(corpus), **filters))
+    chosen: dict[str, Any] = {"type": kind, "actor": actor, "place": place, "since": _date(since, "since"),
+                              "until": _date(until, "until")}
+    rows = corpus.events(**chosen, limit=limit, offset=offset)
+    return _page(rows, limit, offset, queries.count_events(_store(corpus), **chosen))
 
 
 @router.get("/disagreements", response_model=Page[dict[str, Any]],

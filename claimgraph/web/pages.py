@@ -25,6 +25,7 @@ from claimgraph.corpus import browse, queries
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.deadline import QueryTimeout
+from claimgraph.corpus.filters import SOURCE_TYPES
 from claimgraph.corpus.search import QueryTooComplex
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web import views
@@ -36,7 +37,7 @@ from claimgraph.web.layout import layout
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: the kinds of source a claim can have, in the order the filters list them
-SOURCE_TYPES = ("person", "organization", "anonymous", "document", "other")
+
 #: bounds of the pages' numeric parameters: past them a 422 page, never a 64-bit overflow in SQL
 MAX_PAGE_NO = 10_000_000
 MAX_LOG_INDEX = 1_000_000_000
