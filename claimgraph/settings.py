@@ -17,8 +17,9 @@ class Settings:
     max_text_chars: int = 1_000_000
     #: seconds of pipeline time per document (0: none). The stage running when it is spent is cut
     #: and the document stored with a note; spent in ``nlp``, the document is rejected (#19).
-    #: Batch ingest also stops a worker outright at twice this plus 30 s (its watchdog).
-    time_budget_s: float = 30.0
+    #: Batch ingest also stops a worker outright at twice this plus 30 s (its watchdog). 25 s leaves
+    #: room for the stages after a cut one, so no document takes more than 30 s in all.
+    time_budget_s: float = 25.0
     #: seconds for connect/read of one URL fetch.
     fetch_timeout: float = 15.0
     #: fetching private, loopback or link-local addresses is refused unless this is set.
