@@ -35,12 +35,6 @@ RulesOnlyOpt = Annotated[bool, typer.Option("--rules-only", help="Switch the lea
 def _evaluate_options(ctx: typer.Context, rules_only: RulesOnlyOpt = False) -> None:
     """Options shared by every evaluation: `claimgraph evaluate --rules-only ner ...`."""
     ctx.obj = Settings(use_models=not rules_only)
-    _EVALUATE_SETTINGS[:] = [ctx.obj]
-
-
-#: the settings `claimgraph evaluate [--rules-only]` chose; typer vendors its own click, so
-#: ``click.get_current_context()`` does not see typer's context
-_EVALUATE_SETTINGS: list[Settings] = []
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -151,12 +145,14 @@ DataOpt = Annotated[list[Path], typer.Option("--data", help="JSONL file(s) in sh
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")]
 
 
-def _run_eval(module: str, data: list[Path], as_json: bool, **options: object) -> None:
+def _run_eval(ctx: typer.Context, module: str, data: list[Path], as_json: bool, **options: object) -> None:
+    """Run ``claimgraph.evaluate.<module>`` with the settings ``claimgraph evaluate`` chose
+    (its ``--rules-only``), which the subcommand's context inherits from the group's."""
     import importlib
 
     try:
         evaluator = importlib.import_module(f"claimgraph.evaluate.{module}")
-        settings = _EVALUATE_SETTINGS[-1] if _EVALUATE_SETTINGS else Settings()
+        settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
         report = evaluator.evaluate(data, settings=settings, **options)
 
     except ClaimgraphError as exc:
@@ -166,45 +162,45 @@ def _run_eval(module: str, data: list[Path], as_json: bool, **options: object) -
 
 
 @evaluate_app.command("ner")
-def evaluate_ner(data: DataOpt, as_json: JsonOpt = False,
+def evaluate_ner(ctx: typer.Context, data: DataOpt, as_json: JsonOpt = False,
                  split: Annotated[str | None, typer.Option(
                      "--split", help="Only records of this split (ECB+ keeps train and dev in one file).")] = None,
                  ) -> None:
     """Named entities (MEANTIME, ECB+, GUM converted by `python -m claimgraph.evaluate.gum`, the
     project's own articles): typed P/R/F1 on MEANTIME's coarse types, exact and overlap, per type,
     against bare spaCy on the same texts."""
-    _run_eval("ner", data, as_json, split=split)
+    _run_eval(ctx, "ner", data, as_json, split=split)
 
 
 @evaluate_app.command("time")
-def evaluate_time(data: DataOpt, as_json: JsonOpt = False) -> None:
+def evaluate_time(ctx: typer.Context, data: DataOpt, as_json: JsonOpt = False) -> None:
     """Time expressions (MEANTIME): detection P/R/F1, value F1 (TempEval-3, durations and REF values
     counted) and value accuracy on detected."""
-    _run_eval("time", data, as_json)
+    _run_eval(ctx, "time", data, as_json)
 
 
 @evaluate_app.command("geo")
-def evaluate_geo(data: DataOpt, as_json: JsonOpt = False,
+def evaluate_geo(ctx: typer.Context, data: DataOpt, as_json: JsonOpt = False,
                  gold_spans: Annotated[bool, typer.Option("--gold-spans", help="Give the resolver the gold "
                                                           "toponym spans (scores the ranker alone).")] = False
                  ) -> None:
     """Toponyms (GeoWebNews), end to end or given the gold spans: recall, accuracy@161 km, country accuracy."""
-    _run_eval("geo", data, as_json, gold_spans=gold_spans)
+    _run_eval(ctx, "geo", data, as_json, gold_spans=gold_spans)
 
 
 @evaluate_app.command("attribution")
-def evaluate_attribution(data: DataOpt, as_json: JsonOpt = False) -> None:
+def evaluate_attribution(ctx: typer.Context, data: DataOpt, as_json: JsonOpt = False) -> None:
     """Attribution (PolNeAR, MEANTIME): cue, source and content P/R/F1, exact and token overlap,
     attribution-level F1 and speaker resolution of pronoun sources."""
-    _run_eval("attribution", data, as_json)
+    _run_eval(ctx, "attribution", data, as_json)
 
 
 @evaluate_app.command("events")
-def evaluate_events(data: DataOpt, as_json: JsonOpt = False) -> None:
+def evaluate_events(ctx: typer.Context, data: DataOpt, as_json: JsonOpt = False) -> None:
     """Events (PLV, MEANTIME, IndiaPoliceEvents, by the records' corpus): PLOVER type accuracy and
     macro-F1 given the gold dyad; event-mention F1 and actor/recipient attachment; police event
     labels per sentence."""
-    _run_eval("events", data, as_json)
+    _run_eval(ctx, "events", data, as_json)
 
 
 def _register_corpus() -> None:
@@ -227,6 +223,7 @@ _register_web()
 
 @evaluate_app.command("xdoc")
 def evaluate_xdoc(
+    ctx: typer.Context,
     data: DataOpt,
     as_json: JsonOpt = False,
     split: Annotated[str | None, typer.Option(help="Only records of this split (ECB+: train or dev; the file "
@@ -234,7 +231,7 @@ def evaluate_xdoc(
 ) -> None:
     """Cross-document coreference (ECB+, MEANTIME): B³, MUC, CEAF-e and CoNLL F1 of the corpus entity
     resolver and of the corpus event groups, per topic and over the whole file, with same-lemma baselines."""
-    _run_eval("xdoc", data, as_json, split=split)
+    _run_eval(ctx, "xdoc", data, as_json, split=split)
 
 
 def main() -> None:
