@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from claimgraph.pipeline.events.numbers import WORDS as NUMBER_WORDS
+
 #: the kinds of count, in the order the views list them, and the words that name each
 KINDS: dict[str, tuple[str, ...]] = {
     "killed": ("killed", "killing", "dead", "died", "die", "deaths", "death", "bodies", "martyred", "slain",
@@ -29,10 +31,8 @@ _KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
 #: verbs after which the count follows: "killed 11 policemen"
 _ACTIVE = frozenset({"killed", "killing", "injured", "injuring", "wounded", "wounding", "abducted", "abducting",
                      "kidnapped", "arrested", "arresting", "detained", "detaining", "massacred"})
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-          "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}
+#: number words: the events stage's table, so both readers of a toll read the same words
+_UNITS = NUMBER_WORDS
 _QUALIFIERS = ("at least", "more than", "over", "about", "around", "nearly", "almost", "up to", "some", "dozens of")
 #: words that start another clause: the count before them belongs to something else
 _STOP = frozenset({"said", "says", "say", "told", "tell", "that", "when", "after", "while", "but", "claimed",

@@ -103,25 +103,14 @@ def context(doc: Any, lex: AttributionLexicon, quotes: Sequence[Quote], claims: 
                    [t.dep_ for t in toks], [t.tag_ for t in toks], heads)
 
 
+#: lexicon lists a token's lemma may be in, and the feature each gives
+_LEX_LISTS = (("cue_verbs", "lx=cue"), ("attitude_verbs", "lx=att"), ("cue_nouns", "lx=noun"),
+              ("raising_verbs", "lx=raise"), ("mixed_verbs", "lx=mixed"), ("belief_verbs", "lx=belief"),
+              ("cue_preps", "lx=prep"), ("document_heads", "lx=doc"))
+
+
 def _lex_tags(lemma: str, lex: AttributionLexicon) -> list[str]:
-    out = []
-    if lemma in lex.cue_verbs:
-        out.append("lx=cue")
-    if lemma in lex.attitude_verbs:
-        out.append("lx=att")
-    if lemma in lex.cue_nouns:
-        out.append("lx=noun")
-    if lemma in lex.raising_verbs:
-        out.append("lx=raise")
-    if lemma in lex.mixed_verbs:
-        out.append("lx=mixed")
-    if lemma in lex.belief_verbs:
-        out.append("lx=belief")
-    if lemma in lex.cue_preps:
-        out.append("lx=prep")
-    if lemma in lex.document_heads:
-        out.append("lx=doc")
-    return out
+    return [tag for attribute, tag in _LEX_LISTS if lemma in getattr(lex, attribute)]
 
 
 def cue_features(ctx: Context, first: int, last: int) -> list[Features]:
