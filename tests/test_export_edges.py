@@ -69,3 +69,33 @@ def test_event_table_has_the_documented_columns_and_dtypes(store: Store, tmp_pat
     assert list(frame.columns) == list(COLUMNS) and len(frame) == len(rows)
     assert str(frame["lat"].dtype) == "float64" and str(frame["lon"].dtype) == "float64"
     assert str(frame["date"].dtype) == "string" and frame["type"].notna().all()
+
+
+#: The FtM 4 properties each schema the export writes may carry (checked against followthemoney
+#: 4.11.2's model; the library itself is too heavy to be a test dependency).
+FTM_PROPERTIES = {
+    "Note": {"name", "summary", "description", "entity", "proof", "namesMentioned", "publisher", "sourceUrl",
+             "createdAt"},
+    "Article": {"title", "sourceUrl", "publishedAt", "publisher"},
+}
+
+
+def test_ftm_claims_are_notes_with_their_source(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "corpus.ftm.jsonl"
+    EXPORTERS["ftm"](store, out)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    ids = {r["id"] for r in rows}
+    notes = [r for r in rows if r["schema"] == "Note"]
+    assert len(notes) == store.count("claims")
+    for schema, allowed in FTM_PROPERTIES.items():
+        assert all(set(r["properties"]) <= allowed for r in rows if r["schema"] == schema), schema
+    # every reference resolves inside the export: the note's entity and its proof
+    assert all(set(r["properties"]["entity"] + r["properties"]["proof"]) <= ids for r in notes)
+    by_entity = [r for r in notes if not r["properties"]["entity"][0].startswith("cg-doc-")]
+    assert by_entity, "claims whose source is a linked entity are attached to that entity"
+    sources = {r["id"]: r for r in rows}
+    person_notes = [r for r in by_entity if sources[r["properties"]["entity"][0]]["schema"] == "Person"]
+    assert person_notes and all(r["properties"]["description"][0] for r in person_notes)
+    anonymous = [r for r in notes if "(anonymous)" in r["properties"]["summary"][0]]
+    assert anonymous  # the source's kind stays in the summary: an unnamed source is marked as such
+    assert any(r["properties"].get("namesMentioned") for r in notes)

@@ -410,6 +410,16 @@ def test_map_draws_borders_offline_and_a_click_lists_events(page: tuple[Any, Wat
     pg.wait_for_selector('#world-map[data-ready="1"]', timeout=20_000)
     assert int(pg.locator("#world-map").get_attribute("data-borders_drawn") or 0) > 200
     assert pg.locator("path.country").count() > 200 and pg.locator("path.shaded").count() >= 1
+    # states and provinces: Natural Earth's admin-1 lines appear from zoom level 4 (the sample
+    # corpus's points fit at 4 or more; zooming in twice makes sure)
+    for _ in range(2):
+        if pg.locator("#world-map[data-admin1_drawn]").count():
+            break
+        pg.locator(".leaflet-control-zoom-in").click()
+        pg.wait_for_timeout(600)
+    pg.wait_for_selector("#world-map[data-admin1_drawn]", timeout=20_000)
+    assert int(pg.locator("#world-map").get_attribute("data-admin1_drawn") or 0) > 5000
+    assert pg.locator("path.admin1").count() >= 1
     assert [u for u in asked if not u.startswith(base_url)] == []  # no tiles, no CDN
     point = pg.locator("path.event-point")
     target = point.first if point.count() else pg.locator(".marker-cluster").first

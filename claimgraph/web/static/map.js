@@ -1,10 +1,13 @@
-// The /map page: Natural Earth borders (world-atlas TopoJSON, served from /static) drawn by
+// The /map page: Natural Earth borders (world-atlas TopoJSON for countries, admin-1 lines from
+// zoom level 4; both served from /static) drawn by
 // Leaflet without tiles, events at a town or district as clustered points, countries named
 // only at a country's level shaded; a click lists the events and their sources in the panel.
 // Article text is written with textContent only.
 "use strict";
 
 (function () {
+  const ADMIN1_ZOOM = 4;
+
   function node(tag, text, cls) {
     const n = document.createElement(tag);
     if (text !== undefined && text !== null) n.textContent = String(text);
@@ -75,6 +78,31 @@
       box.dataset.borders_drawn = "0";
     }
 
+    // States and provinces: Natural Earth's admin-1 lines, fetched once the map is zoomed in far
+    // enough for them to mean something (level 4 and above) and hidden again below it.
+    let admin1 = null;
+    let admin1Loading = false;
+    async function showAdmin1() {
+      if (map.getZoom() < ADMIN1_ZOOM) {
+        if (admin1 && map.hasLayer(admin1)) map.removeLayer(admin1);
+        return;
+      }
+      if (admin1) { if (!map.hasLayer(admin1)) admin1.addTo(map); return; }
+      if (admin1Loading || !box.dataset.admin1) return;
+      admin1Loading = true;
+      try {
+        const r = await fetch(box.dataset.admin1);
+        const lines = await r.json();
+        admin1 = L.geoJSON(lines, {interactive: false,
+                                   style: {color: "#9aa5b1", weight: 0.6, dashArray: "3 3", className: "admin1"}});
+        if (map.getZoom() >= ADMIN1_ZOOM) admin1.addTo(map);
+        box.dataset.admin1_drawn = String(lines.features[0].geometry.coordinates.length);
+      } catch (e) {
+        box.dataset.admin1_drawn = "0";
+      }
+    }
+    map.on("zoomend", showAdmin1);
+
     const cluster = L.markerClusterGroup ? L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40})
       : L.layerGroup();
     const bounds = [];
@@ -97,6 +125,7 @@
     }
     cluster.addTo(map);
     if (bounds.length) map.fitBounds(bounds, {padding: [60, 60], maxZoom: 6});
+    await showAdmin1();
     box.dataset.points = String((data.points || []).length);
     box.dataset.ready = "1";
   }
