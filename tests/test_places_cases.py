@@ -121,3 +121,34 @@ def test_an_old_name_of_a_town_abroad_is_not_taken(stage: Stage) -> None:
     # entity layer mistyped, and no Turkish town
     geos = resolve(stage, ("Pakistan", "GPE", 3), ("Bannu", "GPE", 2), ("Hamid", "GPE", 1))
     assert "Hamid" not in geos
+
+
+def test_an_organisation_named_with_a_country_last_or_a_local_town(stage: Stage) -> None:
+    # the trailing words may name a country, never a town ("Bank Alfalah" is no town);
+    # a small town leading the name is taken when the article is about its surroundings
+    geos = resolve(stage, ("Zimbabwe", "GPE", 1), ("Air Zimbabwe", "ORG", 1), ("Bank Alfalah", "ORG", 1),
+                   ("Mardan", "GPE", 2), ("Swabi Traders Union", "ORG", 1), ("Nenagh Cricket Club", "ORG", 1))
+    assert geos["Air Zimbabwe"].country == "ZW" and geos["Air Zimbabwe"].precision == "country"
+    assert "Bank Alfalah" not in geos
+    assert geos["Swabi Traders Union"].country == "PK"  # a town under 100,000 in Mardan's province
+    assert "Nenagh Cricket Club" not in geos  # an Irish town nothing in the article is near
+
+
+def test_people_of_a_part_of_a_country(stage: Stage) -> None:
+    geos = resolve(stage, ("Britain", "GPE", 2), ("English", "NORP", 1), ("Scottish", "NORP", 1),
+                   ("Welsh", "GPE", 1))
+    assert geos["English"].name == "England" and geos["English"].country == "GB"
+    assert geos["Scottish"].name == "Scotland" and geos["Welsh"].name == "Wales"
+
+
+def test_a_district_answers_to_its_name_without_its_unit_word(stage: Stage) -> None:
+    geos = resolve(stage, ("Florida", "GPE", 2), ("Miami-Dade", "GPE", 1))
+    assert geos["Miami-Dade"].name == "Miami-Dade County" and geos["Miami-Dade"].precision == "area"
+
+
+def test_an_organisation_called_just_like_a_place(stage: Stage) -> None:
+    geos = resolve(stage, ("Syria", "GPE", 2), ("Ghouta", "ORG", 1), ("South Korea", "GPE", 2), ("Samsung", "ORG", 2),
+                   ("Pennsylvania", "GPE", 1), ("Pittsburgh", "ORG", 1))
+    assert geos["Ghouta"].name == "Eastern Ghouta"  # a region under another of its names
+    assert geos["Pittsburgh"].name == "Pittsburgh"  # the team is based there
+    assert "Samsung" not in geos  # only another name of a small town (Samseung)

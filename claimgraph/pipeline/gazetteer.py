@@ -1,7 +1,10 @@
 """An offline gazetteer: normalised place name -> every place that bears it.
 
-Built from PyPI-packaged GeoNames data (see :mod:`geo_sources`) and loaded once per
-process per population threshold (:func:`load_gazetteer` is cached). Building it parses
+The places stage's gazetteer (towns of 500 people or more) is the packaged file of
+:mod:`geo_store`, opened in memory with the lexicon laid over it (:class:`geo_store.StoredGazetteer`).
+The others (the entity layer's 5,000) are built here from PyPI-packaged GeoNames data (see
+:mod:`geo_sources`) and loaded once per process per population threshold
+(:func:`load_gazetteer` is cached). Building one parses
 up to 180 MB of JSON and CSV (a minute, ~600 MB), so it runs once, in a child process
 (``python -m claimgraph.pipeline.gazetteer 500`` does the same by hand), and the finished
 index is kept under the user's cache directory as a compact columnar table
@@ -163,7 +166,8 @@ class Gazetteer:
 
     def __init__(self, places: PlaceTable, names: dict[str, Postings], alternates: dict[str, Postings],
                  demonyms: dict[str, str], abbreviations: dict[str, Postings]) -> None:
-        self.places = places
+        self.places: Sequence[Place] = places
+        self._table = places
         self._names = names
         self._alternates = alternates
         self._demonyms = demonyms
@@ -189,7 +193,7 @@ class Gazetteer:
 
     def by_geonameid(self, geonameid: str) -> Place | None:
         if self._ids is None:  # only the evaluator asks: built on first use
-            self._ids = {str(g): i for i, g in enumerate(self.places.geonameids) if g}
+            self._ids = {str(g): i for i, g in enumerate(self._table.geonameids) if g}
         index = self._ids.get(geonameid)
         return None if index is None else self.places[index]
 
@@ -235,7 +239,7 @@ def build_gazetteer(min_population: int) -> Gazetteer:
 
 
 #: which place an alias means when its target name has several in the same country
-_ALIAS_PREFERENCE = {"continent": 0, "country": 1, "region": 2, "admin1": 3, "admin2": 4, "city": 5}
+ALIAS_PREFERENCE = {"continent": 0, "country": 1, "region": 2, "admin1": 3, "admin2": 4, "city": 5}
 
 
 def _add_aliases(places: list[Place], names: dict[str, list[int]]) -> None:
@@ -248,7 +252,7 @@ def _add_aliases(places: list[Place], names: dict[str, list[int]]) -> None:
         if not found:
             raise ValueError(f"lexicons/places.yaml: alias {alias!r} names {target!r} ({country or 'no country'}), "
                              "which the gazetteer does not hold")
-        best = min(found, key=lambda i: (_ALIAS_PREFERENCE[places[i].feature], -places[i].population))
+        best = min(found, key=lambda i: (ALIAS_PREFERENCE[places[i].feature], -places[i].population))
         key = name_key(str(alias))
         names[key] = [best, *(i for i in names.get(key, []) if i != best)]
 
@@ -291,9 +295,18 @@ def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
 
 @lru_cache(maxsize=2)
 def load_gazetteer(min_population: int = 15000, *, use_cache: bool = True) -> Gazetteer:
-    """The gazetteer for cities of at least ``min_population`` (500, 1000, 5000 or 15000)."""
+    """The gazetteer for cities of at least ``min_population`` (500, 1000, 5000 or 15000).
+
+    500 (the places stage's) is the packaged file of :mod:`geo_store`; the others (the
+    entity layer's 5,000) are built from the PyPI tables and cached per machine.
+    ``use_cache=False`` builds any of them from the sources in this process."""
     if min_population not in (500, 1000, 5000, 15000):
         raise ValueError(f"gazetteer_min_population must be one of 500, 1000, 5000, 15000, not {min_population}")
+    if min_population == 500 and use_cache:
+        # the packaged file (geo_store): nothing to parse or cache, opened in milliseconds
+        from claimgraph.pipeline.geo_store import PlaceStore, StoredGazetteer
+
+        return StoredGazetteer(PlaceStore())
     source_files(min_population)  # a missing source is an error naming it, never a smaller gazetteer
     try:
         path = _cache_path(min_population) if use_cache else None
@@ -324,13 +337,18 @@ def _build_in_child(min_population: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m claimgraph.pipeline.gazetteer [MIN_POPULATION]``: build the cached index now."""
+    """``python -m claimgraph.pipeline.gazetteer [MIN_POPULATION]``: build the cached index now
+    (default 5,000, the entity layer's; 1,000 and 15,000 too)."""
     # the package's own module, not ``__main__``: the pickle must name classes by their
     # importable path (claimgraph.pipeline.gazetteer.PlaceTable) for other processes to load it
     from claimgraph.pipeline import gazetteer
 
     args = sys.argv[1:] if argv is None else argv
-    min_population = int(args[0]) if args else 500
+    min_population = int(args[0]) if args else 5000
+    if min_population == 500:
+        print("the 500-town gazetteer is the packaged file: rebuild it with `python -m claimgraph.pipeline.geo_store`",
+              file=sys.stderr)
+        return 2
     path = gazetteer._cache_path(min_population)
     gazetteer._write_cache(path, gazetteer.build_gazetteer(min_population))
     print(path)

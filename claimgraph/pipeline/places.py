@@ -199,6 +199,7 @@ class Resolver:
         self.gazetteer = gazetteer
         self.ranker = Ranker(gazetteer)
         self.words = place_words()
+        self.peoples = peoples(gazetteer)
 
     def _usable(self, match: Match, surface: str, query: str, entity_type: str, facility: bool = False) -> bool:
         place = match.place
@@ -221,6 +222,10 @@ class Resolver:
         if land is not None and not any(_notable(m) for m in self.gazetteer.lookup(entity.name)):
             # "Canadian" typed GPE is Canada, not the Texas town of Canadian
             return [Candidate(land, False, Query(entity.name))]
+        part = self.peoples.get(name_key(entity.name)) if entity.type in ("GPE", "LOC") else None
+        if part is not None and not any(_notable(m) for m in self.gazetteer.lookup(entity.name)):
+            # "English" typed GPE is England, not the Indiana village of English
+            return [Candidate(part, False, Query(entity.name))]
         hint = next((h for h in (unit_hint(s, self.words) for s in surfaces) if h), None)
         # a name that says what unit it is ("Hamilton County") is the most specific one
         surfaces.sort(key=lambda s: unit_hint(s, self.words) is None)
@@ -248,7 +253,8 @@ class Resolver:
         weight = float(len(entity.mentions) or 1)
         if entity.type == "NORP":
             for surface in _surfaces(entity):
-                iso = self.gazetteer.demonym(surface)
+                part = self.peoples.get(name_key(surface))
+                iso = self.gazetteer.demonym(surface) or (part.country if part is not None else None)
                 if iso:
                     ev.vote(iso, weight)
                     break
@@ -297,21 +303,25 @@ class Resolver:
     def named_place(self, entity: Entity, evidence: Evidence) -> Place | None:
         """The place an organisation is named after ("Peshawar High Court", "Kenya Airways",
         "University of Texas", "Pakistani Taliban"): where it is based or whose it is,
-        which the article names inside the organisation's name. Only a well-known place
-        (a country, province, region or a town of 100,000 or more) is taken: a small town
-        that shares a word with a company's name is a coincidence."""
+        which the article names inside the organisation's name. A country, province or
+        region is taken; a town only when it has 100,000 people or more or the article
+        names its province or a place near it: elsewhere a small town that shares a word
+        with a company's name is a coincidence."""
         name = " ".join(entity.name.split())
         if not name or _is_code(name):
             return None
-        for part in _named_parts(name.split()):
+        for part, town in _named_parts(name.split()):
             iso = self.gazetteer.demonym(part)
-            if iso and len(part.split()) == 1:
+            if iso and len(part.split()) == 1 and town:
                 return self.gazetteer.country(iso)
             proxy = Entity(entity.id, part, "GPE", (), entity.mentions)
             decision = self.decide(self.candidates(proxy), evidence)
             place = decision.place
-            if place is not None and (place.feature in ("country", "admin1", "region") or
-                                      place.population >= NOTABLE_POPULATION):
+            if place is None or (part == name and not _whole_name_place(place, part)):
+                continue
+            if place.feature in ("country", "admin1", "region"):
+                return place
+            if town and (place.population >= NOTABLE_POPULATION or _local(place, evidence)):
                 return place
         return None
 
@@ -334,6 +344,9 @@ class Resolver:
         -> Europe): the place the article associates with them, at country or region
         precision, never a point where something happened."""
         for surface in _surfaces(entity):
+            part = self.peoples.get(name_key(surface))
+            if part is not None:
+                return part
             iso = self.gazetteer.demonym(surface)
             if iso:
                 return self.gazetteer.country(iso)
@@ -344,19 +357,58 @@ class Resolver:
         return None
 
 
-def _named_parts(tokens: list[str]) -> Iterator[str]:
-    """The names an organisation's name may hold a place in, longest first: the words
-    after "of" ("Bank of England"), then the leading words before the last
-    ("Kenya Airways", "Peshawar High Court", "New York Police Department")."""
+def peoples(gazetteer: Gazetteer) -> dict[str, Place]:
+    """``peoples`` of ``lexicons/places.yaml``: the people word of a part of a country
+    ("English", "Scottish", "Bavarian") -> that part, as the gazetteer holds it. A target
+    the gazetteer lacks is an error in the lexicon, reported by name."""
+    found: dict[str, Place] = {}
+    for word, (target, country, *feature) in read_place_words().get("peoples", {}).items():
+        places = [m.place for m in gazetteer.lookup(str(target)) if not m.alternate
+                  and (m.place.country or "") == (country or "") and (not feature or m.place.feature == feature[0])]
+        if not places:
+            raise ValueError(f"lexicons/places.yaml: people word {word!r} names {target!r} "
+                             f"({country or 'no country'}), which the gazetteer does not hold")
+        found[name_key(str(word))] = max(places, key=lambda p: p.population)
+    return found
+
+
+def _named_parts(tokens: list[str]) -> Iterator[tuple[str, bool]]:
+    """The names an organisation's name may hold a place in, longest first, each with
+    whether a town may be meant: the words after "of" ("Bank of England"), the whole name
+    ("Pittsburgh" for its team) and its leading words ("Kenya Airways", "Peshawar High
+    Court", "New York Police Department") may name a town; the trailing words ("Air Zimbabwe", "DeSmog Canada")
+    only a country, province or region, since a company called "Bank Alfalah" is not in
+    a town called Alfalah."""
     if "of" in tokens[:-1]:
         after = tokens[tokens.index("of") + 1:]
         if after and after[0].lower() == "the":
             after = after[1:]
         if after:
-            yield " ".join(after)
-    for end in range(min(len(tokens) - 1, 3), 0, -1):
+            yield " ".join(after), True
+    for end in range(min(len(tokens), 3), 0, -1):
         if all(t[:1].isupper() for t in tokens[:end]):
-            yield " ".join(tokens[:end])
+            yield " ".join(tokens[:end]), True
+    for start in range(max(1, len(tokens) - 2), len(tokens)):
+        if "of" not in tokens and all(t[:1].isupper() for t in tokens[start:]):
+            yield " ".join(tokens[start:]), False
+
+
+def _whole_name_place(place: Place, name: str) -> bool:
+    """An organisation called just like a place: a region ("Ghouta", mistyped) or a town of
+    that very name ("Pittsburgh" the team) is where it is; a country or province is not
+    taken ("Georgia" may be the state's university, the country's government or a firm,
+    and the entity layer said it is no place), nor a town or district the name is only
+    another name of ("Samsung" for Samseung, "Ocean" for Ocean County)."""
+    if place.feature == "region":
+        return True
+    return place.feature == "city" and name_key(place.name) == name_key(name)
+
+
+def _local(place: Place, evidence: Evidence) -> bool:
+    """The article is about the place's surroundings: it names its province or another
+    place within :data:`geo_rank.NEIGHBOUR_KM` ("Cavan Institute" in a story about County
+    Cavan; "Nenagh MDC" beside "Tipperary")."""
+    return bool(evidence.admin1_share(place.country, place.admin1)) or evidence.near(place)
 
 
 def _notable(match: Match) -> bool:
@@ -412,4 +464,4 @@ def make_stage(settings: Settings) -> Stage:
     return run
 
 
-__all__ = ["PlaceWords", "Resolver", "make_stage", "place_words", "readings", "to_geo", "unit_hint"]
+__all__ = ["PlaceWords", "Resolver", "make_stage", "peoples", "place_words", "readings", "to_geo", "unit_hint"]
