@@ -20,6 +20,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.sql import Select
 
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.profile import entity_profile
+from claimgraph.corpus.queries import ENTITY_ID
 from claimgraph.corpus.store import Store
 
 #: orders ``list_entities`` knows; the first is its default
@@ -170,9 +172,6 @@ def entity_documents(store: Store, entity_id: str, limit: int = 100) -> list[dic
 def entity_profile_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
     """The profile of one corpus entity by its id: two people called Reid each have their own
     (a name would find the more documented one)."""
-    from claimgraph.corpus.profile import entity_profile
-    from claimgraph.corpus.queries import ENTITY_ID
-
     return entity_profile(store, entity_id) if ENTITY_ID.fullmatch(entity_id) else None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.browse import entity_by_id
 from claimgraph.corpus.store import Store
 
 #: the log entries a user makes and sees; "resolve" entries (automatic links) are one per document
@@ -117,8 +118,6 @@ def notice(store: Store, entity_id: str, index: int) -> dict[str, Any] | None:
     if entry is None or entry["action"] not in ("merge", "split") or entity_id not in (
             entry["entity_id"], entry["other_id"]):
         return None
-    from claimgraph.corpus.browse import entity_by_id
-
     back = entry["entity_id"] if entry["action"] == "merge" else entry["other_id"]
     other = entity_by_id(store, entry["other_id"] if entity_id == entry["entity_id"] else entry["entity_id"])
     docs = len({k.split("#", 1)[0] for k in entry["member_keys"]})

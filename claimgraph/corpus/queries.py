@@ -3,6 +3,7 @@ tables or JSON and the Python API returns as is."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from claimgraph.corpus import schema as s
 from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the API documents search with it
 from claimgraph.corpus.search import search as search  # bounded search: its own module
 from claimgraph.corpus.store import Store
+from claimgraph.pipeline.names import name_key
 
 
 def corpus_stats(store: Store) -> dict[str, Any]:
@@ -55,8 +57,6 @@ def find_entities(store: Store, name: str, limit: int = 5) -> list[dict[str, Any
     """Corpus entities a name refers to: by any of their normalised forms, else by a name
     containing it; the most documented first. A corpus id (``ce-…``) names exactly that entity,
     so every question that takes a name can be asked of one entity when several share it."""
-    from claimgraph.pipeline.names import name_key
-
     key = name_key(name)
     with store.engine.connect() as conn:
         if ENTITY_ID.fullmatch(name.strip()):
@@ -72,8 +72,6 @@ def find_entities(store: Store, name: str, limit: int = 5) -> list[dict[str, Any
 
 
 def _entity(row: Any) -> dict[str, Any]:
-    import json
-
     return {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"]),
             "documents": row["documents"], "mentions": row["mentions"]}
 

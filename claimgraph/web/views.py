@@ -17,6 +17,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from claimgraph.corpus.profile import relations_of
+
 #: the timeline's zoom levels and how many characters of an ISO date each keeps
 ZOOMS = {"year": 4, "month": 7, "day": 10}
 #: what a search snippet's match markers look like (see queries.search)
@@ -48,8 +50,6 @@ def entity_layers(corpus: Any, ent: Mapping[str, Any], limit: int = 200) -> dict
     two entities sharing a name (a person and a district both called "Datta Khel") each get
     only their own rows, and each layer is read once: the page used to read a whole profile
     besides, for its relations alone."""
-    from claimgraph.corpus.profile import relations_of
-
     eid = ent["id"]
     window = 500  # as the CLI's profile: an entity in thousands of articles shows its latest
     return {"claims_by": corpus.claims(source=eid, limit=limit, window=window),
