@@ -60,6 +60,14 @@ def count_documents(store: Store, site: str | None = None) -> int:
         return int(conn.execute(query).scalar_one())
 
 
+def latest_document_ids(store: Store, limit: int) -> list[str]:
+    """The ids of the ``limit`` latest documents (by publication date, undated last): one index range."""
+    d = s.documents
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(d.c.id).order_by(store.latest_first(d.c.published))
+                                           .limit(limit))]
+
+
 def latest_documents(store: Store, limit: int = 10) -> list[dict[str, Any]]:
     return list_documents(store, limit=limit)
 
@@ -161,11 +169,12 @@ def entity_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
 
 def entity_documents(store: Store, entity_id: str, limit: int = 100) -> list[dict[str, Any]]:
     """The documents one corpus entity (by id, not by a name two entities may share) appears in."""
-    d, de = s.documents, s.doc_entities
-    with store.engine.connect() as conn:
+    d, ed = s.documents, s.entity_docs
+    with store.engine.connect() as conn:  # the latest first, from the kept index: stops after ``limit``
         rows = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
-                            .select_from(d.join(de, de.c.doc_id == d.c.id)).where(de.c.entity_id == entity_id)
-                            .distinct().order_by(store.latest_first(d.c.published)).limit(limit)).mappings().all()
+                            .select_from(ed.join(d, ed.c.doc_id == d.c.id)).where(ed.c.entity_id == entity_id)
+                            .order_by(store.latest_first(ed.c.published), ed.c.doc_id.desc())
+                            .limit(limit)).mappings().all()
     return [dict(r) for r in rows]
 
 
@@ -194,28 +203,22 @@ def claims_by_source_type(store: Store) -> dict[str, int]:
 # -- the actor graph ----------------------------------------------------------------------------------
 
 def _neighbours(conn: Any, entity_id: str, limit: int) -> list[str]:
-    """The entities sharing most documents with one entity, most shared first."""
-    de, other = s.doc_entities, s.doc_entities.alias("other")
-    shared = func.count(func.distinct(other.c.doc_id))
-    rows = conn.execute(select(other.c.entity_id, shared)
-                        .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
-                                                         other.c.entity_id != entity_id)))
-                        .where(de.c.entity_id == entity_id, other.c.entity_id.is_not(None))
-                        .group_by(other.c.entity_id).order_by(shared.desc(), other.c.entity_id).limit(limit)).all()
+    """The entities sharing most documents with one entity, most shared first: the first rows of
+    its range of the kept co-mention counts (:mod:`claimgraph.corpus.aggregates`), however many
+    documents it is in."""
+    cm = s.co_mentions
+    rows = conn.execute(select(cm.c.other_id).where(cm.c.entity_id == entity_id)
+                        .order_by(cm.c.documents.desc(), cm.c.other_id).limit(limit)).all()
     return [r[0] for r in rows]
 
 
 def _edges(conn: Any, ids: Sequence[str], max_edges: int) -> list[dict[str, Any]]:
     """Relations between these entities (by type), then co-mentions (documents in common),
     heaviest first, at most ``max_edges`` co-mention edges so a dense graph stays readable."""
-    de = s.doc_entities
-    a, b = de.alias("a"), de.alias("b")
-    shared = func.count(func.distinct(a.c.doc_id))
-    co = conn.execute(select(a.c.entity_id, b.c.entity_id, shared)
-                      .select_from(a.join(b, and_(a.c.doc_id == b.c.doc_id, a.c.entity_id < b.c.entity_id)))
-                      .where(a.c.entity_id.in_(ids), b.c.entity_id.in_(ids))
-                      .group_by(a.c.entity_id, b.c.entity_id).order_by(shared.desc(), a.c.entity_id, b.c.entity_id)
-                      .limit(max_edges)).all()
+    de, cm = s.doc_entities, s.co_mentions
+    co = conn.execute(select(cm.c.entity_id, cm.c.other_id, cm.c.documents)
+                      .where(cm.c.entity_id.in_(ids), cm.c.other_id.in_(ids), cm.c.entity_id < cm.c.other_id)
+                      .order_by(cm.c.documents.desc(), cm.c.entity_id, cm.c.other_id).limit(max_edges)).all()
     r, subj, obj = s.relations, de.alias("subj"), de.alias("obj")
     joined = (r.join(subj, and_(subj.c.doc_id == r.c.doc_id, subj.c.local_id == r.c.subject_local))
               .join(obj, and_(obj.c.doc_id == r.c.doc_id, obj.c.local_id == r.c.object_local)))

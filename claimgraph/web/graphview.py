@@ -14,17 +14,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from claimgraph.corpus.browse import latest_document_ids
 from claimgraph.corpus.export_graph import claim_edges, event_edges
 from claimgraph.corpus.store import Store
 from claimgraph.web.layout import Drawing
 
 #: event and claim edges drawn at most (each kind): the busiest ties stay readable
 MAX_TYPED_EDGES = 400
+#: event and claim ties are looked for in the corpus's latest documents, this many: a graph of
+#: hubs would otherwise read every event and claim of its entities (#18)
+TIE_DOCUMENTS = 2000
 EDGE_KINDS = ("co-mention", "relation", "event", "claim")
 
 
 def elements(store: Store, graph: Mapping[str, Any], drawing: Drawing) -> dict[str, Any]:
-    """Nodes with positions and every edge among them, as the page's script reads them."""
+    """Nodes with positions and every edge among them, as the page's script reads them (event and
+    claim ties from the latest :data:`TIE_DOCUMENTS` documents)."""
     ids = [n.id for n in drawing.nodes]
     nodes = [{"id": n.id, "name": n.name, "type": n.type, "docs": n.docs, "x": round(n.x, 1), "y": round(n.y, 1),
               "size": round(max(n.r * 2, 12), 1), "focus": n.focus} for n in drawing.nodes]
@@ -36,13 +41,14 @@ def elements(store: Store, graph: Mapping[str, Any], drawing: Drawing) -> dict[s
                       "source_type": "", "text": f"{e['weight']} documents in common" if kind == "co-mention"
                       else str(e.get("relation") or "")})
     if ids:
-        for e in event_edges(store, ids, limit=MAX_TYPED_EDGES):
+        docs = latest_document_ids(store, TIE_DOCUMENTS)
+        for e in event_edges(store, ids, limit=MAX_TYPED_EDGES, docs=docs):
             edges.append({"id": f"e-{e['doc_id']}-{e['local_id']}", "source": e["actor"], "target": e["target"],
                           "kind": "event", "label": e["type"], "weight": 1, "date": e["date"][:10],
                           "source_type": e["source_type"], "doc_id": e["doc_id"], "ref": f"event-{e['local_id']}",
                           "text": f"{e['type']}: {e['trigger']}" + (f" (says {e['source']})" if e["source"] else "")
                           + f" · {e['site']}"})
-        for c in claim_edges(store, ids, limit=MAX_TYPED_EDGES):
+        for c in claim_edges(store, ids, limit=MAX_TYPED_EDGES, docs=docs):
             edges.append({"id": f"c-{c['doc_id']}-{c['local_id']}-{c['about']}", "source": c["source_entity"],
                           "target": c["about"], "kind": "claim", "label": "", "weight": 1, "date": c["date"],
                           "source_type": c["source_type"], "doc_id": c["doc_id"], "ref": f"claim-{c['local_id']}",
