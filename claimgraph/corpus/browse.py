@@ -233,9 +233,15 @@ def _most_documented(conn: Any, limit: int, types: set[str] | None) -> list[str]
     return out[:limit]
 
 
-def _edges(conn: Any, ids: Sequence[str], max_edges: int) -> list[dict[str, Any]]:
-    """Relations between these entities (by type), then co-mentions (documents in common),
-    heaviest first, at most ``max_edges`` co-mention edges so a dense graph stays readable."""
+#: relation ties are counted in the corpus's latest documents, this many: a graph of hubs would
+#: otherwise read every relation its entities take part in (#18)
+RELATION_DOCUMENTS = 500
+
+
+def _edges(conn: Any, ids: Sequence[str], max_edges: int, docs: Sequence[str]) -> list[dict[str, Any]]:
+    """Relations between these entities (by type) stated in ``docs``, then co-mentions (documents
+    in common, over the whole corpus: kept counts), heaviest first, at most ``max_edges``
+    co-mention edges so a dense graph stays readable."""
     de, cm = s.doc_entities, s.co_mentions
     co = conn.execute(select(cm.c.entity_id, cm.c.other_id, cm.c.documents)
                       .where(cm.c.entity_id.in_(ids), cm.c.other_id.in_(ids), cm.c.entity_id < cm.c.other_id)
@@ -243,9 +249,10 @@ def _edges(conn: Any, ids: Sequence[str], max_edges: int) -> list[dict[str, Any]
     r, subj, obj = s.relations, de.alias("subj"), de.alias("obj")
     joined = (r.join(subj, and_(subj.c.doc_id == r.c.doc_id, subj.c.local_id == r.c.subject_local))
               .join(obj, and_(obj.c.doc_id == r.c.doc_id, obj.c.local_id == r.c.object_local)))
+    # driven by the documents: the entity filters are written so SQLite cannot start from a hub's index
     rel = conn.execute(select(subj.c.entity_id, r.c.predicate, obj.c.entity_id, func.count()).select_from(joined)
-                       .where(subj.c.entity_id.in_(ids), obj.c.entity_id.in_(ids),
-                              subj.c.entity_id != obj.c.entity_id)
+                       .where(r.c.doc_id.in_(list(docs)), func.coalesce(subj.c.entity_id, "").in_(ids),
+                              func.coalesce(obj.c.entity_id, "").in_(ids), subj.c.entity_id != obj.c.entity_id)
                        .group_by(subj.c.entity_id, r.c.predicate, obj.c.entity_id)).all()
     edges = [{"source": src, "target": dst, "kind": "relation", "relation": pred, "weight": int(n)}
              for src, pred, dst, n in rel]
@@ -258,8 +265,9 @@ def graph(store: Store, *, entity_id: str | None = None, limit: int = 60,
           types: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Actors and how they are tied: the ``limit`` most documented entities of the corpus (of
     ``types``, when given), or one entity and its closest neighbours; edges are relations
-    (``kind: relation``, ``relation``: its type) and co-mentions (``weight``: documents in
-    common). An unknown ``entity_id`` gives an empty graph."""
+    (``kind: relation``, ``relation``: its type; in the latest :data:`RELATION_DOCUMENTS`
+    documents) and co-mentions (``weight``: documents in common). An unknown ``entity_id`` gives
+    an empty graph."""
     e = s.entities
     with store.engine.connect() as conn:
         if entity_id is None:
@@ -272,7 +280,7 @@ def graph(store: Store, *, entity_id: str | None = None, limit: int = 60,
             return {"nodes": [], "edges": []}
         rows = {r["id"]: r for r in conn.execute(select(e.c.id, e.c.name, e.c.type, e.c.documents)
                                                  .where(e.c.id.in_(ids))).mappings()}
-        edges = _edges(conn, ids, max_edges=limit * 4)
+        edges = _edges(conn, ids, max_edges=limit * 4, docs=latest_document_ids(store, RELATION_DOCUMENTS))
     nodes = [{"id": i, "name": rows[i]["name"], "type": rows[i]["type"], "docs": int(rows[i]["documents"]),
               "center": i == entity_id} for i in ids if i in rows]
     return {"nodes": nodes, "edges": edges}

@@ -43,6 +43,10 @@ def snippet(text: str | None) -> Markup:
     return Markup("".join(out))
 
 
+#: the latest documents of an entity whose claims and events its page shows
+ENTITY_PAGE_WINDOW = 200
+
+
 def entity_layers(corpus: Any, ent: Mapping[str, Any], limit: int = 200) -> dict[str, Any]:
     """Claims by and about one corpus entity, its events and relations, for its page.
 
@@ -51,7 +55,8 @@ def entity_layers(corpus: Any, ent: Mapping[str, Any], limit: int = 200) -> dict
     only their own rows, and each layer is read once: the page used to read a whole profile
     besides, for its relations alone."""
     eid = ent["id"]
-    window = 500  # as the CLI's profile: an entity in thousands of articles shows its latest
+    # an entity in thousands of articles shows what its latest ones say (the CLI's profile reads 500)
+    window = ENTITY_PAGE_WINDOW
     return {"claims_by": corpus.claims(source=eid, limit=limit, window=window),
             "claims_about": corpus.claims(about=eid, limit=limit, window=window),
             "events": corpus.events(involving=eid, limit=limit, window=window),
