@@ -214,12 +214,67 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
     e, d = s.events, s.documents
+    if not (actor or place or involving):
+        return _events_by_date(store, type=type, since=since, until=until, wanted=offset + limit)[offset:]
     query = _events_query(store, type=type, actor=actor, place=place, involving=involving, since=since,
                           until=until, window=window)
     query = (query.order_by(e.c.when_value.is_(None), e.c.when_value, store.earliest_first(d.c.published), e.c.start)
              .offset(offset).limit(limit))
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _events_by_date(store: Store, *, type: str | None, since: str | None, until: str | None,
+                    wanted: int) -> list[dict[str, Any]]:
+    """The first ``wanted`` events in :func:`events`' order without an entity filter, read from the
+    date index (#18): the date of the last one wanted first (an index-only scan that stops
+    there), then the events up to that date, joined and ordered — not all of the corpus's events
+    joined and sorted for the first page. The same rows in the same order as the single query."""
+    e, d = s.events, s.documents
+    query = _events_query(store, type=type, actor=None, place=None, involving=None, since=since, until=until,
+                          window=None)
+    dated: list[Any] = [e.c.when_value.is_not(None)]
+    if type:
+        dated.append(e.c.type == type.upper())
+    if since:
+        dated.append(e.c.when_value >= since)
+    if until:
+        dated.append(e.c.when_value < _after(until))
+    with store.engine.connect() as conn:
+        cut = conn.execute(select(e.c.when_value).where(*dated).order_by(e.c.when_value)
+                           .offset(wanted - 1).limit(1)).scalar()
+        first = query.where(e.c.when_value.is_not(None))
+        if cut is not None:
+            first = first.where(e.c.when_value <= cut)
+        rows = [dict(r) for r in conn.execute(first.order_by(e.c.when_value, store.earliest_first(d.c.published),
+                                                             e.c.start).limit(wanted)).mappings()]
+        if len(rows) < wanted:
+            rest = query.where(e.c.when_value.is_(None)).order_by(store.earliest_first(d.c.published), e.c.start)
+            rows += [dict(r) for r in conn.execute(rest.limit(wanted - len(rows))).mappings()]
+    return rows
+
+
+def event_buckets(store: Store, *, width: int, at: str = "",
+                  type: str | None = None) -> tuple[dict[str, dict[str, int]], int]:
+    """Events counted per date prefix of ``width`` characters (4: years, 7: months, 10: days) and
+    type, within the period ``at`` (an ISO prefix, "" for all), over the whole corpus from the
+    type-and-date index; and how many events have no date. What the events page's timeline draws
+    (#18: it counted the 5,000 rows it had read)."""
+    e = s.events
+    bucket = func.substr(e.c.when_value, 1, width)
+    query = select(bucket, e.c.type, func.count()).where(e.c.when_value.is_not(None),
+                                                        func.length(e.c.when_value) >= width)
+    undated = select(func.count()).select_from(e).where(e.c.when_value.is_(None))
+    if at:
+        query = query.where(e.c.when_value >= at, e.c.when_value < _after(at))
+    if type:
+        query = query.where(e.c.type == type.upper())
+        undated = undated.where(e.c.type == type.upper())
+    counts: dict[str, dict[str, int]] = {}
+    with store.engine.connect() as conn:
+        for key, kind, n in conn.execute(query.group_by(bucket, e.c.type)):
+            counts.setdefault(str(key), {})[str(kind)] = int(n)
+        return counts, int(conn.execute(undated).scalar_one())
 
 
 def count_events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,

@@ -224,12 +224,20 @@ def disagreements(request: Request, corpus: CorpusDep, kind: str = "", differing
         "kinds": GROUP_KINDS})
 
 
+#: events the events page reads at most (its list shows the first 300, its map places them)
+EVENTS_READ = 2000
+
+
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = "", type: str = "") -> HTMLResponse:
     types = sorted(EVENT_TYPES)
     chosen = type.upper() if type.upper() in types else ""
-    rows = corpus.events(type=chosen or None, limit=5000)
-    tl = views.timeline(rows, zoom=zoom, at=at)
+    period = views.timeline([], zoom=zoom, at=at)  # the zoom and period, checked
+    # the period's first events in date order (from the date index), the bars counted over them all
+    rows = corpus.events(type=chosen or None, since=period.at or None, until=period.at or None, limit=EVENTS_READ)
+    counts, undated = queries.event_buckets(corpus.store, width=views.ZOOMS[period.zoom], at=period.at,
+                                            type=chosen or None)
+    tl = views.with_counts(views.timeline(rows, zoom=period.zoom, at=period.at), counts, undated)
     in_period = [e for e in rows if not tl.at or str(e.get("when_value") or "").startswith(tl.at)]
     points = views.map_points(in_period)
     shown = list(dict.fromkeys(str(e["doc_id"]) for p in points for e in p.events))[:views.EVIDENCE_DOCS]

@@ -106,6 +106,15 @@ def timeline(events: Sequence[Mapping[str, Any]], *, zoom: str = "year", at: str
     return Timeline(zoom, at, buckets, dated, undated, parent, child)
 
 
+def with_counts(tl: Timeline, counts: Mapping[str, Mapping[str, int]], undated: int) -> Timeline:
+    """The timeline with its bars from counts over the whole corpus (``queries.event_buckets``:
+    bucket -> type -> events) instead of the events it was given, which a large corpus bounds."""
+    tallies = {k: Counter(v) for k, v in counts.items()}
+    top = max((sum(c.values()) for c in tallies.values()), default=1)
+    buckets = [Bucket(k, sum(c.values()), c.most_common(), sum(c.values()) / top) for k, c in sorted(tallies.items())]
+    return Timeline(tl.zoom, tl.at, buckets, tl.events, undated, tl.parent, tl.child)
+
+
 # -- claims ----------------------------------------------------------------------------------------------
 
 @dataclass(slots=True)
