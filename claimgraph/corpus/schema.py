@@ -217,6 +217,7 @@ entity_docs = Table(
     Column("published", String(32)),
     Index("ix_entity_docs_latest", "entity_id", "published", "doc_id"),
     Index("ix_entity_docs_doc", "doc_id", "entity_id"),
+    sqlite_with_rowid=False,  # the key is the table: no second copy of every row in a rowid table
 )
 
 #: per ordered pair of corpus entities (both ways round), the documents both appear in: a
@@ -226,6 +227,7 @@ co_mentions = Table(
     Column("entity_id", String(32), primary_key=True),
     Column("other_id", String(32), primary_key=True),
     Column("documents", Integer, nullable=False),
+    sqlite_with_rowid=False,
 )
 Index("ix_co_mentions_strongest", co_mentions.c.entity_id, co_mentions.c.documents.desc(), co_mentions.c.other_id)
 
