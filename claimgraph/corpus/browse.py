@@ -20,6 +20,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.sql import Select
 
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.profile import entity_profile
+from claimgraph.corpus.queries import ENTITY_ID
 from claimgraph.corpus.store import Store
 
 #: orders ``list_entities`` knows; the first is its default
@@ -56,6 +58,14 @@ def count_documents(store: Store, site: str | None = None) -> int:
         query = query.where(s.documents.c.site == site)
     with store.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+def latest_document_ids(store: Store, limit: int) -> list[str]:
+    """The ids of the ``limit`` latest documents (by publication date, undated last): one index range."""
+    d = s.documents
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(d.c.id).order_by(store.latest_first(d.c.published))
+                                           .limit(limit))]
 
 
 def latest_documents(store: Store, limit: int = 10) -> list[dict[str, Any]]:
@@ -159,20 +169,18 @@ def entity_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
 
 def entity_documents(store: Store, entity_id: str, limit: int = 100) -> list[dict[str, Any]]:
     """The documents one corpus entity (by id, not by a name two entities may share) appears in."""
-    d, de = s.documents, s.doc_entities
-    with store.engine.connect() as conn:
+    d, ed = s.documents, s.entity_docs
+    with store.engine.connect() as conn:  # the latest first, from the kept index: stops after ``limit``
         rows = conn.execute(select(d.c.id, d.c.title, d.c.site, d.c.published, d.c.url)
-                            .select_from(d.join(de, de.c.doc_id == d.c.id)).where(de.c.entity_id == entity_id)
-                            .distinct().order_by(store.latest_first(d.c.published)).limit(limit)).mappings().all()
+                            .select_from(ed.join(d, ed.c.doc_id == d.c.id)).where(ed.c.entity_id == entity_id)
+                            .order_by(store.latest_first(ed.c.published), ed.c.doc_id.desc())
+                            .limit(limit)).mappings().all()
     return [dict(r) for r in rows]
 
 
 def entity_profile_by_id(store: Store, entity_id: str) -> dict[str, Any] | None:
     """The profile of one corpus entity by its id: two people called Reid each have their own
     (a name would find the more documented one)."""
-    from claimgraph.corpus.profile import entity_profile
-    from claimgraph.corpus.queries import ENTITY_ID
-
     return entity_profile(store, entity_id) if ENTITY_ID.fullmatch(entity_id) else None
 
 
@@ -195,34 +203,56 @@ def claims_by_source_type(store: Store) -> dict[str, int]:
 # -- the actor graph ----------------------------------------------------------------------------------
 
 def _neighbours(conn: Any, entity_id: str, limit: int) -> list[str]:
-    """The entities sharing most documents with one entity, most shared first."""
-    de, other = s.doc_entities, s.doc_entities.alias("other")
-    shared = func.count(func.distinct(other.c.doc_id))
-    rows = conn.execute(select(other.c.entity_id, shared)
-                        .select_from(de.join(other, and_(other.c.doc_id == de.c.doc_id,
-                                                         other.c.entity_id != entity_id)))
-                        .where(de.c.entity_id == entity_id, other.c.entity_id.is_not(None))
-                        .group_by(other.c.entity_id).order_by(shared.desc(), other.c.entity_id).limit(limit)).all()
+    """The entities sharing most documents with one entity, most shared first: the first rows of
+    its range of the kept co-mention counts (:mod:`claimgraph.corpus.aggregates`), however many
+    documents it is in."""
+    cm = s.co_mentions
+    rows = conn.execute(select(cm.c.other_id).where(cm.c.entity_id == entity_id)
+                        .order_by(cm.c.documents.desc(), cm.c.other_id).limit(limit)).all()
     return [r[0] for r in rows]
 
 
-def _edges(conn: Any, ids: Sequence[str], max_edges: int) -> list[dict[str, Any]]:
-    """Relations between these entities (by type), then co-mentions (documents in common),
-    heaviest first, at most ``max_edges`` co-mention edges so a dense graph stays readable."""
-    de = s.doc_entities
-    a, b = de.alias("a"), de.alias("b")
-    shared = func.count(func.distinct(a.c.doc_id))
-    co = conn.execute(select(a.c.entity_id, b.c.entity_id, shared)
-                      .select_from(a.join(b, and_(a.c.doc_id == b.c.doc_id, a.c.entity_id < b.c.entity_id)))
-                      .where(a.c.entity_id.in_(ids), b.c.entity_id.in_(ids))
-                      .group_by(a.c.entity_id, b.c.entity_id).order_by(shared.desc(), a.c.entity_id, b.c.entity_id)
-                      .limit(max_edges)).all()
+def _most_documented(conn: Any, limit: int, types: set[str] | None) -> list[str]:
+    """The ``limit`` most documented entities (of ``types``), most first: read from the kept
+    per-entity counts in their index order a batch at a time, so it stops after the first few
+    hundred instead of sorting every entity of the corpus."""
+    es, e = s.entity_stats, s.entities
+    out: list[str] = []
+    start, size = 0, max(4 * limit, 100)
+    while len(out) < limit:
+        batch = [r[0] for r in conn.execute(select(es.c.entity_id).order_by(es.c.documents.desc(), es.c.entity_id)
+                                            .offset(start).limit(size))]
+        if not batch:
+            break
+        if types is None:
+            out += batch
+        else:
+            kinds = dict(conn.execute(select(e.c.id, e.c.type).where(e.c.id.in_(batch))).all())
+            out += [i for i in batch if kinds.get(i) in types]
+        start, size = start + size, size * 2
+    return out[:limit]
+
+
+#: relation ties are counted in the corpus's latest documents, this many: a graph of hubs would
+#: otherwise read every relation its entities take part in (#18)
+RELATION_DOCUMENTS = 500
+
+
+def _edges(conn: Any, ids: Sequence[str], max_edges: int, docs: Sequence[str]) -> list[dict[str, Any]]:
+    """Relations between these entities (by type) stated in ``docs``, then co-mentions (documents
+    in common, over the whole corpus: kept counts), heaviest first, at most ``max_edges``
+    co-mention edges so a dense graph stays readable."""
+    de, cm = s.doc_entities, s.co_mentions
+    co = conn.execute(select(cm.c.entity_id, cm.c.other_id, cm.c.documents)
+                      .where(cm.c.entity_id.in_(ids), cm.c.other_id.in_(ids), cm.c.entity_id < cm.c.other_id)
+                      .order_by(cm.c.documents.desc(), cm.c.entity_id, cm.c.other_id).limit(max_edges)).all()
     r, subj, obj = s.relations, de.alias("subj"), de.alias("obj")
     joined = (r.join(subj, and_(subj.c.doc_id == r.c.doc_id, subj.c.local_id == r.c.subject_local))
               .join(obj, and_(obj.c.doc_id == r.c.doc_id, obj.c.local_id == r.c.object_local)))
+    # driven by the documents: the entity filters are written so SQLite cannot start from a hub's index
     rel = conn.execute(select(subj.c.entity_id, r.c.predicate, obj.c.entity_id, func.count()).select_from(joined)
-                       .where(subj.c.entity_id.in_(ids), obj.c.entity_id.in_(ids),
-                              subj.c.entity_id != obj.c.entity_id)
+                       .where(r.c.doc_id.in_(list(docs)), func.coalesce(subj.c.entity_id, "").in_(ids),
+                              func.coalesce(obj.c.entity_id, "").in_(ids), subj.c.entity_id != obj.c.entity_id)
                        .group_by(subj.c.entity_id, r.c.predicate, obj.c.entity_id)).all()
     edges = [{"source": src, "target": dst, "kind": "relation", "relation": pred, "weight": int(n)}
              for src, pred, dst, n in rel]
@@ -235,15 +265,13 @@ def graph(store: Store, *, entity_id: str | None = None, limit: int = 60,
           types: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Actors and how they are tied: the ``limit`` most documented entities of the corpus (of
     ``types``, when given), or one entity and its closest neighbours; edges are relations
-    (``kind: relation``, ``relation``: its type) and co-mentions (``weight``: documents in
-    common). An unknown ``entity_id`` gives an empty graph."""
+    (``kind: relation``, ``relation``: its type; in the latest :data:`RELATION_DOCUMENTS`
+    documents) and co-mentions (``weight``: documents in common). An unknown ``entity_id`` gives
+    an empty graph."""
     e = s.entities
     with store.engine.connect() as conn:
         if entity_id is None:
-            query = select(e.c.id)
-            if types:
-                query = query.where(e.c.type.in_([t.upper() for t in types]))
-            ids = [r[0] for r in conn.execute(query.order_by(e.c.documents.desc(), e.c.id).limit(limit))]
+            ids = _most_documented(conn, limit, {t.upper() for t in types} if types else None)
         else:
             if conn.execute(select(e.c.id).where(e.c.id == entity_id)).first() is None:
                 return {"nodes": [], "edges": []}
@@ -252,7 +280,7 @@ def graph(store: Store, *, entity_id: str | None = None, limit: int = 60,
             return {"nodes": [], "edges": []}
         rows = {r["id"]: r for r in conn.execute(select(e.c.id, e.c.name, e.c.type, e.c.documents)
                                                  .where(e.c.id.in_(ids))).mappings()}
-        edges = _edges(conn, ids, max_edges=limit * 4)
+        edges = _edges(conn, ids, max_edges=limit * 4, docs=latest_document_ids(store, RELATION_DOCUMENTS))
     nodes = [{"id": i, "name": rows[i]["name"], "type": rows[i]["type"], "docs": int(rows[i]["documents"]),
               "center": i == entity_id} for i in ids if i in rows]
     return {"nodes": nodes, "edges": edges}

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.store import Store
@@ -85,9 +85,12 @@ def corpus_graph(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
-def event_edges(store: Store, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, str]]:
+def event_edges(store: Store, ids: Sequence[str] | None = None, limit: int | None = None,
+                docs: Sequence[str] | None = None) -> list[dict[str, str]]:
     """Events whose actor and target are both linked corpus entities: who did what to whom
-    (with ``ids``: only between these entities; the web's graph asks for its nodes' ties)."""
+    (with ``ids``: only between these entities; the web's graph asks for its nodes' ties; with
+    ``docs``: only in these documents, so a graph of hubs reads a bounded window, not every event
+    of its entities)."""
     e, d, c, de = s.events, s.documents, s.claims, s.doc_entities
     act, rec = de.alias("eact"), de.alias("erec")
     query = (select(e.c.doc_id, e.c.local_id, e.c.type, e.c.trigger, e.c.when_value, e.c.where_text,
@@ -98,7 +101,10 @@ def event_edges(store: Store, ids: Sequence[str] | None = None, limit: int | Non
                           .join(rec, and_(rec.c.doc_id == e.c.doc_id, rec.c.local_id == e.c.recipient_local))
                           .outerjoin(c, and_(c.c.doc_id == e.c.doc_id, c.c.local_id == e.c.claim_local)))
              .where(act.c.entity_id.is_not(None), rec.c.entity_id.is_not(None)))
-    if ids is not None:
+    if ids is not None and docs is not None:  # driven by the documents (see queries.entity_in)
+        query = query.where(e.c.doc_id.in_(list(docs)), func.coalesce(act.c.entity_id, "").in_(list(ids)),
+                            func.coalesce(rec.c.entity_id, "").in_(list(ids)))
+    elif ids is not None:
         query = query.where(act.c.entity_id.in_(list(ids)), rec.c.entity_id.in_(list(ids)))
     if limit is not None:
         query = query.order_by(e.c.doc_id, e.c.local_id).limit(limit)
@@ -108,9 +114,10 @@ def event_edges(store: Store, ids: Sequence[str] | None = None, limit: int | Non
                  "source_type": r[10] or ""} for r in conn.execute(query)]
 
 
-def claim_edges(store: Store, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, str]]:
+def claim_edges(store: Store, ids: Sequence[str] | None = None, limit: int | None = None,
+                docs: Sequence[str] | None = None) -> list[dict[str, str]]:
     """Claims whose source is a linked corpus entity, to each other entity their content mentions
-    (with ``ids``: only between these entities)."""
+    (with ``ids``: only between these entities; with ``docs``: only in these documents)."""
     c, d, de, m = s.claims, s.documents, s.doc_entities, s.mentions
     src, about = de.alias("csrc"), de.alias("cabout")
     query = (select(c.c.doc_id, c.c.local_id, c.c.content, c.c.source_text, src.c.entity_id, about.c.entity_id,
@@ -121,7 +128,10 @@ def claim_edges(store: Store, ids: Sequence[str] | None = None, limit: int | Non
                           .join(about, and_(about.c.doc_id == m.c.doc_id, about.c.local_id == m.c.local_id)))
              .where(src.c.entity_id.is_not(None), about.c.entity_id.is_not(None),
                     about.c.entity_id != src.c.entity_id).distinct())
-    if ids is not None:
+    if ids is not None and docs is not None:
+        query = query.where(c.c.doc_id.in_(list(docs)), func.coalesce(src.c.entity_id, "").in_(list(ids)),
+                            func.coalesce(about.c.entity_id, "").in_(list(ids)))
+    elif ids is not None:
         query = query.where(src.c.entity_id.in_(list(ids)), about.c.entity_id.in_(list(ids)))
     if limit is not None:
         query = query.order_by(c.c.doc_id, c.c.local_id).limit(limit)

@@ -9,6 +9,7 @@ module imports nothing heavy, so the CLI's ``--help`` stays fast.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 
@@ -49,8 +50,6 @@ def date_prefix(value: str | None, what: str) -> str | None:
     if len(parts) > 1 and not 1 <= parts[1] <= 12:
         raise FilterError(f"{what} {value!r} has no month {parts[1]}")
     if len(parts) > 2:
-        from datetime import date
-
         try:
             date(parts[0], parts[1], parts[2])
         except ValueError:

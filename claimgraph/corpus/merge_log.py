@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from claimgraph.corpus import schema as s
+from claimgraph.corpus.browse import entity_by_id
 from claimgraph.corpus.store import Store
 
 #: the log entries a user makes and sees; "resolve" entries (automatic links) are one per document
@@ -101,7 +102,9 @@ def members(store: Store, entity_id: str, limit: int = MEMBER_LIMIT) -> tuple[li
             select(de.c.doc_id, de.c.local_id, de.c.name, de.c.mentions, de.c.link_reason, de.c.link_score,
                    d.c.title, d.c.site, d.c.published)
             .select_from(de.join(d, d.c.id == de.c.doc_id)).where(de.c.entity_id == entity_id)
-            .order_by(d.c.published.desc(), de.c.doc_id, de.c.local_id).limit(limit)).mappings().all()
+            # the date on the member's own row: its index gives a hub's latest members without a sort
+            .order_by(store.latest_first(de.c.published), de.c.doc_id.desc(), de.c.local_id.desc())
+            .limit(limit)).mappings().all()
     return [{"member": f"{r['doc_id']}#{r['local_id']}", "doc_id": r["doc_id"], "name": r["name"],
              "mentions": int(r["mentions"] or 0), "reason": r["link_reason"] or "",
              "score": None if r["link_score"] is None else float(r["link_score"]),
@@ -117,8 +120,6 @@ def notice(store: Store, entity_id: str, index: int) -> dict[str, Any] | None:
     if entry is None or entry["action"] not in ("merge", "split") or entity_id not in (
             entry["entity_id"], entry["other_id"]):
         return None
-    from claimgraph.corpus.browse import entity_by_id
-
     back = entry["entity_id"] if entry["action"] == "merge" else entry["other_id"]
     other = entity_by_id(store, entry["other_id"] if entity_id == entry["entity_id"] else entry["entity_id"])
     docs = len({k.split("#", 1)[0] for k in entry["member_keys"]})

@@ -3,6 +3,7 @@ tables or JSON and the Python API returns as is."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from claimgraph.corpus import schema as s
 from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the API documents search with it
 from claimgraph.corpus.search import search as search  # bounded search: its own module
 from claimgraph.corpus.store import Store
+from claimgraph.pipeline.names import name_key
 
 
 def corpus_stats(store: Store) -> dict[str, Any]:
@@ -55,8 +57,6 @@ def find_entities(store: Store, name: str, limit: int = 5) -> list[dict[str, Any
     """Corpus entities a name refers to: by any of their normalised forms, else by a name
     containing it; the most documented first. A corpus id (``ce-…``) names exactly that entity,
     so every question that takes a name can be asked of one entity when several share it."""
-    from claimgraph.pipeline.names import name_key
-
     key = name_key(name)
     with store.engine.connect() as conn:
         if ENTITY_ID.fullmatch(name.strip()):
@@ -72,8 +72,6 @@ def find_entities(store: Store, name: str, limit: int = 5) -> list[dict[str, Any
 
 
 def _entity(row: Any) -> dict[str, Any]:
-    import json
-
     return {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"]),
             "documents": row["documents"], "mentions": row["mentions"]}
 
@@ -85,9 +83,15 @@ CLAIM_ORDERS = ("date", "corroboration")
 
 
 def _claims_query(store: Store, *, source: str | None, about: str | None, source_type: str | None,
-                  window: int | None, multi_word: bool) -> Any:
+                  window: int | None, multi_word: bool, docs: list[str] | None = None) -> Any:
     """The filtered claims with their document and source entity, unordered (what both a page
-    of claims and their count start from)."""
+    of claims and their count start from). ``docs``: only claims of these documents, which then
+    drive the query (one slice of an entity's documents, see :func:`claims`)."""
+
+    def in_docs(column: Any, ids: list[str]) -> Any:
+        return column.in_(docs) if docs is not None else within(store, column, ids, window)
+
+    bounded = window if docs is None else len(docs)
     c, d, src = s.claims, s.documents, _SRC
     query = (select(c, d.c.site, d.c.published, d.c.title, d.c.url, src.c.entity_id.label("source_entity"))
              .select_from(c.join(d, c.c.doc_id == d.c.id)
@@ -99,7 +103,7 @@ def _claims_query(store: Store, *, source: str | None, about: str | None, source
     if source:
         ids = [e["id"] for e in find_entities(store, source)]
         if ids:  # through the entity (indexed); words only when no entity has that name
-            query = query.where(within(store, c.c.doc_id, ids, window), entity_in(src.c.entity_id, ids, window))
+            query = query.where(in_docs(c.c.doc_id, ids), entity_in(src.c.entity_id, ids, bounded))
         else:
             query = query.where(c.c.source_text.ilike(f"%{source}%"))
     if about:
@@ -108,7 +112,7 @@ def _claims_query(store: Store, *, source: str | None, about: str | None, source
             m, dm = s.mentions, _DM
             hits = (select(m.c.doc_id, m.c.start, m.c.end)
                     .select_from(m.join(dm, (dm.c.doc_id == m.c.doc_id) & (dm.c.local_id == m.c.local_id)))
-                    .where(entity_in(dm.c.entity_id, ids, window), within(store, dm.c.doc_id, ids, window))
+                    .where(entity_in(dm.c.entity_id, ids, bounded), in_docs(dm.c.doc_id, ids))
                     .subquery("hits"))
             query = query.join(hits, (hits.c.doc_id == c.c.doc_id) & (hits.c.start >= c.c.start)
                                & (hits.c.end <= c.c.end)).distinct()
@@ -135,11 +139,16 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
         g = s.claim_groups
         reports = select(g.c.reports).where(g.c.id == c.c.group_id).scalar_subquery()
         keys.insert(0, func.coalesce(reports, 1).desc())
+    driver = _driver(store, source, about) if order == "date" and window is None and not single_source else None
     with store.engine.connect() as conn:
-        ordered = query.order_by(*keys)
-        # single-source is decided per group after the query: read ahead, then page in Python
-        ordered = ordered.limit((offset + limit) * 5) if single_source else ordered.offset(offset).limit(limit)
-        rows = [dict(r) for r in conn.execute(ordered).mappings()]
+        if driver is not None:
+            rows = _claims_by_slices(store, conn, driver, keys, offset + limit, source=source, about=about,
+                                     source_type=source_type, multi_word=multi_word)[offset:offset + limit]
+        else:
+            ordered = query.order_by(*keys)
+            # single-source is decided per group after the query: read ahead, then page in Python
+            ordered = ordered.limit((offset + limit) * 5) if single_source else ordered.offset(offset).limit(limit)
+            rows = [dict(r) for r in conn.execute(ordered).mappings()]
         groups = summaries.summarise(conn, {r["group_id"] for r in rows if r["group_id"]})
     out = []
     for r in rows:
@@ -151,6 +160,42 @@ def claims(store: Store, *, source: str | None = None, about: str | None = None,
             continue
         out.append(r)
     return out[offset:offset + limit] if single_source else out
+
+
+#: the first slice of an entity's documents a claims filter reads; each next one is twice as long
+FIRST_SLICE = 200
+
+
+def _driver(store: Store, source: str | None, about: str | None) -> str | None:
+    """The one corpus entity a claims filter is about or by (the source when both), or None
+    when the name is no entity's or several's (then the filter reads every match at once)."""
+    for name in (source, about):
+        if name:
+            found = find_entities(store, name, limit=2)
+            return str(found[0]["id"]) if len(found) == 1 else None
+    return None
+
+
+def _claims_by_slices(store: Store, conn: Any, entity_id: str, keys: list[Any], wanted: int,
+                      **filters: Any) -> list[dict[str, Any]]:
+    """The first ``wanted`` claims of a filter on one entity, in publication order, read a slice of
+    the entity's documents at a time in that order (the kept ``entity_docs`` index: #18) until
+    there are enough: the first page of the claims about an entity in thousands of documents
+    reads its first few hundred, not all of them. The same rows, in the same order, as the whole
+    query: claims are ordered by their document's date and id first, which is the slices' order."""
+    ed = s.entity_docs
+    order = select(ed.c.doc_id).where(ed.c.entity_id == entity_id).order_by(
+        store.earliest_first(ed.c.published), ed.c.doc_id)
+    rows: list[dict[str, Any]] = []
+    start, size = 0, FIRST_SLICE
+    while len(rows) < wanted:
+        docs = [r[0] for r in conn.execute(order.offset(start).limit(size))]
+        if not docs:
+            break
+        query = _claims_query(store, window=None, docs=docs, **filters).order_by(*keys)
+        rows += [dict(r) for r in conn.execute(query.limit(wanted - len(rows))).mappings()]
+        start, size = start + size, size * 2
+    return rows
 
 
 def count_claims(store: Store, *, source: str | None = None, about: str | None = None,
@@ -169,12 +214,67 @@ def events(store: Store, *, type: str | None = None, actor: str | None = None, p
     """Events, filtered by PLOVER type, actor, place, any participant, and date range
     (ISO prefixes: "2018", "2025-03"); dated events in date order, then undated ones."""
     e, d = s.events, s.documents
+    if not (actor or place or involving):
+        return _events_by_date(store, type=type, since=since, until=until, wanted=offset + limit)[offset:]
     query = _events_query(store, type=type, actor=actor, place=place, involving=involving, since=since,
                           until=until, window=window)
     query = (query.order_by(e.c.when_value.is_(None), e.c.when_value, store.earliest_first(d.c.published), e.c.start)
              .offset(offset).limit(limit))
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _events_by_date(store: Store, *, type: str | None, since: str | None, until: str | None,
+                    wanted: int) -> list[dict[str, Any]]:
+    """The first ``wanted`` events in :func:`events`' order without an entity filter, read from the
+    date index (#18): the date of the last one wanted first (an index-only scan that stops
+    there), then the events up to that date, joined and ordered — not all of the corpus's events
+    joined and sorted for the first page. The same rows in the same order as the single query."""
+    e, d = s.events, s.documents
+    query = _events_query(store, type=type, actor=None, place=None, involving=None, since=since, until=until,
+                          window=None)
+    dated: list[Any] = [e.c.when_value.is_not(None)]
+    if type:
+        dated.append(e.c.type == type.upper())
+    if since:
+        dated.append(e.c.when_value >= since)
+    if until:
+        dated.append(e.c.when_value < _after(until))
+    with store.engine.connect() as conn:
+        cut = conn.execute(select(e.c.when_value).where(*dated).order_by(e.c.when_value)
+                           .offset(wanted - 1).limit(1)).scalar()
+        first = query.where(e.c.when_value.is_not(None))
+        if cut is not None:
+            first = first.where(e.c.when_value <= cut)
+        rows = [dict(r) for r in conn.execute(first.order_by(e.c.when_value, store.earliest_first(d.c.published),
+                                                             e.c.start).limit(wanted)).mappings()]
+        if len(rows) < wanted:
+            rest = query.where(e.c.when_value.is_(None)).order_by(store.earliest_first(d.c.published), e.c.start)
+            rows += [dict(r) for r in conn.execute(rest.limit(wanted - len(rows))).mappings()]
+    return rows
+
+
+def event_buckets(store: Store, *, width: int, at: str = "",
+                  type: str | None = None) -> tuple[dict[str, dict[str, int]], int]:
+    """Events counted per date prefix of ``width`` characters (4: years, 7: months, 10: days) and
+    type, within the period ``at`` (an ISO prefix, "" for all), over the whole corpus from the
+    type-and-date index; and how many events have no date. What the events page's timeline draws
+    (#18: it counted the 5,000 rows it had read)."""
+    e = s.events
+    bucket = func.substr(e.c.when_value, 1, width)
+    query = select(bucket, e.c.type, func.count()).where(e.c.when_value.is_not(None),
+                                                        func.length(e.c.when_value) >= width)
+    undated = select(func.count()).select_from(e).where(e.c.when_value.is_(None))
+    if at:
+        query = query.where(e.c.when_value >= at, e.c.when_value < _after(at))
+    if type:
+        query = query.where(e.c.type == type.upper())
+        undated = undated.where(e.c.type == type.upper())
+    counts: dict[str, dict[str, int]] = {}
+    with store.engine.connect() as conn:
+        for key, kind, n in conn.execute(query.group_by(bucket, e.c.type)):
+            counts.setdefault(str(key), {})[str(kind)] = int(n)
+        return counts, int(conn.execute(undated).scalar_one())
 
 
 def count_events(store: Store, *, type: str | None = None, actor: str | None = None, place: str | None = None,

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -203,6 +203,46 @@ merges = Table(
 )
 
 
+# -- page aggregates (#18): kept by triggers, see claimgraph.corpus.aggregates ------------------------
+
+#: per corpus entity and document it appears in: how many of the document's entities link to it,
+#: their mentions, and the document's date — an entity's latest documents by one index range,
+#: and what the two tables below are counted from
+entity_docs = Table(
+    "entity_docs", metadata,
+    Column("entity_id", String(32), primary_key=True),
+    Column("doc_id", String(64), primary_key=True),
+    Column("locals", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("published", String(32)),
+    Index("ix_entity_docs_latest", "entity_id", "published", "doc_id"),
+    Index("ix_entity_docs_doc", "doc_id", "entity_id"),
+    sqlite_with_rowid=False,  # the key is the table: no second copy of every row in a rowid table
+)
+
+#: per ordered pair of corpus entities (both ways round), the documents both appear in: a
+#: neighbourhood is the first rows of one entity's index range, most shared first
+co_mentions = Table(
+    "co_mentions", metadata,
+    Column("entity_id", String(32), primary_key=True),
+    Column("other_id", String(32), primary_key=True),
+    Column("documents", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+Index("ix_co_mentions_strongest", co_mentions.c.entity_id, co_mentions.c.documents.desc(), co_mentions.c.other_id)
+
+#: per corpus entity: documents, mentions, claims it is the source of, event roles it plays
+#: (actor, recipient, place: once per role); the most documented entities by one index
+entity_stats = Table(
+    "entity_stats", metadata,
+    Column("entity_id", String(32), primary_key=True),
+    Column("documents", Integer, nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+)
+Index("ix_entity_stats_documents", entity_stats.c.documents.desc(), entity_stats.c.entity_id)
+
 
 def _v1_to_v2(conn: Connection) -> None:
     """Version 2: documents' dates copied onto their entities (with an index), and the claim
@@ -220,5 +260,16 @@ def _v1_to_v2(conn: Connection) -> None:
     refresh(conn, groups)
 
 
+def _v2_to_v3_page_aggregates(conn: Connection) -> None:
+    """Version 3 (#18): the page aggregates — ``entity_docs``, ``co_mentions``, ``entity_stats``
+    — computed once from the linked document entities, claims and events. The tables themselves
+    were created by ``create_all`` before the migrations ran (empty), and the triggers that keep
+    them are created after the migrations (:meth:`Store._prepare`), so none fires for this bulk
+    fill. Self-contained: it reads only the base tables of version 2."""
+    from claimgraph.corpus.aggregates import fill
+
+    fill(conn)
+
+
 #: version -> the step that brings a store at that version to the next one
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3_page_aggregates}

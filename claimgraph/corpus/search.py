@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from claimgraph.corpus import deadline
+from claimgraph.corpus import deadline, postgres
 from claimgraph.corpus.filters import SEARCH_HELP as SEARCH_HELP  # the one help text (CLI and API)
 from claimgraph.corpus.store import Store
 from claimgraph.errors import ClaimgraphError
@@ -132,8 +132,6 @@ def search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
                     "WHERE claims_fts MATCH :q ORDER BY rank LIMIT :n"),
                     {"q": q, "n": limit, "scan": SNIPPET_SCAN}).all()
             else:
-                from claimgraph.corpus import postgres
-
                 docs, claims = postgres.search(conn, query, limit, SNIPPET_SCAN)
     except OperationalError as exc:
         if deadline.is_timeout(exc):

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, delete, event, insert, inspect, select, te
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from claimgraph.corpus import aggregates
 from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.group_summaries import refresh
@@ -201,6 +202,8 @@ class Store:
             self._migrate(conn)
             if not self.sqlite:  # after the migrations: its indexes use their columns
                 pg.prepare(conn, STOP)
+            # after the migrations too: a migrated store's aggregates are filled in bulk, not row by row
+            aggregates.install(conn, sqlite=self.sqlite)
 
     def _migrate(self, conn: Connection) -> None:
         row = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first()

@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from claimgraph.corpus.sources import Item
+from claimgraph.errors import InputError
+from claimgraph.ingest.dates import normalise_date
 from claimgraph.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,8 +55,6 @@ class AnalyzeRequest(BaseModel):
     def _date(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        from claimgraph.ingest.dates import normalise_date
-
         iso = normalise_date(value)
         if iso is None:
             raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD)")
@@ -94,8 +95,6 @@ class AnalyzeWorker:
         analyze`` cleans a file (a text's title line, byline and dateline; a page's boilerplate),
         before the pipeline loads, so input that is no article costs nothing; the caller's title
         and site fill in what the article does not say."""
-        from claimgraph.corpus.sources import Item
-
         key = req.url or "request body"
         raw, media = (req.html, "text/html") if req.html is not None else (req.text or "", "text/plain")
         item = Item(key, "bytes", raw.encode("utf-8"), content_type=media, url=req.url, title=req.title,
@@ -107,8 +106,6 @@ class AnalyzeWorker:
         """Run :meth:`run` in the worker thread; 504 past the time limit, 422 for an input that is
         not an article (its reason as the message), 503 when :attr:`max_pending` are already in
         hand (each waiting request holds its body in memory)."""
-        from claimgraph.errors import InputError
-
         if self._pending >= self.max_pending:
             raise HTTPException(503, "too many analyses waiting; try again shortly", {"retry-after": "5"})
         self._pending += 1

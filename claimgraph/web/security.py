@@ -16,12 +16,13 @@ a browser session.
 from __future__ import annotations
 
 import html
+import ipaddress
 import logging
 import re
 import secrets
 from collections.abc import Iterable
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -215,8 +216,6 @@ def same_origin(origin: str, scheme: str, host: str) -> bool:
     """Whether a request's ``Origin`` is this server as the request reached it: the same
     scheme, host name and port (a default port written or not). An ``http://`` page must not
     write to the ``https://`` site of the same name: whatever sits on the network can forge it."""
-    from urllib.parse import urlsplit
-
     defaults = {"http": 80, "https": 443}
     try:
         theirs = urlsplit(origin.strip())
@@ -233,8 +232,6 @@ def same_origin(origin: str, scheme: str, host: str) -> bool:
 
 def is_loopback(host: str) -> bool:
     """Whether binding to ``host`` keeps the server to this machine."""
-    import ipaddress
-
     if host.lower() in LOOPBACK_HOSTS:
         return True
     try:

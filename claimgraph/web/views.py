@@ -17,6 +17,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from claimgraph.corpus.profile import relations_of
+
 #: the timeline's zoom levels and how many characters of an ISO date each keeps
 ZOOMS = {"year": 4, "month": 7, "day": 10}
 #: what a search snippet's match markers look like (see queries.search)
@@ -41,6 +43,10 @@ def snippet(text: str | None) -> Markup:
     return Markup("".join(out))
 
 
+#: the latest documents of an entity whose claims and events its page shows
+ENTITY_PAGE_WINDOW = 200
+
+
 def entity_layers(corpus: Any, ent: Mapping[str, Any], limit: int = 200) -> dict[str, Any]:
     """Claims by and about one corpus entity, its events and relations, for its page.
 
@@ -48,10 +54,9 @@ def entity_layers(corpus: Any, ent: Mapping[str, Any], limit: int = 200) -> dict
     two entities sharing a name (a person and a district both called "Datta Khel") each get
     only their own rows, and each layer is read once: the page used to read a whole profile
     besides, for its relations alone."""
-    from claimgraph.corpus.profile import relations_of
-
     eid = ent["id"]
-    window = 500  # as the CLI's profile: an entity in thousands of articles shows its latest
+    # an entity in thousands of articles shows what its latest ones say (the CLI's profile reads 500)
+    window = ENTITY_PAGE_WINDOW
     return {"claims_by": corpus.claims(source=eid, limit=limit, window=window),
             "claims_about": corpus.claims(about=eid, limit=limit, window=window),
             "events": corpus.events(involving=eid, limit=limit, window=window),
@@ -99,6 +104,15 @@ def timeline(events: Sequence[Mapping[str, Any]], *, zoom: str = "year", at: str
     child = {"year": "month", "month": "day"}.get(zoom)
     undated = sum(1 for e in events if not e.get("when_value"))
     return Timeline(zoom, at, buckets, dated, undated, parent, child)
+
+
+def with_counts(tl: Timeline, counts: Mapping[str, Mapping[str, int]], undated: int) -> Timeline:
+    """The timeline with its bars from counts over the whole corpus (``queries.event_buckets``:
+    bucket -> type -> events) instead of the events it was given, which a large corpus bounds."""
+    tallies = {k: Counter(v) for k, v in counts.items()}
+    top = max((sum(c.values()) for c in tallies.values()), default=1)
+    buckets = [Bucket(k, sum(c.values()), c.most_common(), sum(c.values()) / top) for k, c in sorted(tallies.items())]
+    return Timeline(tl.zoom, tl.at, buckets, tl.events, undated, tl.parent, tl.child)
 
 
 # -- claims ----------------------------------------------------------------------------------------------
