@@ -76,14 +76,46 @@ def _declared(text: str, first: Mention, second: Mention) -> bool:
     return gap in (", ", " (") and head in cues().kunya_heads and len(second.name.split()) >= 2
 
 
+_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
+#: how far back the person a pronoun's declaration refers to may be named
+_PRONOUN_REACH = 400
+
+
+def _pronoun_declared(text: str, ordered: list[Mention], i: int, owner: dict[int, Cluster]) -> Mention | None:
+    """The person named last before a declaration made with a pronoun: "Ghazanfar was born in
+    Datta Khel. He took the nom de guerre Abu Talha" -> Ghazanfar. Only where nothing else is
+    named between the sentence's start and the alias."""
+    second = ordered[i]
+    start = max(text.rfind(". ", 0, second.span.start) + 2, text.rfind("\n", 0, second.span.start) + 1, 0)
+    if i and ordered[i - 1].span.end > start:
+        return None
+    head = text[start:second.span.start]
+    tail = [m for m in _cue_pattern().finditer(head) if m.end() == len(head) and m.group(0).strip(" ,(\"“:")]
+    if not tail or not _PRONOUN.search(head[:tail[0].start() + 1] or head):
+        return None
+    for prev in reversed(ordered[:i]):
+        if second.span.start - prev.span.end > _PRONOUN_REACH:
+            return None
+        if owner[id(prev)].type == "PERSON":
+            return prev
+    return None
+
+
 def merge_aliases(clusters: list[Cluster], text: str) -> list[Cluster]:
-    """Join the cluster of every declared alias to the cluster of the name it follows."""
+    """Join the cluster of every declared alias to the cluster of the name it follows (or, for a
+    declaration made with a pronoun, of the person named last). The whole cluster joins, so
+    that a use of the alias before its declaration joins too."""
     owner = {id(m): c for c in clusters for m in c.mentions}
     ordered = sorted((m for c in clusters for m in c.mentions), key=lambda m: m.span.start)
     merged: set[int] = set()
-    for first, second in pairwise(ordered):
+    pairs = [(first, second) for first, second in pairwise(ordered) if _declared(text, first, second)]
+    for i in range(1, len(ordered)):
+        named = _pronoun_declared(text, ordered, i, owner)
+        if named is not None:
+            pairs.append((named, ordered[i]))
+    for first, second in pairs:
         a, b = owner[id(first)], owner[id(second)]
-        if a is b or id(b) in merged or not _declared(text, first, second):
+        if a is b or id(b) in merged:
             continue
         if a.type not in ("PERSON", "ORG") or b.type in ("GPE", "LOC", "FAC", "NORP"):
             continue
