@@ -138,7 +138,7 @@ def _institution_heads() -> frozenset[str]:
     return lex.org_words_strong | lex.org_nouns
 
 
-def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
+def _short_form_of(mention: Mention, cluster: Cluster, brand_words: frozenset[str] = frozenset()) -> bool:
     key = mention.key
     if is_acronym(mention.name):
         conventional = cues().conventional_acronym
@@ -148,7 +148,8 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
         return False  # "Indonesia" is neither a surname nor short for "Garuda Indonesia"
     if cluster.core_type == "PERSON":
         # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
-        return any(key in person_short_forms(m.name) for m in cluster.mentions) or _given_name_of(mention, cluster)
+        return any(key in person_short_forms(m.name) for m in cluster.mentions) \
+            or _given_name_of(mention, cluster, brand_words)
     if mention.evidence.get("PERSON", 0) > 0:
         return False  # a title or role noun says this one is a person
     if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES \
@@ -162,6 +163,9 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
             m.parts > 1 and name_key(clean_name(m.name).split()[-1]) == key and m.span.start < mention.span.start
             for m in cluster.mentions):
         return True  # "the Commission" after "the European Commission": the head noun, once introduced
+    if mention.parts > 1 and cluster.core_type == "ORG" and any(
+            m.span.start < mention.span.start and _qualified_by(m.name, mention.name) for m in cluster.mentions):
+        return True  # "the Security Council" after "the U.N. Security Council"
     # "Lashkar" for "Lashkar-e-Taiba" anywhere; "Vyoma" for "Vyoma Technologies" only after
     # the full name was introduced: an "Apple" before "Apple Worldwide Developers
     # Conference" is Apple itself
@@ -170,12 +174,23 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
                for m in cluster.mentions)
 
 
-def _given_name_of(mention: Mention, cluster: Cluster) -> bool:
-    """The given name alone ("Hamidullah", "Maulana Idris" -> "Idris", "Haji Saad Ullah") for a
-    person's full name in the same article -- not where the gazetteer knows the word as a place
-    and spaCy does not say person."""
-    if mention.place_name and mention.label != "PERSON":
+def _qualified_by(full: str, short: str) -> bool:
+    """Whether ``full`` is ``short`` with a qualifier before it that names whose body it is:
+    an acronym or a country ("U.N. Security Council" for "Security Council", "Pakistan Army"
+    for "Army" is not asked: ``short`` has two words or more)."""
+    if not full.endswith(" " + short):
         return False
+    qualifier = full[:-len(short)].strip()
+    return is_acronym(qualifier) or name_key(qualifier) in country_keys() or name_key(qualifier) == "united nations"
+
+
+def _given_name_of(mention: Mention, cluster: Cluster, brand_words: frozenset[str]) -> bool:
+    """The given name alone ("Hamidullah", "Maulana Idris" -> "Idris", "Haji Saad Ullah") for a
+    person's full name in the same article -- not where the word opens two or more different
+    names of the article (a brand's or a family's word), nor where the gazetteer knows it as a
+    place and spaCy does not say person."""
+    if mention.key in brand_words or (mention.place_name and mention.label != "PERSON"):
+        return False  # "Ford" of "Ford Australia" and "Ford Falcon" is not a given name
     return any(m.parts > mention.parts and mention.key in person_given_forms(m.name) for m in cluster.mentions)
 
 
@@ -188,8 +203,20 @@ def _surname_evidence(mentions: list[Mention]) -> None:
             m.evidence["PERSON"] += W_LABEL
 
 
+def _opening_words(mentions: list[Mention]) -> frozenset[str]:
+    """First words that open two or more different multi-word names of the article ("Ford" of
+    "Ford Australia" and "Ford Falcon"): a brand's or a family's word, not a given name."""
+    names: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m.name.split()
+        if len(words) > 1:
+            names.setdefault(name_key(words[0]), set()).add(m.key)
+    return frozenset(word for word, full in names.items() if len(full) > 1)
+
+
 def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
     _surname_evidence(mentions)
+    brand_words = _opening_words(mentions)
     clusters: list[Cluster] = []
     by_key: dict[str, Cluster] = {}
     defined: dict[int, Cluster] = {}
@@ -208,7 +235,7 @@ def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
         if cluster is not None:
             cluster.add(mention, partial=False)
         else:
-            fits = [c for c in clusters if _short_form_of(mention, c)]
+            fits = [c for c in clusters if _short_form_of(mention, c, brand_words)]
             if fits:
                 # each use of a short form is settled on its own: "Sharif" may be two people
                 cluster = min(fits, key=lambda c: c.distance(mention))
