@@ -159,7 +159,8 @@ Talha in the group's early statements. Hamidullah had planned the attack, the of
 Maulana Idris has not spoken since. Police in Khyber Pakhtunkhwa said KP had been quiet. Troops
 entered Pakistan-occupied Kashmir, and residents of PoK fled. Haji Saad Ullah Noorzai, a trader, was
 arrested; his family said Haji Saad Ullah had no links to the group. A U.N. Security Council committee
-listed the group in June, and the Security Council gave no reason.
+listed the group in June, and the Security Council gave no reason. The Taliban denied any link.
+"There is no such group on the soil of the Islamic Emirate," their spokesman said.
 """
 
 
@@ -175,6 +176,7 @@ def merges(request: pytest.FixtureRequest) -> Analysis:
     ("Hamidullah", "Hamidullah Ghazanfar"), ("Maulana Idris", "Maulana Idris Ghazanfar"),
     ("Haji Saad Ullah", "Haji Saad Ullah Noorzai"), ("Abu Talha", "Maulana Idris Ghazanfar"),
     ("KP", "Khyber Pakhtunkhwa"), ("PoK", "Pakistan-occupied Kashmir"), ("Security Council", "U.N. Security Council"),
+    ("Islamic Emirate", "Taliban"),
 ])
 def test_given_names_aliases_and_acronyms_join_in_the_document(merges: Analysis, short: str, full: str) -> None:
     def owner(surface: str) -> Entity:

@@ -56,6 +56,9 @@ _MODEL = re.compile(r"^(?=.*\d)[A-Z]{0,4}-?\d+[A-Za-z0-9-]*$")
 _LETTERED_MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z0-9-]*$|^\d{3}-\d{1,3}[A-Z]{0,3}$")
 #: a club's number word ("76ers", "49ers"), not a model designation
 _TEAM_NUMBER = re.compile(r"^\d+ers$")
+#: a road's number or an ordinal street ("Route 94", "117th Street"), not a model designation
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_ROAD_WORDS = frozenset({"route", "highway", "interstate", "motorway", "road", "street", "avenue", "expressway"})
 #: a date written as one token ("1996-12-06", "06-12-1996"): never a model designation
 _DATE_TOKEN = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 #: camel-case brand names with a lower-case first letter ("iPhone", "iOS") are product names
@@ -280,6 +283,8 @@ def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evid
         out.extend(_glued(doc, out[-1]))
     if any(_TEAM_NUMBER.match(t.text) for t in out):
         evidence["ORG"] += W_CUE  # "the Philadelphia 76ers", "the San Francisco 49ers": a club
+    elif any(t.lower_ in _ROAD_WORDS for t in out) or any(_ORDINAL.match(t.text) for t in out):
+        evidence["FAC"] += W_CUE  # "State Route 94", "Highway 1", "117th Street": a road
     elif len(out) > len(tokens) or any(_MODEL.match(t.text) for t in tokens):
         evidence["PRODUCT"] += W_CUE
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None

@@ -101,6 +101,32 @@ def _pronoun_declared(text: str, ordered: list[Mention], i: int, owner: dict[int
     return None
 
 
+@lru_cache(maxsize=1)
+def _conventional_names() -> dict[str, frozenset[str]]:
+    """Short form or other name -> the names it stands for (``conventional_acronyms``)."""
+    out: dict[str, set[str]] = {}
+    for pair in cues().conventional_acronyms:
+        short, _, name = pair.partition(" = ")
+        out.setdefault(short, set()).add(name)
+    return {short: frozenset(names) for short, names in out.items()}
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace(".", "").casefold().split())
+
+
+def _conventional_pairs(clusters: list[Cluster]) -> list[tuple[Mention, Mention]]:
+    """(name, other name) for every other name of a body that the lexicon knows and the
+    document uses beside the name itself: "the Islamic Emirate" beside "the Taliban"."""
+    table = _conventional_names()
+    by_name: dict[str, Mention] = {}
+    for c in clusters:
+        for m in c.mentions:
+            by_name.setdefault(_fold(m.name), m)
+    return [(by_name[name], other) for folded, other in by_name.items()
+            for name in table.get(folded, ()) if name in by_name]
+
+
 def merge_aliases(clusters: list[Cluster], text: str) -> list[Cluster]:
     """Join the cluster of every declared alias to the cluster of the name it follows (or, for a
     declaration made with a pronoun, of the person named last). The whole cluster joins, so
@@ -113,6 +139,7 @@ def merge_aliases(clusters: list[Cluster], text: str) -> list[Cluster]:
         named = _pronoun_declared(text, ordered, i, owner)
         if named is not None:
             pairs.append((named, ordered[i]))
+    pairs += _conventional_pairs(clusters)
     for first, second in pairs:
         a, b = owner[id(first)], owner[id(second)]
         if a is b or id(b) in merged:
