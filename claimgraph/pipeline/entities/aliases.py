@@ -79,6 +79,8 @@ def _declared(text: str, first: Mention, second: Mention) -> bool:
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
 #: how far back the person a pronoun's declaration refers to may be named
 _PRONOUN_REACH = 400
+#: how far back a declaration's sentence start is looked for
+_SENTENCE_REACH = 300
 
 
 def _pronoun_declared(text: str, ordered: list[Mention], i: int, owner: dict[int, Cluster]) -> Mention | None:
@@ -86,14 +88,17 @@ def _pronoun_declared(text: str, ordered: list[Mention], i: int, owner: dict[int
     Datta Khel. He took the nom de guerre Abu Talha" -> Ghazanfar. Only where nothing else is
     named between the sentence's start and the alias."""
     second = ordered[i]
-    start = max(text.rfind(". ", 0, second.span.start) + 2, text.rfind("\n", 0, second.span.start) + 1, 0)
+    window = max(0, second.span.start - _SENTENCE_REACH)  # bounded: linear in the text (#19)
+    start = max(text.rfind(". ", window, second.span.start) + 2, text.rfind("\n", window, second.span.start) + 1,
+                window)
     if i and ordered[i - 1].span.end > start:
         return None
     head = text[start:second.span.start]
     tail = [m for m in _cue_pattern().finditer(head) if m.end() == len(head) and m.group(0).strip(" ,(\"“:")]
     if not tail or not _PRONOUN.search(head[:tail[0].start() + 1] or head):
         return None
-    for prev in reversed(ordered[:i]):
+    for j in range(i - 1, -1, -1):
+        prev = ordered[j]
         if second.span.start - prev.span.end > _PRONOUN_REACH:
             return None
         if owner[id(prev)].type == "PERSON":
