@@ -140,3 +140,61 @@ def test_an_alias_stated_as_the_persons_alias_joins_and_is_not_the_canonical_nam
     [person] = [e for e in pipeline(Document.from_text(text)).entities if e.type == "PERSON"]
     assert person.name == "Muhammad Idris Ghazanfar"
     assert "Abu Talha al-Khurasani" in person.aliases
+
+
+def test_given_names_are_data() -> None:
+    from claimgraph.pipeline.names import person_given_forms
+
+    assert person_given_forms("Hamidullah Ghazanfar") == {"hamidullah"}
+    assert {"idris", "muhammad idris"} == person_given_forms("Muhammad Idris Ghazanfar")
+    assert "saad ullah" in person_given_forms("Saad Ullah Noorzai")
+    assert "muhammad" not in person_given_forms("Muhammad Idris Ghazanfar")
+    assert person_given_forms("Abu Talha al-Khurasani") == set()  # a kunya is an alias, not a given name
+
+
+MERGES = """Security officials said Hamidullah Ghazanfar, the group's commander, was killed on Thursday.
+The house belonged to Maulana Idris Ghazanfar, the group's leader. Posters praising Abu Talha were
+seen in Bannu last year. Ghazanfar studied at a seminary in Karachi. He took the nom de guerre Abu
+Talha in the group's early statements. Hamidullah had planned the attack, the officials said, and
+Maulana Idris has not spoken since. Police in Khyber Pakhtunkhwa said KP had been quiet. Troops
+entered Pakistan-occupied Kashmir, and residents of PoK fled. Haji Saad Ullah Noorzai, a trader, was
+arrested; his family said Haji Saad Ullah had no links to the group. A U.N. Security Council committee
+listed the group in June, and the Security Council gave no reason. The Taliban denied any link.
+"There is no such group on the soil of the Islamic Emirate," their spokesman said.
+"""
+
+
+@pytest.fixture(scope="module", params=["rules", "typer"])
+def merges(request: pytest.FixtureRequest) -> Analysis:
+    disabled = frozenset({"entity_typer"}) if request.param == "rules" else frozenset()
+    pipeline = Pipeline(Settings(disabled_models=disabled), stages=("nlp", "entities"))
+    return pipeline(Document.from_text(MERGES, published="2025-04-01"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("short", "full"), [
+    ("Hamidullah", "Hamidullah Ghazanfar"), ("Maulana Idris", "Maulana Idris Ghazanfar"),
+    ("Haji Saad Ullah", "Haji Saad Ullah Noorzai"), ("Abu Talha", "Maulana Idris Ghazanfar"),
+    ("KP", "Khyber Pakhtunkhwa"), ("PoK", "Pakistan-occupied Kashmir"), ("Security Council", "U.N. Security Council"),
+    ("Islamic Emirate", "Taliban"),
+])
+def test_given_names_aliases_and_acronyms_join_in_the_document(merges: Analysis, short: str, full: str) -> None:
+    def owner(surface: str) -> Entity:
+        found = [e for e in merges.entities if any(_plain(m.text) == surface for m in e.mentions)]
+        assert found, f"no mention {surface!r}: {[(e.name, [m.text for m in e.mentions]) for e in merges.entities]}"
+        return found[0]
+
+    assert owner(short) is owner(full)
+    # "Abu Talha" comes before the declaration made with "He": every use joins
+    talha = owner("Abu Talha")
+    assert sum(" ".join(m.text.split()) == "Abu Talha" for m in talha.mentions) == 2
+
+
+@pytest.mark.slow
+def test_a_capitalised_role_word_is_not_part_of_the_name_nor_of_the_mention() -> None:
+    pipeline = Pipeline(Settings(disabled_models=frozenset({"entity_typer"})), stages=("nlp", "entities"))
+    text = "Comedian Ellen DeGeneres will host the show. Minnie Driver was there. No update came at 14:00 UTC."
+    people = {e.name: [m.text for m in e.mentions] for e in pipeline(Document.from_text(text)).entities}
+    assert people.get("Ellen DeGeneres") == ["Ellen DeGeneres"]
+    assert people.get("Minnie Driver") == ["Minnie Driver"]
+    assert "UTC" not in people

@@ -54,6 +54,11 @@ _MODEL = re.compile(r"^(?=.*\d)[A-Z]{0,4}-?\d+[A-Za-z0-9-]*$")
 #: a model designation that cannot be a plain number: letters and digits ("A380", "F-16",
 #: "MiG-29", "TB2", "777-200LR"), optionally plural ("A350s")
 _LETTERED_MODEL = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z0-9-]*$|^\d{3}-\d{1,3}[A-Z]{0,3}$")
+#: a club's number word ("76ers", "49ers"), not a model designation
+_TEAM_NUMBER = re.compile(r"^\d+ers$")
+#: a road's number or an ordinal street ("Route 94", "117th Street"), not a model designation
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_ROAD_WORDS = frozenset({"route", "highway", "interstate", "motorway", "road", "street", "avenue", "expressway"})
 #: a date written as one token ("1996-12-06", "06-12-1996"): never a model designation
 _DATE_TOKEN = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 #: camel-case brand names with a lower-case first letter ("iPhone", "iOS") are product names
@@ -276,7 +281,11 @@ def _product_extension(tokens: list[Any], doc: Any, lex: Lexicon, evidence: Evid
             and not _DATE_TOKEN.match(doc[out[-1].i + 1].text):
         out.append(doc[out[-1].i + 1])
         out.extend(_glued(doc, out[-1]))
-    if len(out) > len(tokens) or any(_MODEL.match(t.text) for t in tokens):
+    if any(_TEAM_NUMBER.match(t.text) for t in out):
+        evidence["ORG"] += W_CUE  # "the Philadelphia 76ers", "the San Francisco 49ers": a club
+    elif any(t.lower_ in _ROAD_WORDS for t in out) or any(_ORDINAL.match(t.text) for t in out):
+        evidence["FAC"] += W_CUE  # "State Route 94", "Highway 1", "117th Street": a road
+    elif len(out) > len(tokens) or any(_MODEL.match(t.text) for t in tokens):
         evidence["PRODUCT"] += W_CUE
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
     if nxt is not None and nxt.lower_ in lex.product_words and nxt.is_lower:
@@ -403,6 +412,13 @@ def find_mentions(doc: Any, text: str) -> list[Mention]:
             outer = outer[:cut]
         while outer and (outer[-1].lower_ in _POSSESSIVE_TOKENS or outer[-1].is_punct):
             outer.pop()
+        while label == "PERSON" and len(outer) > 2 and outer[0].is_title and outer[0].lower_ in lex.role_nouns \
+                and all(t.text[:1].isupper() for t in outer[1:3]):
+            # a role word capitalised in a headline or before a name is neither the name nor
+            # the mention: "Coach Maurice Cheeks", "Comedian Ellen DeGeneres" (two name words
+            # must remain: "Minnie Driver" keeps hers)
+            evidence["PERSON"] += W_CUE
+            outer.pop(0)
         tokens = _trim(list(outer), lex, evidence, label)
         if len(tokens) > 1 and tokens[0].lower_ == "of" and len(outer) > len(tokens):
             # "the King of Athens": a title phrase, no person's name; what follows "of" is a place

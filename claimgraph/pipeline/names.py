@@ -160,6 +160,33 @@ def person_short_forms(full_name: str) -> set[str]:
     return {k for k in keys if k and not is_generic(k)}
 
 
+def person_given_forms(full_name: str) -> set[str]:
+    """Keys under which a person may be called by the given name, in the same article:
+    "Hamidullah" for "Hamidullah Ghazanfar", "Saad Ullah" for "Saad Ullah Noorzai", "Idris"
+    (and "Muhammad Idris") for "Muhammad Idris Ghazanfar" -- a first word such as "Muhammad"
+    (``name_prefixes`` in ``lexicons/entity_cues.yaml``) is never the given name alone. The
+    honorific a text writes before it ("Maulana Idris", "Haji Saad Ullah") is already left out
+    of the name. Kunyas ("Abu Talha") are not given names: they are aliases."""
+    from claimgraph.pipeline.entities.cues import cues
+
+    parts = clean_name(full_name).split()
+    if len(parts) < 2 or parts[0].lower() in cues().kunya_heads:
+        return set()
+    lex = lexicon()
+    given = parts[:-1]
+    for i in range(1, len(parts) - 1):
+        if parts[i].lower() in lex.name_connectors:
+            given = parts[:i]  # "Osama" of "Osama bin Laden"
+            break
+    keys = {name_key(" ".join(given))}
+    prefixes = cues().name_prefixes
+    if given[0].lower() not in prefixes:
+        keys.add(name_key(given[0]))
+    elif len(given) > 1 and given[1].lower() not in prefixes:
+        keys.add(name_key(given[1]))
+    return {k for k in keys if len(k) >= 3 and not is_generic(k) and k not in prefixes}
+
+
 def compound_short_forms(full_name: str) -> set[str]:
     """Short forms of a multi-part organisation or place name: its leading parts.
 

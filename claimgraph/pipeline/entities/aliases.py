@@ -76,14 +76,78 @@ def _declared(text: str, first: Mention, second: Mention) -> bool:
     return gap in (", ", " (") and head in cues().kunya_heads and len(second.name.split()) >= 2
 
 
+_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
+#: how far back the person a pronoun's declaration refers to may be named
+_PRONOUN_REACH = 400
+#: how far back a declaration's sentence start is looked for
+_SENTENCE_REACH = 300
+
+
+def _pronoun_declared(text: str, ordered: list[Mention], i: int, owner: dict[int, Cluster]) -> Mention | None:
+    """The person named last before a declaration made with a pronoun: "Ghazanfar was born in
+    Datta Khel. He took the nom de guerre Abu Talha" -> Ghazanfar. Only where nothing else is
+    named between the sentence's start and the alias."""
+    second = ordered[i]
+    window = max(0, second.span.start - _SENTENCE_REACH)  # bounded: linear in the text (#19)
+    start = max(text.rfind(". ", window, second.span.start) + 2, text.rfind("\n", window, second.span.start) + 1,
+                window)
+    if i and ordered[i - 1].span.end > start:
+        return None
+    head = text[start:second.span.start]
+    tail = [m for m in _cue_pattern().finditer(head) if m.end() == len(head) and m.group(0).strip(" ,(\"“:")]
+    if not tail or not _PRONOUN.search(head[:tail[0].start() + 1] or head):
+        return None
+    for j in range(i - 1, -1, -1):
+        prev = ordered[j]
+        if second.span.start - prev.span.end > _PRONOUN_REACH:
+            return None
+        if owner[id(prev)].type == "PERSON":
+            return prev
+    return None
+
+
+@lru_cache(maxsize=1)
+def _conventional_names() -> dict[str, frozenset[str]]:
+    """Short form or other name -> the names it stands for (``conventional_acronyms``)."""
+    out: dict[str, set[str]] = {}
+    for pair in cues().conventional_acronyms:
+        short, _, name = pair.partition(" = ")
+        out.setdefault(short, set()).add(name)
+    return {short: frozenset(names) for short, names in out.items()}
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace(".", "").casefold().split())
+
+
+def _conventional_pairs(clusters: list[Cluster]) -> list[tuple[Mention, Mention]]:
+    """(name, other name) for every other name of a body that the lexicon knows and the
+    document uses beside the name itself: "the Islamic Emirate" beside "the Taliban"."""
+    table = _conventional_names()
+    by_name: dict[str, Mention] = {}
+    for c in clusters:
+        for m in c.mentions:
+            by_name.setdefault(_fold(m.name), m)
+    return [(by_name[name], other) for folded, other in by_name.items()
+            for name in table.get(folded, ()) if name in by_name]
+
+
 def merge_aliases(clusters: list[Cluster], text: str) -> list[Cluster]:
-    """Join the cluster of every declared alias to the cluster of the name it follows."""
+    """Join the cluster of every declared alias to the cluster of the name it follows (or, for a
+    declaration made with a pronoun, of the person named last). The whole cluster joins, so
+    that a use of the alias before its declaration joins too."""
     owner = {id(m): c for c in clusters for m in c.mentions}
     ordered = sorted((m for c in clusters for m in c.mentions), key=lambda m: m.span.start)
     merged: set[int] = set()
-    for first, second in pairwise(ordered):
+    pairs = [(first, second) for first, second in pairwise(ordered) if _declared(text, first, second)]
+    for i in range(1, len(ordered)):
+        named = _pronoun_declared(text, ordered, i, owner)
+        if named is not None:
+            pairs.append((named, ordered[i]))
+    pairs += _conventional_pairs(clusters)
+    for first, second in pairs:
         a, b = owner[id(first)], owner[id(second)]
-        if a is b or id(b) in merged or not _declared(text, first, second):
+        if a is b or id(b) in merged:
             continue
         if a.type not in ("PERSON", "ORG") or b.type in ("GPE", "LOC", "FAC", "NORP"):
             continue

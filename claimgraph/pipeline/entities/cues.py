@@ -19,6 +19,8 @@ class Cues:
     ambiguous_honorifics: frozenset[str]
     alias_cues: tuple[str, ...]
     kunya_heads: frozenset[str]
+    name_prefixes: frozenset[str]
+    conventional_acronyms: frozenset[str]
     place_words_after: frozenset[str]
     place_words_before: frozenset[str]
     place_nouns_of: frozenset[str]
@@ -46,6 +48,12 @@ class Cues:
         if len(words) > 1 and last in self.place_name_words:
             return True
         return len(last) >= 6 and any(last.endswith(s) and len(last) - len(s) >= 3 for s in self.place_name_suffixes)
+
+    def conventional_acronym(self, acronym: str, long_form: str) -> bool:
+        """Whether ``acronym`` is a conventional short form of ``long_form`` ("PoK" of
+        "Pakistan-occupied Kashmir", "KP" of "Khyber Pakhtunkhwa"), written out or not."""
+        pair = f"{acronym.replace('.', '').casefold()} = {' '.join(long_form.casefold().split())}"
+        return pair in self.conventional_acronyms
 
 
 _TUPLES = ("alias_cues", "place_name_suffixes", "navigation_lines", "credit_patterns")

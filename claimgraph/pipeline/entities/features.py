@@ -196,6 +196,8 @@ def span_features(ctx: DocContext, entity: Entity, start: int, end: int, shared:
         feats["cue_place_acronym"] = 1.0
     if place_context(tokens[0].doc[tokens[0].i:tokens[-1].i + 1], doc):
         feats["place_context"] = 1.0
+    if len(tokens) > 1 and lower[-1].rstrip(".") in cue.place_words_after:
+        feats["last_place_word"] = 1.0  # "Shewa tehsil", "Bannu district": the cue inside the span
     if set(lower) & lex.org_words_strong:
         feats["org_word"] = 1.0
     _add_gazetteer(feats, ctx, " ".join(w for w in words if w.lower() != "the"))

@@ -49,7 +49,7 @@ VARIANT_MARGIN = 0.25
 
 #: features that say a place in so many words: the model never makes such a place a person
 PLACE_CUES = frozenset({"next_place_word", "prev_place_word", "cue_place_like", "cue_place_acronym",
-                        "place_context", "conj_place"})
+                        "place_context", "conj_place", "last_place_word"})
 #: features of a lexicon cue that vouches for a name: such a mention is never dropped
 KEEP_CUES = PLACE_CUES | {"cue_org_acronym", "cue_language", "cue_holiday"}
 #: cue features and the class they vouch for: where the rules' type agrees with a cue, it stays

@@ -55,6 +55,7 @@ from claimgraph.pipeline.names import (
     is_generic,
     lexicon,
     name_key,
+    person_given_forms,
     person_short_forms,
 )
 from claimgraph.pipeline.span_index import SpanIndex
@@ -137,15 +138,18 @@ def _institution_heads() -> frozenset[str]:
     return lex.org_words_strong | lex.org_nouns
 
 
-def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
+def _short_form_of(mention: Mention, cluster: Cluster, brand_words: frozenset[str] = frozenset()) -> bool:
     key = mention.key
     if is_acronym(mention.name):
-        return any(acronym_matches(mention.name, m.name) for m in cluster.mentions)
+        conventional = cues().conventional_acronym
+        return any(acronym_matches(mention.name, m.name) or conventional(mention.name, m.name)
+                   for m in cluster.mentions)
     if key in country_keys():
         return False  # "Indonesia" is neither a surname nor short for "Garuda Indonesia"
     if cluster.core_type == "PERSON":
         # a surname: a PERSON even when spaCy calls it an ORG or a GPE on its own
-        return any(key in person_short_forms(m.name) for m in cluster.mentions)
+        return any(key in person_short_forms(m.name) for m in cluster.mentions) \
+            or _given_name_of(mention, cluster, brand_words)
     if mention.evidence.get("PERSON", 0) > 0:
         return False  # a title or role noun says this one is a person
     if mention.type in _PLACE_TYPES and cluster.core_type not in _PLACE_TYPES \
@@ -159,12 +163,35 @@ def _short_form_of(mention: Mention, cluster: Cluster) -> bool:
             m.parts > 1 and name_key(clean_name(m.name).split()[-1]) == key and m.span.start < mention.span.start
             for m in cluster.mentions):
         return True  # "the Commission" after "the European Commission": the head noun, once introduced
+    if mention.parts > 1 and cluster.core_type == "ORG" and any(
+            m.span.start < mention.span.start and _qualified_by(m.name, mention.name) for m in cluster.mentions):
+        return True  # "the Security Council" after "the U.N. Security Council"
     # "Lashkar" for "Lashkar-e-Taiba" anywhere; "Vyoma" for "Vyoma Technologies" only after
     # the full name was introduced: an "Apple" before "Apple Worldwide Developers
     # Conference" is Apple itself
     return any(key in compound_short_forms(m.name)
                and ("-" in m.name.split()[0] or m.span.start < mention.span.start)
                for m in cluster.mentions)
+
+
+def _qualified_by(full: str, short: str) -> bool:
+    """Whether ``full`` is ``short`` with a qualifier before it that names whose body it is:
+    an acronym or a country ("U.N. Security Council" for "Security Council", "Pakistan Army"
+    for "Army" is not asked: ``short`` has two words or more)."""
+    if not full.endswith(" " + short):
+        return False
+    qualifier = full[:-len(short)].strip()
+    return is_acronym(qualifier) or name_key(qualifier) in country_keys() or name_key(qualifier) == "united nations"
+
+
+def _given_name_of(mention: Mention, cluster: Cluster, brand_words: frozenset[str]) -> bool:
+    """The given name alone ("Hamidullah", "Maulana Idris" -> "Idris", "Haji Saad Ullah") for a
+    person's full name in the same article -- not where the word opens two or more different
+    names of the article (a brand's or a family's word), nor where the gazetteer knows it as a
+    place and spaCy does not say person."""
+    if mention.key in brand_words or (mention.place_name and mention.label != "PERSON"):
+        return False  # "Ford" of "Ford Australia" and "Ford Falcon" is not a given name
+    return any(m.parts > mention.parts and mention.key in person_given_forms(m.name) for m in cluster.mentions)
 
 
 def _surname_evidence(mentions: list[Mention]) -> None:
@@ -176,8 +203,20 @@ def _surname_evidence(mentions: list[Mention]) -> None:
             m.evidence["PERSON"] += W_LABEL
 
 
+def _opening_words(mentions: list[Mention]) -> frozenset[str]:
+    """First words that open two or more different multi-word names of the article ("Ford" of
+    "Ford Australia" and "Ford Falcon"): a brand's or a family's word, not a given name."""
+    names: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m.name.split()
+        if len(words) > 1:
+            names.setdefault(name_key(words[0]), set()).add(m.key)
+    return frozenset(word for word, full in names.items() if len(full) > 1)
+
+
 def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
     _surname_evidence(mentions)
+    brand_words = _opening_words(mentions)
     clusters: list[Cluster] = []
     by_key: dict[str, Cluster] = {}
     defined: dict[int, Cluster] = {}
@@ -196,7 +235,7 @@ def cluster_mentions(mentions: list[Mention]) -> list[Cluster]:
         if cluster is not None:
             cluster.add(mention, partial=False)
         else:
-            fits = [c for c in clusters if _short_form_of(mention, c)]
+            fits = [c for c in clusters if _short_form_of(mention, c, brand_words)]
             if fits:
                 # each use of a short form is settled on its own: "Sharif" may be two people
                 cluster = min(fits, key=lambda c: c.distance(mention))
@@ -220,6 +259,10 @@ def _forms(cluster: Cluster) -> set[str]:
     words = full.split()
     if cluster.type == "PERSON" and len(words) > 1:
         names.add(words[-1])
+        given = person_given_forms(full)
+        # the given name alone, later or earlier in the article ("Hamidullah" of "Hamidullah Ghazanfar")
+        names.update(g for g in (" ".join(words[:k]) for k in range(1, len(words))) if name_key(g) in given)
+        names.update(w for w in words[1:2] if name_key(w) in given)
     elif cluster.type == "PRODUCT":
         # "the 787" and "777s" after "Boeing 787": the model designation names the product
         for name in list(names):
@@ -336,23 +379,40 @@ def mark_place_names(mentions: list[Mention], gazetteer: Gazetteer | None) -> No
 
 
 def gazetteer_mentions(doc: Any, text: str, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
-    """Places spaCy's NER missed ("near Gwoza"): a capitalised proper noun, not at the start
-    of a sentence, that the gazetteer knows as a city's, region's or country's own name."""
+    """Places spaCy's NER missed ("near Gwoza", "in Khyber Pakhtunkhwa"): a run of up to four
+    capitalised proper nouns, not at the start of a sentence, that the gazetteer knows as a
+    city's, region's or country's own name (the whole run: a word of a longer capitalised name,
+    "Chief Operating Officer", "App Store", is not a place)."""
     lex = lexicon()
     common = lex.person_titles | lex.role_nouns | lex.org_nouns | lex.org_words_strong | lex.org_words_weak
+
+    def word(i: int) -> bool:
+        tok = doc[i]
+        return tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and not tok.ent_type_ \
+            and tok.lower_ not in common
+
     taken = SpanIndex(m.span for m in mentions)
     found = []
-    for tok in doc:
-        if tok.pos_ != "PROPN" or not tok.is_title or not tok.is_alpha or tok.is_sent_start \
-                or tok.ent_type_ or len(tok.text) < 4 or is_generic(tok.text) or tok.lower_ in common:
+    i = 0
+    while i < len(doc):
+        if not word(i) or (i > 0 and doc[i - 1].is_title and doc[i - 1].is_alpha):
+            i += 1
             continue
-        if any(0 <= j < len(doc) and doc[j].is_title and doc[j].is_alpha for j in (tok.i - 1, tok.i + 1)):
-            continue  # part of a longer capitalised name ("Chief Operating Officer", "App Store")
-        span = Span.of(text, tok.idx, tok.idx + len(tok.text))
+        j = i
+        while j + 1 < len(doc) and word(j + 1):
+            j += 1
+        run = doc[i:j + 1]
+        i = j + 1
+        if run[0].is_sent_start or len(run) > 4 or (j + 1 < len(doc) and doc[j + 1].is_title and doc[j + 1].is_alpha):
+            continue
+        name = run.text
+        if len(name) < 4 or (len(run) == 1 and is_generic(name)):
+            continue
+        span = Span.of(text, run.start_char, run.end_char)
         if taken.overlaps(span):
             continue
-        if any(not m.alternate and m.place.feature in _GAZETTEER_FEATURES for m in gazetteer.lookup(tok.text)):
-            found.append(Mention(span=span, name=tok.text, key=name_key(tok.text), label=None,
+        if any(not m.alternate and m.place.feature in _GAZETTEER_FEATURES for m in gazetteer.lookup(name)):
+            found.append(Mention(span=span, name=name, key=name_key(name), label=None,
                                  evidence=new_evidence(GPE=W_LABEL), place_name=True))
     return found
 
