@@ -26,6 +26,7 @@ from claimgraph.corpus import group_summaries as summaries
 from claimgraph.corpus import incidents
 from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
+from claimgraph.pipeline.names import country_keys, name_key
 
 #: words that carry no claim: function words and reporting verbs
 STOP = frozenset([
@@ -156,13 +157,27 @@ def _reports() -> tuple[Any, Any, Any, Any, Any]:
     return query, e, act, rec, whr
 
 
-def _report(row: Any) -> incidents.Report:
+PLACE_TYPES = ("GPE", "LOC", "FAC")
+
+
+def _scene(conn: Connection, doc_id: str, cache: dict[str, str | None]) -> str | None:
+    """The corpus entity of a document's most mentioned place below a country (one indexed read)."""
+    if doc_id not in cache:
+        de = s.doc_entities
+        rows = conn.execute(select(de.c.entity_id, de.c.name).where(
+            de.c.doc_id == doc_id, de.c.type.in_(PLACE_TYPES), de.c.entity_id.is_not(None))
+            .order_by(de.c.mentions.desc(), de.c.local_id)).all()
+        cache[doc_id] = next((str(r[0]) for r in rows if name_key(r[1]) not in country_keys()), None)
+    return cache[doc_id]
+
+
+def _report(row: Any, scene: str | None = None) -> incidents.Report:
     point = (float(row.lat), float(row.lon)) if row.lat is not None and row.lon is not None else None
     return incidents.Report(type=row.type, trigger=row.trigger or "", day=incidents.day_of(row.when_value),
                             published=incidents.day_of(row.published),
                             actors=frozenset([row.actor]) if row.actor else frozenset(),
                             targets=frozenset([row.target]) if row.target else frozenset(),
-                            place=row.place, place_name=row.place_name or "", point=point)
+                            place=row.place, place_name=row.place_name or "", point=point, scene=scene)
 
 
 def _candidates_of(conn: Connection, me: incidents.Report, doc_id: str) -> list[Any]:
@@ -170,19 +185,18 @@ def _candidates_of(conn: Connection, me: incidents.Report, doc_id: str) -> list[
     that name one of its participants or its place (the corpus entity's members, within the
     publication window when there is one), and, for a place with a point, the events of its type
     dated within a few days at a place nearby."""
-    query, e, act, rec, whr = _reports()
-    parts = sorted(me.actors | me.targets | ({me.place} if me.place else set()))
+    query, e, _act, _rec, whr = _reports()
+    parts = sorted(me.actors | me.targets | {p for p in (me.place, me.scene) if p})
     ref = me.day or me.published
     rows: list[Any] = []
     if parts:
         de = s.doc_entities
-        sharing = select(de.c.doc_id).where(de.c.entity_id.in_(parts))
+        sharing = select(de.c.doc_id).where(de.c.entity_id.in_(parts), de.c.doc_id != doc_id)
         if ref is not None:
             lo, hi = incidents.window(ref)
             sharing = sharing.where(or_(and_(de.c.published >= lo, de.c.published < hi), de.c.published.is_(None)))
         rows += conn.execute(query.where(
-            e.c.type == me.type, e.c.doc_id != doc_id, e.c.doc_id.in_(sharing.limit(MAX_CANDIDATES).scalar_subquery()),
-            or_(act.c.entity_id.in_(parts), rec.c.entity_id.in_(parts), whr.c.entity_id.in_(parts)))
+            e.c.type == me.type, e.c.doc_id.in_(sharing.distinct().limit(MAX_CANDIDATES).scalar_subquery()))
             .limit(MAX_CANDIDATES)).all()
     if me.point is not None and me.day is not None:
         lo, hi = incidents.window(me.day)
@@ -201,24 +215,31 @@ def group_events(conn: Connection, doc_id: str) -> int:
     indexed queries per event. Returns how many joined."""
     query, e, *_ = _reports()
     mine = conn.execute(query.where(e.c.doc_id == doc_id)).all()
+    scenes: dict[str, str | None] = {}
     joined = 0
     for ev in mine:
-        me = _report(ev)
-        if not (me.actors or me.targets or me.place or me.point):
+        me = _report(ev, _scene(conn, doc_id, scenes))
+        if not (me.actors or me.targets or me.place or me.point or me.scene):
             continue  # nothing another report could share
-        best: tuple[float, str, str, str | None] | None = None
+        matches: list[tuple[bool, float, str, str, str | None]] = []
         for row in _candidates_of(conn, me, doc_id):
-            score, _why = incidents.same_incident(me, _report(row))
-            key = (score, row.group_id is not None)
-            if score >= incidents.THRESHOLD and (best is None or key > (best[0], best[3] is not None)):
-                best = (score, row.doc_id, row.local_id, row.group_id)
-        if best is None:
+            score, _why = incidents.same_incident(me, _report(row, _scene(conn, row.doc_id, scenes)))
+            if score >= incidents.THRESHOLD:
+                matches.append((row.group_id is not None, score, row.doc_id, row.local_id, row.group_id))
+        if not matches:
             continue
-        _, other_doc, other_local, group = best
+        # an existing group first (the incident is known), then the best score
+        matches.sort(key=lambda m: (not m[0], -m[1], m[2], m[3]))
+        _, _, other_doc, other_local, group = matches[0]
         if group is None:
             group = f"eg-{other_doc[:12]}-{other_local}"
             conn.execute(update(e).where(and_(e.c.doc_id == other_doc, e.c.local_id == other_local))
                          .values(group_id=group))
         conn.execute(update(e).where(and_(e.c.doc_id == doc_id, e.c.local_id == ev.local_id)).values(group_id=group))
+        # the clustering step: this report is as sure to be the incident of another group (reports
+        # that had found no common ground before it came): that group joins this one
+        others = sorted({m[4] for m in matches if m[4] and m[4] != group and m[1] >= incidents.MERGE_GROUPS})
+        if others:
+            conn.execute(update(e).where(e.c.group_id.in_(others)).values(group_id=group))
         joined += 1
     return joined

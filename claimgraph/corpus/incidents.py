@@ -17,7 +17,8 @@ field must agree; each adds evidence:
 
 With the weights below: the same day and one shared participant or place is enough, as is a
 missing date (the report published within three days) with one; a day apart needs a nearby
-place or a participant, two or three days apart two of them.
+place or a participant, two or three days apart two of them; two reports that name nothing but
+whose articles are mainly about one place join only on the same day.
 
 Casualty counts are not compared: reports that disagree on the toll are the same incident,
 and their disagreement is what the disagreements view shows.
@@ -33,8 +34,12 @@ from claimgraph.pipeline.names import country_keys, name_key
 
 #: a pair at or above this score is one incident
 THRESHOLD = 0.65
+#: a report this sure of two groups' incidents makes them one (the same day and two shared facts)
+MERGE_GROUPS = 0.85
 #: two dated reports further apart than this are different incidents
 MAX_DAYS = 3
+#: the evidence of two reports whose articles are mainly about one place (and name no other)
+SCENE = 0.08
 #: places closer than this are one place at two levels (a village and its district town)
 NEAR_KM = 40.0
 
@@ -53,6 +58,9 @@ class Report:
     place: str | None
     place_name: str
     point: tuple[float, float] | None
+    #: the article's main place (its most mentioned place below a country): where a report that
+    #: names no place of its own most likely happened
+    scene: str | None = None
 
 
 def day_of(value: str | None) -> date | None:
@@ -103,6 +111,8 @@ def _shared_score(a: Report, b: Report) -> float:
         score += 0.0 if name_key(a.place_name) in country_keys() else 0.2
     elif a.point is not None and b.point is not None and _km(a.point, b.point) <= NEAR_KM:
         score += 0.12
+    elif (a.scene is not None and a.scene in (b.scene, b.place)) or (b.scene is not None and b.scene == a.place):
+        score += SCENE  # only the articles' main place: enough for the same day, not for a day apart
     return min(score, 0.4)
 
 
@@ -121,4 +131,4 @@ def same_incident(a: Report, b: Report) -> tuple[float, str]:
     return score, f"type, day {days}, shared {shared}" + (", trigger" if trigger else "")
 
 
-__all__ = ["MAX_DAYS", "NEAR_KM", "THRESHOLD", "Report", "day_of", "same_incident", "window"]
+__all__ = ["MAX_DAYS", "MERGE_GROUPS", "NEAR_KM", "THRESHOLD", "Report", "day_of", "same_incident", "window"]

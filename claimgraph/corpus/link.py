@@ -144,7 +144,11 @@ class Linker:
             for d in decisions:
                 if d.reason != "already resolved":
                     delta[d.corpus_id] += d.doc_entity.mentions
-            self._sync(conn, {d.corpus_id for d in decisions}, members=False, mention_delta=delta)
+            # #17: the learned decision's clustering step may fold an older copy of an actor into the
+            # entity this document joined: those entities are rewritten with their members
+            merged = {str(e.data[k]) for e in self.resolver.log[before:] if e.op == "merge" for k in ("into", "from")}
+            self._sync(conn, {d.corpus_id for d in decisions} - merged, members=False, mention_delta=delta)
+            self._sync(conn, merged)
             if decisions:  # one statement for the whole document
                 conn.execute(update(s.doc_entities).where(and_(
                     s.doc_entities.c.doc_id == doc_id, s.doc_entities.c.local_id == bindparam("member")))

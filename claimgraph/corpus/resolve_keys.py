@@ -221,6 +221,8 @@ def probes(name: str, aliases: Iterable[str], entity_type: str) -> list[Probe]:
                 out.append(Probe("leading:" + name_key(" ".join(bare)), "given name"))
             if len(bare) >= 2:  # checked by ``given_compatible`` where it hits
                 out.append(Probe("surname:" + name_key(parts[-1]), "same surname"))
+                # the other way round: an entity the corpus knows only by these given names
+                out.append(Probe("name:" + name_key(" ".join(bare[:-1])), "given name", short_only=True))
     return [p for p in out if p.key.split(":", 1)[1]]
 
 
