@@ -73,3 +73,57 @@ def test_what_keeps_reports_apart() -> None:
     # a country is no evidence: every incident of the day in Pakistan shares it
     assert not joins(report(place="ce-pk", place_name="Pakistan"), report(place="ce-pk", place_name="Pakistan"))
     assert not joins(report(actors=("ce-a",)), report(actors=("ce-b",)))
+
+
+# --- the same through a real SQLite store and the linker ----------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from sqlalchemy import select as _select  # noqa: E402
+
+from claimgraph.corpus import schema as s  # noqa: E402
+from claimgraph.corpus.link import Linker  # noqa: E402
+from claimgraph.corpus.store import Store  # noqa: E402
+from claimgraph.model import Analysis, DateRef, Document, Entity, Event, Ref, Span  # noqa: E402
+
+
+def _analysis(text: str, published: str, names: dict[str, str], trigger: str, type: str, actor: str | None,
+              place: str | None, when: tuple[str, str] | None) -> Analysis:
+    doc = Document.from_text(text, published=published)
+
+    def span(word: str) -> Span:
+        start = text.index(word)
+        return Span.of(text, start, start + len(word))
+
+    ids = {name: f"e{i}" for i, name in enumerate(names)}
+    entities = tuple(Entity(ids[n], n, t, (), (span(n),)) for n, t in names.items())
+    event = Event("ev1", type, span(trigger), Ref(ids[actor], span(actor)) if actor else None, None,
+                  DateRef(when[1], span(when[0])) if when else None, Ref(ids[place], span(place)) if place else None,
+                  None)
+    return Analysis(document=doc, entities=entities, events=(event,), stages=("entities", "events"))
+
+
+def test_reports_of_one_raid_group_through_the_store_and_a_protest_does_not(tmp_path: Path) -> None:
+    names = {"Harakat al-Sabr": "ORG", "Shewal": "GPE"}
+    reports = [
+        _analysis("Fighters of Harakat al-Sabr attacked the police post in Shewal on Tuesday, killing three.",
+                  "2025-01-15", names, "attacked", "ASSAULT", "Harakat al-Sabr", "Shewal", ("Tuesday", "2025-01-14")),
+        # another outlet: another verb, no date of its own, another toll
+        _analysis("Gunmen of Harakat al-Sabr raided a checkpoint in Shewal, killing eleven policemen.",
+                  "2025-01-16", names, "raided", "ASSAULT", "Harakat al-Sabr", "Shewal", None),
+        _analysis("Students protested in Shewal on Tuesday against Harakat al-Sabr.",
+                  "2025-01-15", names, "protested", "PROTEST", None, "Shewal", ("Tuesday", "2025-01-14")),
+    ]
+    store = Store.open(tmp_path / "corpus.db")
+    try:
+        linker = Linker(store)
+        for i, analysis in enumerate(reports):
+            linker.link(store.write(analysis, source=f"report-{i}").doc_id)
+        with store.engine.connect() as conn:
+            groups = dict(conn.execute(_select(s.events.c.type, s.events.c.group_id)
+                                       .where(s.events.c.type == "PROTEST")).all())
+            assault = {r[0] for r in conn.execute(_select(s.events.c.group_id).where(s.events.c.type == "ASSAULT"))}
+    finally:
+        store.close()
+    assert len(assault) == 1 and None not in assault  # one incident, whatever the toll
+    assert groups["PROTEST"] is None
