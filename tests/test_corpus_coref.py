@@ -100,3 +100,33 @@ def test_a_broken_model_file_names_itself_and_the_command(tmp_path: Path) -> Non
 def test_romanisation_skeleton() -> None:
     assert skeleton("saadullah") == skeleton("sadullah")
     assert skeleton("haider") == skeleton("hyder")
+
+
+def test_the_clustering_step_merges_copies_logged_and_never_undoes_a_users_split() -> None:
+    r = EntityResolver(load_decider(Settings()))
+    r.resolve(doc("d1", ("Harakat al-Sabr", "ORG"), ("Shewal", "GPE"), ("Tariq Zarbani", "PERSON")))
+    group = r.corpus_id_of("d1#e0")
+    assert group is not None
+    r.resolve(doc("d2", ("Harakat al-Sabr", "ORG"), ("Shewal", "GPE"), ("Tariq Zarbani", "PERSON")))
+    # a user splits the group's second article off: two copies of one name, kept apart
+    copy = r.split(group, ["d2#e0"])
+    r.resolve(doc("d3", ("Harakat al-Sabr", "ORG"), ("Shewal", "GPE"), ("Tariq Zarbani", "PERSON")))
+    assert copy in r.entities and group in r.entities
+    assert not [e for e in r.log if e.op == "merge"]
+
+
+def test_the_clustering_step_folds_a_copy_into_the_entity_joined() -> None:
+    # two copies of one group, as an older corpus may hold them (each from its own article)
+    members = doc("d1", ("Harakat al-Sabr", "ORG"), ("Shewal", "GPE")) + \
+        doc("d2", ("Harakat al-Sabr", "ORG"), ("Shewal", "GPE"))
+    state = {"version": 1, "log": [], "entities": [
+        {"id": "ce-a", "members": [members[0].to_json()]}, {"id": "ce-b", "members": [members[2].to_json()]},
+        {"id": "ce-p", "members": [members[1].to_json(), members[3].to_json()]}]}
+    r = EntityResolver.restore(state, load_decider(Settings()))
+    joined = r.resolve(doc("d3", ("Harakat al-Sabr", "ORG"), ("Shewal", "GPE")))[0]
+    assert joined.corpus_id in ("ce-a", "ce-b") and "model" in joined.reason
+    merges = [e for e in r.log if e.op == "merge"]
+    assert len(merges) == 1 and merges[0].reason.startswith("model:")
+    assert len({r.corpus_id_of(k) for k in ("d1#e0", "d2#e0", "d3#e0")}) == 1
+    r.undo(r.log.index(merges[0]))  # reviewable: the merge is an ordinary log entry
+    assert r.corpus_id_of("d1#e0") != r.corpus_id_of("d2#e0")

@@ -211,6 +211,8 @@ class EntityResolver:
         self._index: dict[str, set[str]] = {}
         self._filed: dict[str, set[str]] = {}
         self._where: dict[str, str] = {}  # member key -> corpus id
+        #: pairs of corpus entities a user split apart: the clustering step never merges them again
+        self._kept_apart: set[frozenset[str]] = set()
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -297,7 +299,8 @@ class EntityResolver:
             for other, p in d.candidates:
                 if p < limit or other in taken or other not in self.entities or d.corpus_id not in self.entities:
                     continue
-                if not compatible(self.entities[other].type, self.entities[d.corpus_id].type):
+                if not compatible(self.entities[other].type, self.entities[d.corpus_id].type) \
+                        or frozenset((other, d.corpus_id)) in self._kept_apart:
                     continue
                 self.merge(d.corpus_id, other, reason=f"model: {d.doc_entity.name!r} is both ({p:.2f})")
 
@@ -459,6 +462,7 @@ class EntityResolver:
         self._add_entity(new_id)
         self._move(keys, new_id)
         self.log.append(LogEntry("split", reason, {"from": corpus_id, "into": new_id, "members": keys}))
+        self._kept_apart.add(frozenset((corpus_id, new_id)))
         return new_id
 
     def undo(self, index: int, reason: str = "user") -> int:
@@ -507,6 +511,8 @@ class EntityResolver:
             for m in obj["members"]:
                 resolver._attach(DocEntity.from_json(m), obj["id"])
         resolver.log = [LogEntry(e["op"], e["reason"], e["data"], e["undone"]) for e in state["log"]]
+        resolver._kept_apart = {frozenset((str(e.data["from"]), str(e.data["into"])))
+                                for e in resolver.log if e.op == "split"}
         return resolver
 
     # --- internals -----------------------------------------------------------------------
