@@ -36,6 +36,8 @@ from claimgraph.pipeline.claims.features import (
     span_features,
     token_range,
 )
+from claimgraph.pipeline.claims.prior import FILE as PRIOR_FILE
+from claimgraph.pipeline.claims.prior import CuePrior, token_matrix
 from claimgraph.pipeline.claims.rules import extract_claims
 from claimgraph.pipeline.coref import AttributionLexicon, attribution_lexicon
 from claimgraph.pipeline.quotes import find_quotes
@@ -49,6 +51,11 @@ SPAN_PARAMS = {"c1": 0.5, "c2": 0.02, "max_iterations": 100, "feature.possible_t
 #: the last this many PolNeAR train documents are held out: the choice between the span tagger's
 #: spans and the rules' spans (for cues the rules found) is made on them, never on dev
 HOLDOUT = 84
+#: the cue prior (logistic regression over spaCy's token vectors): inverse L2 weight, iterations,
+#: and the number of document folds its training-time probabilities are cross-fitted over
+PRIOR_C = 1.0
+PRIOR_ITERATIONS = 300
+PRIOR_FOLDS = 2
 
 Sequence_ = tuple[list[list[str]], list[str]]
 
@@ -66,13 +73,52 @@ def _gold_spans(text: str, spans: Sequence[dict[str, Any]]) -> list[Span]:
     return out
 
 
-def examples(rec: Record, analysis: Analysis, lex: AttributionLexicon) -> tuple[list[Sequence_], list[Sequence_]]:
+def gold_cue_tokens(rec: Record, analysis: Analysis) -> list[bool]:
+    """Per token of the parse: whether it lies in a gold cue (what the cue prior learns)."""
+    doc = analysis.doc
+    starts = [t.idx for t in doc]
+    flags = [False] * len(doc)
+    for att in rec.layer("attributions"):
+        for part in _gold_spans(rec.text, att.get("cue") or ())[:1]:
+            lo, hi = token_range(doc, starts, part)
+            for i in range(lo, min(hi, len(doc) - 1) + 1):
+                flags[i] = True
+    return flags
+
+
+def fit_prior(records: Sequence[Record], docs: Sequence[Analysis], folds: int = PRIOR_FOLDS
+              ) -> tuple[CuePrior, list[list[float]]]:
+    """The cue prior fitted on all documents, and each document's probabilities from a prior
+    fitted without it (cross-fitting by document), so that the tagger learns how far to trust
+    the prior on text it has not seen."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    mats = [token_matrix(an.doc) for an in docs]
+    labels = [np.array(gold_cue_tokens(rec, an), dtype=bool) for rec, an in zip(records, docs, strict=True)]
+
+    def fit(idx: Sequence[int]) -> CuePrior:
+        x = np.vstack([mats[i] for i in idx])
+        y = np.concatenate([labels[i] for i in idx])
+        clf = LogisticRegression(C=PRIOR_C, max_iter=PRIOR_ITERATIONS).fit(x, y)
+        return CuePrior(clf.coef_[0], float(clf.intercept_[0]))
+
+    held: list[list[float]] = [[] for _ in docs]
+    for k in range(folds):
+        prior = fit([i for i in range(len(docs)) if i % folds != k])
+        for i in range(k, len(docs), folds):
+            held[i] = prior.probabilities(docs[i].doc)
+    return fit(range(len(docs))), held
+
+
+def examples(rec: Record, analysis: Analysis, lex: AttributionLexicon,
+             prior: list[float] | None = None) -> tuple[list[Sequence_], list[Sequence_]]:
     """Cue sequences (every sentence) and span sequences (one per gold cue) of one document."""
     doc, text = analysis.doc, rec.text
     quotes = find_quotes(text)
     claims = extract_claims(analysis, lex)
     starts = [t.idx for t in doc]
-    ctx = context(doc, lex, quotes, claims, starts)
+    ctx = context(doc, lex, quotes, claims, starts, prior)
     gold = rec.layer("attributions")
     cue_labels = ["O"] * len(doc)
     span_seqs: list[Sequence_] = []
@@ -115,6 +161,25 @@ def train_crf(seqs: list[Sequence_], params: dict[str, Any], path: Path) -> None
     trainer.train(str(path))
 
 
+def train_both(cue_seqs: list[Sequence_], span_seqs: list[Sequence_], c1: float, out: Path) -> None:
+    """The two CRFs, each in its own process where the platform forks (a CRF trains on one core;
+    the machine has two): same files, same figures, half the wall time."""
+    import multiprocessing as mp
+
+    cue_params = {**CUE_PARAMS, "c1": c1}
+    if "fork" not in mp.get_all_start_methods():
+        train_crf(cue_seqs, cue_params, out / "cue.crfsuite")
+        train_crf(span_seqs, {**SPAN_PARAMS, "c1": c1}, out / "spans.crfsuite")
+        return
+    child = mp.get_context("fork").Process(target=train_crf, args=(span_seqs, {**SPAN_PARAMS, "c1": c1},
+                                                                   out / "spans.crfsuite"))
+    child.start()
+    train_crf(cue_seqs, cue_params, out / "cue.crfsuite")
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"training the span tagger failed (exit code {child.exitcode})")
+
+
 def score(records: list[Record], docs: list[Analysis], lex: AttributionLexicon,
           model: attribution_model.AttributionModel | None) -> dict[str, Any]:
     pairs = [(rec, an.add(claims=extract_claims(an, lex, model))) for rec, an in zip(records, docs, strict=True)]
@@ -144,6 +209,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-score", action="store_true", help="skip scoring train and dev after training")
     parser.add_argument("--c1", type=float, default=CUE_PARAMS["c1"], help="L1 weight of both CRFs")
     parser.add_argument("--score-only", action="store_true", help="score the model in --out, train nothing")
+    parser.add_argument("--prior", action="store_true",
+                        help="give the cue tagger the cue prior over spaCy's token vectors (measured, did not pay)")
     args = parser.parse_args(argv)
     settings = Settings(use_models=False)
     lex = attribution_lexicon()
@@ -161,18 +228,26 @@ def main(argv: list[str]) -> int:
     held = (polnear[cut:], polnear_docs[cut:])
     if args.score_only:
         return _score_all(args, out, polnear[:cut], polnear_docs[:cut], held, own_train, own_docs, lex, settings, t0)
+    out.mkdir(parents=True, exist_ok=True)
+    use_prior = bool(args.prior)
+    priors: list[list[float] | None] = [None] * len(train_docs)
+    (out / PRIOR_FILE).unlink(missing_ok=True)
+    if use_prior:
+        prior, fitted = fit_prior(train_records, train_docs)
+        prior.save(out / PRIOR_FILE)
+        priors = list(fitted)
+        print(f"cue prior fitted ({time.perf_counter() - t0:.0f} s)", flush=True)
     cue_seqs: list[Sequence_] = []
     span_seqs: list[Sequence_] = []
-    for rec, an in zip(train_records, train_docs, strict=True):
-        c, s = examples(rec, an, lex)
+    for rec, an, probs in zip(train_records, train_docs, priors, strict=True):
+        c, s = examples(rec, an, lex, probs)
         cue_seqs.extend(c)
         span_seqs.extend(s)
     print(f"{len(cue_seqs)} cue sequences, {len(span_seqs)} span sequences "
           f"({time.perf_counter() - t0:.0f} s)", flush=True)
-    train_crf(cue_seqs, {**CUE_PARAMS, "c1": args.c1}, out / "cue.crfsuite")
-    print(f"cue tagger trained ({time.perf_counter() - t0:.0f} s)", flush=True)
-    train_crf(span_seqs, {**SPAN_PARAMS, "c1": args.c1}, out / "spans.crfsuite")
-    print(f"span tagger trained ({time.perf_counter() - t0:.0f} s)", flush=True)
+    train_both(cue_seqs, span_seqs, args.c1, out)
+    print(f"cue and span taggers trained ({time.perf_counter() - t0:.0f} s)", flush=True)
+    _write_config(out, {"rule_spans": False, "holdout": args.holdout, "cue_prior": use_prior})
     if held[0]:
         tagger = score(*held, lex, attribution_model.AttributionModel(out, rule_spans=False))
         rules = score(*held, lex, attribution_model.AttributionModel(out, rule_spans=True))
@@ -183,12 +258,15 @@ def main(argv: list[str]) -> int:
         print(_line("held-out train, rules' spans", rules))
     else:
         rule_spans = False
-    (out / "model.json").write_text(json.dumps({"rule_spans": rule_spans, "holdout": args.holdout}) + "\n",
-                                    encoding="utf-8")
+    _write_config(out, {"rule_spans": rule_spans, "holdout": args.holdout, "cue_prior": use_prior})
     print(f"spans of the rules' cues from: {'the rules' if rule_spans else 'the span tagger'}", flush=True)
     if args.no_score:
         return 0
     return _score_all(args, out, polnear[:cut], polnear_docs[:cut], held, own_train, own_docs, lex, settings, t0)
+
+
+def _write_config(out: Path, config: dict[str, Any]) -> None:
+    (out / "model.json").write_text(json.dumps(config) + "\n", encoding="utf-8")
 
 
 def _score_all(args: argparse.Namespace, out: Path, trained: list[Record], trained_docs: list[Analysis],
@@ -218,4 +296,4 @@ def _score_all(args: argparse.Namespace, out: Path, trained: list[Record], train
     return 0
 
 
-__all__ = ["examples", "main"]
+__all__ = ["examples", "fit_prior", "gold_cue_tokens", "main"]

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from claimgraph.evaluate.data import Record, read_many
 from claimgraph.model import Analysis, Document, Span
@@ -48,21 +49,45 @@ def _key(records: Sequence[Record], model: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def parsed(records: Sequence[Record], settings: Settings, cache: Path | None = None) -> list[object]:
-    """spaCy docs of the records' texts, from the cache when it has them."""
+def parsed(records: Sequence[Record], settings: Settings, cache: Path | None = None) -> list[Any]:
+    """spaCy docs of the records' texts, with their token vectors, from the cache when it has them."""
     from spacy.tokens import DocBin
 
     nlp = load_model(settings.spacy_model)
     folder = cache or default_cache()
-    path = folder / f"parse-{_key(records, settings.spacy_model)}.spacy"
+    key = _key(records, settings.spacy_model)
+    path = folder / f"parse-{key}.spacy"
     if path.is_file():
-        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        return _with_vectors(docs, nlp, folder / f"tensor-{key}.npz")
     docs = list(nlp.pipe((r.text for r in records), batch_size=16))
     folder.mkdir(parents=True, exist_ok=True)
     bin_ = DocBin(store_user_data=False)
     for doc in docs:
         bin_.add(doc)
     bin_.to_disk(path)
+    _save_vectors(docs, folder / f"tensor-{key}.npz")
+    return docs
+
+
+def _save_vectors(docs: Sequence[Any], path: Path) -> None:
+    import numpy as np
+
+    np.savez(path, **{f"d{i}": doc.tensor.astype(np.float16) for i, doc in enumerate(docs)})
+
+
+def _with_vectors(docs: list[Any], nlp: Any, path: Path) -> list[Any]:
+    """The cached docs with their tok2vec vectors (``doc.tensor``, which a DocBin does not keep),
+    read from a companion file, or computed once by the model's tok2vec layer and saved there."""
+    import numpy as np
+
+    if path.is_file():
+        with np.load(path) as saved:
+            for i, doc in enumerate(docs):
+                doc.tensor = saved[f"d{i}"].astype(np.float32)
+        return docs
+    docs = list(nlp.get_pipe("tok2vec").pipe(docs, batch_size=16))
+    _save_vectors(docs, path)
     return docs
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from claimgraph.model import Claim, Span
@@ -61,6 +61,9 @@ class Context:
     dep: list[str]
     tag: list[str]
     head: list[int]
+    #: per token, the cue prior's probability that it is part of a cue (empty: no prior; see
+    #: :mod:`.prior`, an option of the training command that did not pay and is off)
+    prior: list[float] = field(default_factory=list)
 
 
 def quoted_tokens(doc: Any, quotes: Sequence[Quote], starts: list[int]) -> list[bool]:
@@ -83,7 +86,7 @@ def token_range(doc: Any, starts: list[int], span: Span) -> tuple[int, int]:
 
 
 def context(doc: Any, lex: AttributionLexicon, quotes: Sequence[Quote], claims: Sequence[Claim],
-            starts: list[int]) -> Context:
+            starts: list[int], prior: list[float] | None = None) -> Context:
     rule_cue = ["O"] * len(doc)
     rule_claims: dict[int, Claim] = {}
     for claim in claims:
@@ -100,7 +103,7 @@ def context(doc: Any, lex: AttributionLexicon, quotes: Sequence[Quote], claims: 
     heads = [i + h for i, h in enumerate(doc.to_array("HEAD").astype("int64").tolist())] if len(doc) else []
     return Context(doc, lex, quoted_tokens(doc, quotes, starts), rule_cue, rule_claims, toks,
                    [t.lower_ for t in toks], [t.pos_ for t in toks], [t.lemma_.lower() for t in toks],
-                   [t.dep_ for t in toks], [t.tag_ for t in toks], heads)
+                   [t.dep_ for t in toks], [t.tag_ for t in toks], heads, prior or [])
 
 
 #: lexicon lists a token's lemma may be in, and the feature each gives
@@ -132,6 +135,11 @@ def cue_features(ctx: Context, first: int, last: int) -> list[Features]:
             tok = toks[i]
             f.extend(_lex_tags(lemma, lex))
             f.extend("c=" + c.dep_ for c in tok.children if c.dep_ in _CHILD_DEPS)
+        if ctx.prior:
+            p = ctx.prior[i]
+            f.append(f"pr={min(9, int(p * 10))}")
+            if p > 0.5:
+                f.append("prhi")
         text = lower[i]
         if text in MARK_TOKENS:
             f.append("mark")

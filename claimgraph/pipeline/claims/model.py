@@ -32,6 +32,8 @@ from claimgraph.pipeline.claims.features import (
     sequences,
     span_features,
 )
+from claimgraph.pipeline.claims.prior import FILE as PRIOR_FILE
+from claimgraph.pipeline.claims.prior import CuePrior
 from claimgraph.pipeline.quotes import MARK_TOKENS, Quote
 
 if TYPE_CHECKING:
@@ -72,15 +74,19 @@ class AttributionModel:
         #: keep the rules' source and content for a cue the rules found (the span tagger then
         #: serves only the cues the rules missed); chosen at training time, see model.json
         self.rule_spans = bool(rule_spans)
+        settings: dict[str, Any] = {}
+        config = folder / "model.json"
+        try:
+            settings = json.loads(config.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            raise PipelineError(f"attribution model file {config} is unreadable ({exc}); rebuild it with "
+                                f"`{RETRAIN}`") from exc
         if rule_spans is None:
-            config = folder / "model.json"
-            try:
-                self.rule_spans = bool(json.loads(config.read_text(encoding="utf-8")).get("rule_spans", False))
-            except FileNotFoundError:
-                pass
-            except (OSError, ValueError) as exc:
-                raise PipelineError(f"attribution model file {config} is unreadable ({exc}); rebuild it with "
-                                    f"`{RETRAIN}`") from exc
+            self.rule_spans = bool(settings.get("rule_spans", False))
+        #: the logistic cue prior over spaCy's token vectors the cue tagger was trained with
+        self.prior = CuePrior.load(folder / PRIOR_FILE, RETRAIN) if settings.get("cue_prior") else None
 
         self.cue = pycrfsuite.Tagger()
         self.spans = pycrfsuite.Tagger()
@@ -107,7 +113,8 @@ class AttributionModel:
         if len(doc) == 0:
             return drafts
         claims = [Claim("", d.kind, d.source, d.cue, tuple(d.content)) for d in drafts]
-        ctx = context(doc, ex.lex, quotes, claims, ex.starts)
+        ctx = context(doc, ex.lex, quotes, claims, ex.starts,
+                      self.prior.probabilities(doc) if self.prior is not None else None)
         by_claim = {id(c): d for c, d in zip(claims, drafts, strict=True)}
         # quotes continuing a speaker (no cue) and "according to X" stay as the rules read them
         out = [d for d in drafts if d.cue is None or d.kind == "according_to"]
@@ -154,16 +161,40 @@ class AttributionModel:
             evidence = d.source is not None and d.source.type == "document" and d.content[0].text[:5].lower() == "that "
             if evidence or _BLANK.search(text, ex.sentence_of(d.cue.start).start, d.cue.start):
                 out.append(d)
+        return self.join_continued(text, out)
+
+    @staticmethod
+    def join_continued(text: str, drafts: list[Draft]) -> list[Draft]:
+        """A quote with no cue that goes on, in the same paragraph, from the speaker's claim just
+        before it ('"...," Fells told Fox News. "They care about two things."') is more content
+        of that claim, as PolNeAR and PARC annotate it, not a claim of its own. One in the next
+        paragraph stays a claim of its own (it has no cue; the rules credit it to the speaker)."""
+        cued = sorted((d for d in drafts if d.cue is not None and d.source is not None),
+                      key=lambda d: max(s.end for s in (d.cue, *d.content) if s is not None))
+        out: list[Draft] = []
+        for d in drafts:
+            if d.cue is not None or d.source is None or d.kind != "direct" or not d.content:
+                out.append(d)
+                continue
+            start = d.content[0].start
+            before = [c for c in cued if max(s.end for s in (c.cue, *c.content) if s is not None) <= start]
+            prev = before[-1] if before else None
+            if prev is None or prev.source is None or not prev.source.span.overlaps(d.source.span) \
+                    or _BLANK.search(text, prev.start, start):
+                out.append(d)
+                continue
+            prev.content = [*prev.content, *d.content]
         return out
 
     @staticmethod
     def verb_group_end(doc: Any, first: int, last: int, rules_end: int) -> int:
         """Where the rules found the same cue, the model's cue ends with the rules' verb group:
         "denounced attempts to label" is the cue "denounced" and the content "attempts to
-        label ..." (the words after the rules' cue are nominal)."""
+        label ..." (the words after the rules' cue are nominal). Only the first word after the
+        rules' cue decides: "said in a statement" is one cue, as annotators mark it."""
         for i in range(first, last + 1):
-            if doc[i].idx >= rules_end and doc[i].pos_ in _NOMINAL:
-                return max(first, i - 1)
+            if doc[i].idx >= rules_end:
+                return max(first, i - 1) if doc[i].pos_ in _NOMINAL else last
         return last
 
     @staticmethod
