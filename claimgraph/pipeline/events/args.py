@@ -120,6 +120,13 @@ class ArgumentReader:
         lo, hi = sorted((ref.span.start, trigger.idx))
         return "\n" not in text[lo:hi]
 
+    def kind_of(self, tok: Any) -> str | None:
+        """The entity type of the name ``tok`` is part of, by the entities layer's type (which
+        knows "Mumbai" is a city even where spaCy's label says ORG), else spaCy's label."""
+        eid = self.resolver.entity_in(tok.idx, tok.idx + len(tok.text), tok)
+        kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
+        return str(kind) if kind else None
+
     def actor_like(self, tok: Any) -> bool:
         """A name that can act: a person, group or body by the entities layer's type (which
         knows "Mumbai" is a city even where spaCy's label says ORG)."""

@@ -142,9 +142,9 @@ def between_features(a: Any, b: Any, limit: int = BETWEEN) -> list[str]:
     """Words and word pairs between the two participants' heads ("A <condemned the> B"),
     the classic relation-extraction context."""
     lo, hi = sorted((a.i, b.i))
-    if hi - lo - 1 > limit or a.sent.start != b.sent.start:
-        return ["b=far"]
     doc = a.doc
+    if hi - lo - 1 > limit or any(doc[i].is_sent_start for i in range(lo + 1, hi + 1)):
+        return ["b=far"]  # (not ``a.sent``: it walks the whole sentence, which may be thousands of tokens)
     lemmas = [_lemma(doc[i]) for i in range(lo + 1, hi) if not doc[i].is_punct]
     out = [f"b={w}" for w in lemmas]
     out.extend(f"bb={x}_{y}" for x, y in pairwise(lemmas))
