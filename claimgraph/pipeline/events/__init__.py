@@ -31,7 +31,7 @@ from claimgraph.pipeline.events.dates import (
     todays_news,
     when_clause_head,
 )
-from claimgraph.pipeline.events.features import trigger_features
+from claimgraph.pipeline.events.features import own_features, trigger_features
 from claimgraph.pipeline.events.lexicon import EventLexicon, event_lexicon
 from claimgraph.pipeline.events.mentions import Mention, find_mentions
 from claimgraph.pipeline.events.model import MODEL_NAME, NONE, TypeModel, shipped_model
@@ -59,7 +59,12 @@ class _Builder:
         self.lex = lex
         self.resolver = Resolver(analysis, attribution_lexicon())
         self.cues = attribution_lexicon().cue_verbs
-        self.mentions = [typed for m in find_mentions(analysis, lex) if (typed := self.typed(m, model)) is not None]
+        found = find_mentions(analysis, lex)
+        #: the lexicon's type of each mention (a feature of the role model) and, per trigger, the
+        #: type model's features of the trigger alone (reused when the dyad is known)
+        self.rule_types = {m.token: m.type for m in found}
+        self.own_features: dict[int, list[str]] = {}
+        self.mentions = [typed for m in found if (typed := self.typed(m, model)) is not None]
         self.args = ArgumentReader(self.resolver, lex, {m.token for m in self.mentions})
         self.nominal_triggers = {m.token for m in self.mentions if m.nominal}
         published = analysis.document.published
@@ -98,7 +103,9 @@ class _Builder:
             return replace(m, type="ASSAULT")  # "Operation Sindoor, strikes that destroyed nine bases"
         if model is None or m.reporting:
             return m
-        probs = model.probabilities(trigger_features(self.doc[m.token], self.lex))
+        tok = self.doc[m.token]
+        own = self.own_features[m.token] = own_features(tok, self.lex)
+        probs = model.probabilities(trigger_features(tok, self.lex, own=own))
         none = probs.pop(NONE, 0.0)
         typ = max(probs, key=probs.__getitem__)
         if m.type is not None:
@@ -120,7 +127,8 @@ class _Builder:
         path = pair_path(actor, recipient)
         if path is None:
             return m
-        probs = self.model.probabilities(trigger_features(tok, self.lex, path, (actor, recipient)))
+        probs = self.model.probabilities(trigger_features(tok, self.lex, path, (actor, recipient),
+                                                          own=self.own_features.get(tok.i)))
         probs.pop(NONE, 0.0)
         typ = max(probs, key=probs.__getitem__)
         rest = max(1e-9, sum(probs.values()))
@@ -150,7 +158,8 @@ class _Builder:
         actor_tok, recipient_tok = (self.args.noun_arguments(tok) if m.nominal else self.args.verb_arguments(tok))
         if self.roles is not None:
             # the learned choice among the sentence's noun phrases, the rules' pick one of its features
-            scored = score_candidates(tok, self.args, self.roles, actor_tok, recipient_tok, self.cues)
+            scored = score_candidates(tok, self.args, self.roles, actor_tok, recipient_tok, self.cues,
+                                      self.rule_types.get(m.token))
             actor_tok, recipient_tok = choose(self.roles.threshold, scored)
         cause = None
         if actor_tok is not None and not m.nominal and actor_tok.i in self.nominal_triggers:

@@ -82,6 +82,10 @@ class ArgumentReader:
         #: date or place heads grouped by the trigger that owns them, per list of heads: asking
         #: every head's owner for every trigger was quadratic in a long document (#19)
         self._owned: dict[int, tuple[list[Any], dict[int | None, list[Any]]]] = {}
+        #: per word, for the role model: can it be a candidate, and its entity type (kept for the
+        #: document's other triggers, which look at the same words)
+        self.role_cache: dict[int, int] = {}
+        self.kind_cache: dict[int, str | None] = {}
 
     # -- participants ---------------------------------------------------------------------------
 

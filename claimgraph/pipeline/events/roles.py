@@ -43,11 +43,11 @@ _NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY", "Q
 _RELATIVE = frozenset({"WDT", "WP", "WP$"})
 
 
-def candidates(trigger: Any) -> Iterator[Any]:
+def candidates(trigger: Any, cache: dict[int, int] | None = None) -> Iterator[Any]:
     """Heads of the noun phrases of the trigger's sentence within :data:`WINDOW` tokens: not
     a date or an amount, not a relative pronoun, not a word inside a longer name ("Khan" in
     "Imran Khan" is a candidate, "Imran" is not), except a modifier of the trigger itself
-    ("a Taliban attack")."""
+    ("a Taliban attack"). ``cache`` keeps each word's answer for the document's other triggers."""
     doc = trigger.doc
     # the sentence's bounds near the trigger, found without ``tok.sent`` (which walks the whole
     # sentence: a parse may run thousands of tokens into one)
@@ -57,14 +57,33 @@ def candidates(trigger: Any) -> Iterator[Any]:
     hi = trigger.i + 1
     while hi < min(len(doc), trigger.i + WINDOW + 1) and not doc[hi].is_sent_start:
         hi += 1
+    # the name the trigger is part of is not its participant ("Operation" in "Operation Northern Shield")
+    inside = trigger.head.i if trigger.dep_ in ("compound", "flat") else trigger.i
     for i in range(lo, hi):
-        tok = doc[i]
-        if i == trigger.i or tok.pos_ not in _NOUNS or tok.tag_ in _RELATIVE or tok.ent_type_ in _NOT_PARTICIPANTS \
-                or not tok.text[:1].isalnum():
+        if i == trigger.i or i == inside:
             continue
-        if tok.dep_ in ("compound", "flat") and tok.head.i != trigger.i and tok.head.pos_ in _NOUNS:
+        found = cache.get(i) if cache is not None else None
+        if found is None:
+            found = _candidate_word(doc[i])
+            if cache is not None:
+                cache[i] = found
+        if found == _NO or (found != _YES and found != trigger.i):
             continue
-        yield tok
+        yield doc[i]
+
+
+_NO, _YES = -2, -1
+
+
+def _candidate_word(tok: Any) -> int:
+    """Whether a word can be a candidate: _YES, _NO, or (a word inside a longer name) the index
+    of the head it modifies, which it may be a candidate of ("a Taliban attack")."""
+    if tok.pos_ not in _NOUNS or tok.tag_ in _RELATIVE or tok.ent_type_ in _NOT_PARTICIPANTS \
+            or not tok.text[:1].isalnum():
+        return _NO
+    if tok.dep_ in ("compound", "flat") and tok.head.pos_ in _NOUNS:
+        return int(tok.head.i)
+    return _YES
 
 
 def _step(tok: Any, up: bool) -> str:
@@ -74,16 +93,23 @@ def _step(tok: Any, up: bool) -> str:
     return ("^" if up else "v") + str(dep)
 
 
-def dependency_path(trigger: Any, cand: Any) -> tuple[list[str], Any | None]:
-    """The steps from trigger up to the lowest common ancestor and down to the candidate,
-    and that ancestor when it is neither of the two (the pivot: "launched" in "X launched a
-    mediation"). An empty list when no path of at most :data:`MAX_STEPS` + 3 steps joins them."""
+def ancestry(trigger: Any) -> tuple[list[Any], dict[int, int]]:
+    """The trigger and its ancestors (at most :data:`MAX_STEPS` + 3), and each one's height."""
     ups = [trigger]
     for _ in range(MAX_STEPS + 3):
         if ups[-1].head.i == ups[-1].i:
             break
         ups.append(ups[-1].head)
-    level = {t.i: k for k, t in enumerate(ups)}
+    return ups, {t.i: k for k, t in enumerate(ups)}
+
+
+def dependency_path(trigger: Any, cand: Any, above: tuple[list[Any], dict[int, int]] | None = None
+                    ) -> tuple[list[str], Any | None]:
+    """The steps from trigger up to the lowest common ancestor and down to the candidate,
+    and that ancestor when it is neither of the two (the pivot: "launched" in "X launched a
+    mediation"). An empty list when no path of at most :data:`MAX_STEPS` + 3 steps joins them.
+    ``above`` is the trigger's :func:`ancestry`, when the caller has it."""
+    ups, level = above if above is not None else ancestry(trigger)
     downs: list[Any] = []
     tok = cand
     for _ in range(MAX_STEPS + 3):
@@ -98,7 +124,7 @@ def dependency_path(trigger: Any, cand: Any) -> tuple[list[str], Any | None]:
     if tok.i not in level:
         return [], None
     k = level[tok.i]
-    steps = [_step(t, True) for t in ups[:k]] + [_step(t, False) for t in reversed(downs)]
+    steps = [_step(t, True) for t in ups[:k]] + [_step(t, False) for t in reversed(downs)]  # short lists
     pivot = tok if tok.i not in (trigger.i, cand.i) else None
     return steps, pivot
 
@@ -109,11 +135,11 @@ def _distance(n: int) -> str:
 
 def pair_features(trigger: Any, cand: Any, kind: str | None, rule_actor: Any | None,
                   rule_recipient: Any | None, passive: bool, reporting: frozenset[str],
-                  rule_type: str | None = None) -> list[str]:
+                  rule_type: str | None = None, above: tuple[list[Any], dict[int, int]] | None = None) -> list[str]:
     """Features of one (trigger, candidate) pair. ``kind`` is the candidate's entity type from
     the entities layer (PERSON, ORG, NORP, GPE, ... or None); ``rule_type`` the lexicon's type
     of the trigger, which tells "Khan's arrest" (Khan undergoes it) from "the group's attack"."""
-    steps, pivot = dependency_path(trigger, cand)
+    steps, pivot = dependency_path(trigger, cand, above)
     path = "|".join(steps) if steps and len(steps) <= MAX_STEPS else "long"
     nominal = trigger.pos_ != "VERB"
     voice = "nom" if nominal else "pass" if passive else "act"
@@ -173,15 +199,20 @@ Scored = list[tuple[Any, list[str], dict[str, float]]]
 
 
 def score_candidates(trigger: Any, reader: Any, model: RoleModel | None, rule_actor: Any | None,
-                     rule_recipient: Any | None, reporting: frozenset[str]) -> Scored:
+                     rule_recipient: Any | None, reporting: frozenset[str], rule_type: str | None = None) -> Scored:
     """Each candidate of the trigger with its features and (when ``model`` is given) its role
-    probabilities; ``reader`` is the document's :class:`args.ArgumentReader` (entity types)."""
+    probabilities; ``reader`` is the document's :class:`args.ArgumentReader` (entity types);
+    ``rule_type`` the lexicon's type of the trigger, when the caller knows it."""
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trigger.children)
-    rule_type = type_of_token(trigger, reader.lex)
+    if rule_type is None:
+        rule_type = type_of_token(trigger, reader.lex)
+    above = ancestry(trigger)
+    cache = reader.role_cache
+    kinds = reader.kind_cache
     out = []
-    for cand in candidates(trigger):
-        feats = pair_features(trigger, cand, reader.kind_of(cand), rule_actor, rule_recipient, passive, reporting,
-                              rule_type)
+    for cand in candidates(trigger, cache):
+        kind = kinds[cand.i] if cand.i in kinds else kinds.setdefault(cand.i, reader.kind_of(cand))
+        feats = pair_features(trigger, cand, kind, rule_actor, rule_recipient, passive, reporting, rule_type, above)
         out.append((cand, feats, model.probabilities(feats) if model is not None else {}))
     return out
 
@@ -238,5 +269,6 @@ def shipped_roles() -> RoleModel:
     return load_roles()
 
 
-__all__ = ["ACTOR", "NO_ROLE", "RECIPIENT", "ROLES_MODEL", "RoleModel", "candidates", "choose", "dependency_path",
-           "load_roles", "pair_features", "roles_path", "save_roles", "score_candidates", "shipped_roles"]
+__all__ = ["ACTOR", "NO_ROLE", "RECIPIENT", "ROLES_MODEL", "RoleModel", "ancestry", "candidates", "choose",
+           "dependency_path", "load_roles", "pair_features", "roles_path", "save_roles", "score_candidates",
+           "shipped_roles"]
