@@ -78,7 +78,7 @@ def doc_ids_by_file(store: Store) -> dict[str, str]:
 
 def event_scores(store: Store, expected: list[dict]) -> tuple[int, int, int, list[str]]:
     by_file = doc_ids_by_file(store)
-    found = grouped = tolerant = 0
+    found = grouped = 0
     lines = []
     for ev in expected:
         docs = {by_file.get(f) for f in ev["files"]} - {None}
@@ -88,18 +88,10 @@ def event_scores(store: Store, expected: list[dict]) -> tuple[int, int, int, lis
         groups = {e["group_id"] for e in rows if e["group_id"]}
         is_found = len(hit_docs) >= 2
         is_grouped = any(len({e["doc_id"] for e in rows if e["group_id"] == g}) >= 2 for g in groups)
-        # #17: a report that gives no date (or a coarser one) may join the group of a dated one
-        undated = [e for e in events(store, type=ev["type"], limit=100000)
-                   if e["doc_id"] in docs and e["group_id"] in groups and e not in rows]
-        joined = len({e["doc_id"] for e in undated} - hit_docs)
-        tolerant += is_grouped or any(len({e["doc_id"] for e in rows + undated if e["group_id"] == g}) >= 2
-                                      for g in groups)
         found += is_found
         grouped += is_grouped
         lines.append(f"  {ev['id']} ({ev['type']} {ev['date']}): dated in {len(hit_docs)}/{len(docs)} reports, "
-                     f"{'grouped' if is_grouped else 'not grouped'}"
-                     + (f", {joined} more report(s) joined without that date" if joined else ""))
-    lines.insert(0, f"  with reports that give no date (or a coarser one) counted: {tolerant}/{len(expected)} grouped")
+                     f"{'grouped' if is_grouped else 'not grouped'}")
     return found, grouped, len(expected), lines
 
 

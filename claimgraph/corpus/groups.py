@@ -5,9 +5,8 @@ words overlap enough (Jaccard on lower-cased content words, stop words out). Can
 from the full-text index (the claim's rarest words), so grouping one document costs a few
 index lookups however large the corpus: FTS5 and its vocabulary on SQLite, the GIN index and
 the ``claim_terms`` counts on PostgreSQL (:mod:`claimgraph.corpus.postgres`), which count words
-alike so that a corpus groups the same on both. Events group by a scored pairwise decision
-(:mod:`claimgraph.corpus.incidents`, #17): the same type, a near day or none, a shared
-participant or place (a nearby place counts); differing casualty counts never keep two apart.
+alike so that a corpus groups the same on both. Events group when their type and date agree and they
+share a participant or a place (by corpus entity), or, with no date on one side, share both.
 
 A group's id is its first member's; the report per group (outlets, first report, whether
 every report rests on one source or on anonymous ones) is kept up to date as reports join
@@ -23,10 +22,8 @@ from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.engine import Connection
 
 from claimgraph.corpus import group_summaries as summaries
-from claimgraph.corpus import incidents
 from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
-from claimgraph.pipeline.names import country_keys, name_key
 
 #: words that carry no claim: function words and reporting verbs
 STOP = frozenset([
@@ -130,6 +127,12 @@ def group_claims(conn: Connection, doc_id: str, *, sqlite: bool) -> int:
     return sum(len(v) for v in joins.values())
 
 
+def _corpus_ids(conn: Connection, doc_id: str) -> dict[str, str]:
+    rows = conn.execute(select(s.doc_entities.c.local_id, s.doc_entities.c.entity_id)
+                        .where(s.doc_entities.c.doc_id == doc_id)).all()
+    return {r[0]: r[1] for r in rows if r[1]}
+
+
 def _same_day(column: Any, value: str) -> Any:
     """Dates agree when they name the same day ("2025-01-14" and "2025-01-14TNI": "on Tuesday"
     and "Tuesday night", or "overnight" in the next morning's paper); coarser dates must be equal."""
@@ -138,108 +141,35 @@ def _same_day(column: Any, value: str) -> Any:
     return column == value
 
 
-#: candidate events read per event and route (a bound on the cost of grouping one document)
-MAX_CANDIDATES = 200
-
-
-def _reports() -> tuple[Any, Any, Any, Any, Any]:
-    """Events with their participants' and place's corpus entities, the place's point and the
-    article's publication date: what :func:`incidents.same_incident` compares."""
+def group_events(conn: Connection, doc_id: str) -> int:
+    """Events of a new document join an event of another document with the same type and date
+    that shares a participant or place (corpus entities); one indexed query per event."""
+    ids = _corpus_ids(conn, doc_id)
     e = s.events
     act, rec, whr = (s.doc_entities.alias(n) for n in ("act", "rec", "whr"))
-    query = (select(e.c.doc_id, e.c.local_id, e.c.group_id, e.c.type, e.c.trigger, e.c.when_value,
-                    act.c.entity_id.label("actor"), rec.c.entity_id.label("target"), whr.c.entity_id.label("place"),
-                    whr.c.name.label("place_name"), whr.c.lat, whr.c.lon, s.documents.c.published)
-             .select_from(e.join(s.documents, s.documents.c.id == e.c.doc_id)
-                          .outerjoin(act, and_(act.c.doc_id == e.c.doc_id, act.c.local_id == e.c.actor_local))
-                          .outerjoin(rec, and_(rec.c.doc_id == e.c.doc_id, rec.c.local_id == e.c.recipient_local))
-                          .outerjoin(whr, and_(whr.c.doc_id == e.c.doc_id, whr.c.local_id == e.c.where_local))))
-    return query, e, act, rec, whr
-
-
-PLACE_TYPES = ("GPE", "LOC", "FAC")
-
-
-def _scene(conn: Connection, doc_id: str, cache: dict[str, str | None]) -> str | None:
-    """The corpus entity of a document's most mentioned place below a country (one indexed read)."""
-    if doc_id not in cache:
-        de = s.doc_entities
-        rows = conn.execute(select(de.c.entity_id, de.c.name).where(
-            de.c.doc_id == doc_id, de.c.type.in_(PLACE_TYPES), de.c.entity_id.is_not(None))
-            .order_by(de.c.mentions.desc(), de.c.local_id)).all()
-        cache[doc_id] = next((str(r[0]) for r in rows if name_key(r[1]) not in country_keys()), None)
-    return cache[doc_id]
-
-
-def _report(row: Any, scene: str | None = None) -> incidents.Report:
-    point = (float(row.lat), float(row.lon)) if row.lat is not None and row.lon is not None else None
-    return incidents.Report(type=row.type, trigger=row.trigger or "", day=incidents.day_of(row.when_value),
-                            published=incidents.day_of(row.published),
-                            actors=frozenset([row.actor]) if row.actor else frozenset(),
-                            targets=frozenset([row.target]) if row.target else frozenset(),
-                            place=row.place, place_name=row.place_name or "", point=point, scene=scene)
-
-
-def _candidates_of(conn: Connection, me: incidents.Report, doc_id: str) -> list[Any]:
-    """Events of other documents that may tell the same incident, by two indexed routes: those
-    that name one of its participants or its place (the corpus entity's members, within the
-    publication window when there is one), and, for a place with a point, the events of its type
-    dated within a few days at a place nearby."""
-    query, e, _act, _rec, whr = _reports()
-    parts = sorted(me.actors | me.targets | {p for p in (me.place, me.scene) if p})
-    ref = me.day or me.published
-    rows: list[Any] = []
-    if parts:
-        de = s.doc_entities
-        sharing = select(de.c.doc_id).where(de.c.entity_id.in_(parts), de.c.doc_id != doc_id)
-        if ref is not None:
-            lo, hi = incidents.window(ref)
-            sharing = sharing.where(or_(and_(de.c.published >= lo, de.c.published < hi), de.c.published.is_(None)))
-        rows += conn.execute(query.where(
-            e.c.type == me.type, e.c.doc_id.in_(sharing.distinct().limit(MAX_CANDIDATES).scalar_subquery()))
-            .limit(MAX_CANDIDATES)).all()
-    if me.point is not None and me.day is not None:
-        lo, hi = incidents.window(me.day)
-        lat, lon = me.point
-        rows += conn.execute(query.where(
-            e.c.type == me.type, e.c.when_value >= lo, e.c.when_value < hi, e.c.doc_id != doc_id,
-            whr.c.lat.between(lat - 0.4, lat + 0.4), whr.c.lon.between(lon - 0.5, lon + 0.5))
-            .limit(MAX_CANDIDATES)).all()
-    return rows
-
-
-def group_events(conn: Connection, doc_id: str) -> int:
-    """Each event of a new document joins the group of the best-scoring event of another
-    document that tells the same incident (:func:`incidents.same_incident` at or above its
-    threshold: the same type, a near day or none, a shared participant or place); one or two
-    indexed queries per event. Returns how many joined."""
-    query, e, *_ = _reports()
-    mine = conn.execute(query.where(e.c.doc_id == doc_id)).all()
-    scenes: dict[str, str | None] = {}
+    mine = conn.execute(select(e).where(e.c.doc_id == doc_id)).mappings().all()
     joined = 0
     for ev in mine:
-        me = _report(ev, _scene(conn, doc_id, scenes))
-        if not (me.actors or me.targets or me.place or me.point or me.scene):
-            continue  # nothing another report could share
-        matches: list[tuple[bool, float, str, str, str | None]] = []
-        for row in _candidates_of(conn, me, doc_id):
-            score, _why = incidents.same_incident(me, _report(row, _scene(conn, row.doc_id, scenes)))
-            if score >= incidents.THRESHOLD:
-                matches.append((row.group_id is not None, score, row.doc_id, row.local_id, row.group_id))
-        if not matches:
+        if not ev["when_value"]:
             continue
-        # an existing group first (the incident is known), then the best score
-        matches.sort(key=lambda m: (not m[0], -m[1], m[2], m[3]))
-        _, _, other_doc, other_local, group = matches[0]
+        parts = sorted({ids[ev[k]] for k in ("actor_local", "recipient_local", "where_local") if ev[k] in ids})
+        if not parts:
+            continue
+        match = conn.execute(
+            select(e.c.doc_id, e.c.local_id, e.c.group_id)
+            .select_from(e.outerjoin(act, and_(act.c.doc_id == e.c.doc_id, act.c.local_id == e.c.actor_local))
+                         .outerjoin(rec, and_(rec.c.doc_id == e.c.doc_id, rec.c.local_id == e.c.recipient_local))
+                         .outerjoin(whr, and_(whr.c.doc_id == e.c.doc_id, whr.c.local_id == e.c.where_local)))
+            .where(e.c.type == ev["type"], _same_day(e.c.when_value, ev["when_value"]), e.c.doc_id != doc_id,
+                   or_(act.c.entity_id.in_(parts), rec.c.entity_id.in_(parts), whr.c.entity_id.in_(parts)))
+            .order_by(e.c.group_id.is_(None)).limit(1)).first()
+        if match is None:
+            continue
+        other_doc, other_local, group = match
         if group is None:
             group = f"eg-{other_doc[:12]}-{other_local}"
             conn.execute(update(e).where(and_(e.c.doc_id == other_doc, e.c.local_id == other_local))
                          .values(group_id=group))
-        conn.execute(update(e).where(and_(e.c.doc_id == doc_id, e.c.local_id == ev.local_id)).values(group_id=group))
-        # the clustering step: this report is as sure to be the incident of another group (reports
-        # that had found no common ground before it came): that group joins this one
-        others = sorted({m[4] for m in matches if m[4] and m[4] != group and m[1] >= incidents.MERGE_GROUPS})
-        if others:
-            conn.execute(update(e).where(e.c.group_id.in_(others)).values(group_id=group))
+        conn.execute(update(e).where(and_(e.c.doc_id == doc_id, e.c.local_id == ev["local_id"])).values(group_id=group))
         joined += 1
     return joined

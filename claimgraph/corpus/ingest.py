@@ -195,7 +195,7 @@ class Ingest:
         with self.store.ingest_lock(wait=self.wait, on_wait=self.on_wait) as fd:
             self._lock_fd = fd
             try:
-                self.linker = Linker(self.store, self.settings)
+                self.linker = Linker(self.store)
                 self.linker.link_pending()  # documents a killed run wrote but did not link
                 from claimgraph.ingest.fetch import HttpFetcher
 
@@ -225,6 +225,6 @@ class Ingest:
         self.linker = None  # reprocessed documents get new entities: link them against a fresh resolver
         self._run(docs, reprocess=True)
         self.store.drop_orphan_entities()
-        self.linker = Linker(self.store, self.settings)
+        self.linker = Linker(self.store)
         self.linker.link_pending()
         return self.summary

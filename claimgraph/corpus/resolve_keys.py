@@ -13,16 +13,7 @@ A key is ``"<space>:<normalised form>"``; the space says what the stored form is
 - ``name``: a name or alias as written (name_key);
 - ``short``: a short form the full name may be cut to (surname, leading parts);
 - ``initials``: an acronym the full name may be written as;
-- ``acronym``: a name that *is* an acronym (probed with a full name's initials);
-- ``leading``: a person's name without its surname ("Malik Sher Afzal" of "Malik Sher Afzal
-  Wazir", "Hamidullah" of "Hamidullah Ghazanfar"): how outlets name a man they know locally;
-- ``surname``: a person's last name, probed by another full name with that surname, which
-  only counts when the given names agree as far as both go ("Hamid" / "Hamidullah");
-- ``tail``: an organisation's name without its leading parts ("Security Council" of "United
-  Nations Security Council").
-
-The last three (#17) are weak kinds: the rules join them only with shared context, the
-learned pair decision (:mod:`claimgraph.corpus.coref`) weighs them with everything else.
+- ``acronym``: a name that *is* an acronym (probed with a full name's initials).
 """
 
 from __future__ import annotations
@@ -36,7 +27,6 @@ from claimgraph.pipeline.names import (
     country_keys,
     initials,
     is_acronym,
-    is_generic,
     lexicon,
     name_key,
     person_short_forms,
@@ -49,11 +39,10 @@ TYPE_GROUPS: dict[str, str] = {"PERSON": "person", "ORG": "org", "NORP": "org",
 
 #: match kinds, strongest first, with the score a unique match of that kind gets
 KIND_SCORES: dict[str, float] = {"same name": 0.95, "alias": 0.9, "acronym": 0.85,
-                                 "surname of": 0.75, "short form": 0.7, "given name": 0.65,
-                                 "same surname": 0.6, "trailing form": 0.6}
+                                 "surname of": 0.75, "short form": 0.7}
 #: kinds a unique candidate needs shared context for: "Boeing" is not "Boeing Commercial
 #: Airplanes", nor "Apple" "Apple Corps", unless the articles share other actors
-NEEDS_CONTEXT = frozenset({"short form", "given name", "same surname", "trailing form"})
+NEEDS_CONTEXT = frozenset({"short form"})
 #: legal forms a company name may carry or drop (see ``legal_stem``; the list is lexicon data)
 LEGAL_FORMS = lexicon().legal_forms
 
@@ -103,9 +92,7 @@ def filed_keys(canonical: str, entity_type: str, names: Iterable[str], aliases: 
             keys.add("name:" + key)
         if person:
             keys.update("short:" + k for k in person_short_forms(form))
-            keys.update(_person_part_keys(form))
             continue
-        keys.update("tail:" + k for k in tail_forms(form))
         stem = legal_stem(form)
         if stem:
             keys.add("name:" + stem)
@@ -114,61 +101,6 @@ def filed_keys(canonical: str, entity_type: str, names: Iterable[str], aliases: 
         if is_acronym(clean_name(form)):
             keys.add("acronym:" + key)
     return keys
-
-
-def _honorific(word: str) -> bool:
-    from claimgraph.pipeline.entities.cues import cues
-
-    w = word.lower().strip(".")
-    return w in cues().honorifics or w in cues().ambiguous_honorifics or w in lexicon().person_titles
-
-
-def given_parts(name: str) -> list[str]:
-    """The words of a person's name before the surname, honorifics kept ("Maulana Idris" is a
-    form in its own right); empty for a one-word name."""
-    parts = clean_name(name).split()
-    return parts[:-1] if len(parts) >= 2 else []
-
-
-def _person_part_keys(form: str) -> set[str]:
-    """``leading:`` every name without its surname (with and without leading honorifics) and
-    ``surname:`` the last name, for a person's multi-word form."""
-    parts = clean_name(form).split()
-    if len(parts) < 2:
-        return set()
-    keys = {"surname:" + name_key(parts[-1])}
-    given = parts[:-1]
-    while given:
-        key = name_key(" ".join(given))
-        if key and not is_generic(key) and not (len(given) == 1 and _honorific(given[0])):
-            keys.add("leading:" + key)
-        if not _honorific(given[0]):
-            break
-        given = given[1:]  # "Haji Saad Ullah" and "Saad Ullah"
-    return keys
-
-
-def tail_forms(name: str) -> set[str]:
-    """Keys of an organisation's name without its leading parts, two words or more and not a
-    generic phrase: "security council" of "United Nations Security Council"."""
-    parts = clean_name(name).split()
-    out = set()
-    for i in range(1, len(parts) - 1):
-        tail = parts[i:]
-        if tail[0][:1].isupper() and not all(is_generic(w) for w in tail):
-            out.add(name_key(" ".join(tail)))
-    return {k for k in out if k}
-
-
-def given_compatible(a: str, b: str) -> bool:
-    """Whether two persons' given names agree as far as both go: "Hamid" and "Hamidullah",
-    "Lena" and "Lena M.", honorifics ignored; two different first names do not."""
-    ga = [name_key(w) for w in given_parts(a) if not _honorific(w)]
-    gb = [name_key(w) for w in given_parts(b) if not _honorific(w)]
-    if not ga or not gb:
-        return False
-    x, y = ga[0], gb[0]
-    return len(min(x, y, key=len)) >= 3 and (x.startswith(y) or y.startswith(x))
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,25 +138,10 @@ def probes(name: str, aliases: Iterable[str], entity_type: str) -> list[Probe]:
                 out.append(Probe("short:" + name_key(form), "surname of"))
         elif not is_acronym(clean_name(form)):
             out.append(Probe("short:" + name_key(form), "short form"))
-            if len(clean_name(form).split()) >= 2:
-                out.append(Probe("tail:" + name_key(form), "trailing form"))
             out += [Probe("name:" + k, "short form", short_only=True)
                     for k in compound_short_forms(form) if k not in country_keys()]
-    if person:
-        for form in forms:
-            parts = clean_name(form).split()
-            bare = parts[:]
-            while len(bare) > 1 and _honorific(bare[0]):
-                bare = bare[1:]
-            out.append(Probe("leading:" + name_key(form), "given name"))
-            if bare != parts:
-                out.append(Probe("leading:" + name_key(" ".join(bare)), "given name"))
-            if len(bare) >= 2:  # checked by ``given_compatible`` where it hits
-                out.append(Probe("surname:" + name_key(parts[-1]), "same surname"))
-                # the other way round: an entity the corpus knows only by these given names
-                out.append(Probe("name:" + name_key(" ".join(bare[:-1])), "given name", short_only=True))
     return [p for p in out if p.key.split(":", 1)[1]]
 
 
 __all__ = ["KIND_SCORES", "LEGAL_FORMS", "NEEDS_CONTEXT", "TYPE_GROUPS", "Probe", "compatible", "filed_keys",
-           "given_compatible", "given_parts", "is_single_word", "legal_stem", "probes", "tail_forms", "type_group"]
+           "is_single_word", "legal_stem", "probes", "type_group"]

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimgraph.corpus.coref import PairDecider, load_decider
 from claimgraph.corpus.resolve import EntityResolver, doc_entities
 from claimgraph.evaluate.coref_metrics import clusters, conll
 from claimgraph.evaluate.data import Record, read_records
@@ -80,8 +79,6 @@ NOTES = (
     "per topic: one resolver per gold topic (ECB+: id prefix before '_'; MEANTIME: the file), the standard ECB+ "
     "setting; whole file: one resolver over all topics",
     "baseline: same lowercased head lemma (spaCy head of the mention span) within a topic",
-    "resolver rows use the learned pair decision (entity_pairs, #17) unless --rules-only; 'rules only' is the "
-    "resolver's own decision on the same analyses",
 )
 
 
@@ -165,17 +162,16 @@ def linked_entity(analysis: Analysis, coref: Resolver, start: int, end: int, dep
 
 
 def entity_labels(docs: Sequence[Doc], *, per_topic: bool = True, link: bool = True,
-                  nominals: bool = False, decider: PairDecider | None = None) -> Labels:
-    """Predicted cluster label of every scored gold entity mention (``decider``: the learned pair
-    decision of #17, None for the resolver's rules)."""
+                  nominals: bool = False) -> Labels:
+    """Predicted cluster label of every scored gold entity mention."""
     resolvers: dict[str, EntityResolver] = {}
     labels: Labels = {}
-    members: list[tuple[Mention, str, str, str]] = []  # mention, scope, lemma, member key
     open_nominals: list[tuple[Mention, str, str, EntityResolver, tuple[str, ...]]] = []
+    votes: dict[tuple[str, str], Counter[Hashable]] = {}
     for d in docs:
         scope = d.topic if per_topic else ""
-        resolver = resolvers.setdefault(scope, EntityResolver(decider))
-        keys = {dec.doc_entity.id: dec.doc_entity.key for dec in resolver.resolve(doc_entities(d.analysis))}
+        resolver = resolvers.setdefault(scope, EntityResolver())
+        corpus_id = {dec.doc_entity.id: dec.corpus_id for dec in resolver.resolve(doc_entities(d.analysis))}
         coref = Resolver(d.analysis, attribution_lexicon()) if link and d.analysis.doc is not None else None
         for mention, _ in gold_mentions(d.record):
             _, start, end = mention
@@ -184,18 +180,13 @@ def entity_labels(docs: Sequence[Doc], *, per_topic: bool = True, link: bool = T
                 ent = linked_entity(d.analysis, coref, start, end)
             lemma = head_lemma(d.analysis, start, end)
             if ent is not None:
-                members.append((mention, scope, lemma, keys[ent]))
+                labels[mention] = ("corpus", scope, corpus_id[ent])
+                votes.setdefault((scope, lemma), Counter())[labels[mention]] += 1
             elif nominals and lemma not in PRONOUNS:
-                open_nominals.append((mention, scope, lemma, resolver, tuple(keys.values())))
+                open_nominals.append((mention, scope, lemma, resolver, tuple(corpus_id.values())))
             else:
                 labels[mention] = ("singleton", *mention)
-    # labels from where each member ended up (a later merge may have moved an earlier document's)
-    votes: dict[tuple[str, str], Counter[Hashable]] = {}
-    for mention, scope, lemma, key in members:
-        labels[mention] = ("corpus", scope, resolvers[scope].corpus_id_of(key))
-        votes.setdefault((scope, lemma), Counter())[labels[mention]] += 1
-    for mention, scope, lemma, resolver, here_keys in open_nominals:
-        here = tuple(str(resolver.corpus_id_of(k)) for k in here_keys)
+    for mention, scope, lemma, resolver, here in open_nominals:
         role = _by_role(resolver, here, lemma)
         vote = votes.get((scope, lemma))
         labels[mention] = ("corpus", scope, role) if role else vote.most_common(1)[0][0] if vote \
@@ -242,22 +233,15 @@ def load(paths: Iterable[str | Path], *, settings: Settings, split: str | None =
     return docs
 
 
-def score_documents(docs: Sequence[Doc], decider: PairDecider | None = None) -> dict[str, dict[str, float | int]]:
-    """The table; with ``decider`` the resolver rows use the learned pair decision, and a row of
-    the rules alone stands beside them."""
+def score_documents(docs: Sequence[Doc]) -> dict[str, dict[str, float | int]]:
     gold = {m: label for d in docs for m, label in gold_mentions(d.record)}
-    resolved = entity_labels(docs, decider=decider)
+    resolved = entity_labels(docs)
     rows = {
         "resolver (per topic)": score_row(gold, resolved),
-        "resolver, names only": score_row(gold, entity_labels(docs, link=False, decider=decider)),
-        "resolver (whole file)": score_row(gold, entity_labels(docs, per_topic=False, decider=decider)),
-        "resolver + nominals (per topic)": score_row(gold, entity_labels(docs, nominals=True, decider=decider)),
-        "resolver + nominals (whole file)": score_row(gold, entity_labels(docs, per_topic=False, nominals=True,
-                                                                          decider=decider)),
-    }
-    if decider is not None:
-        rows["resolver, rules only (per topic)"] = score_row(gold, entity_labels(docs))
-    rows |= {
+        "resolver, names only": score_row(gold, entity_labels(docs, link=False)),
+        "resolver (whole file)": score_row(gold, entity_labels(docs, per_topic=False)),
+        "resolver + nominals (per topic)": score_row(gold, entity_labels(docs, nominals=True)),
+        "resolver + nominals (whole file)": score_row(gold, entity_labels(docs, per_topic=False, nominals=True)),
         "baseline: same head lemma": score_row(gold, baseline_labels(docs)),
         "all singletons": score_row(gold, {m: ("singleton", m) for m in gold}),
     }
@@ -276,10 +260,10 @@ def evaluate(paths: Sequence[str | Path], *, settings: Settings, split: str | No
     docs = load(paths, settings=settings, split=split, stages=xdoc_events.STAGE_NAMES)
     report = Report(title=f"Cross-document entity coreference ({len(docs)} documents"
                           + (f", split {split}" if split else "") + ")")
-    report.rows.update(score_documents(docs, load_decider(settings)))
+    report.rows.update(score_documents(docs))
     report.notes.extend(NOTES)
     report.notes.append("files: " + ", ".join(str(p) for p in paths))
-    report.sections.append(xdoc_events.report(docs, split=split, files=paths, settings=settings))
+    report.sections.append(xdoc_events.report(docs, split=split, files=paths))
     return report
 
 

@@ -52,8 +52,7 @@ NOTES = (
     "singletons, MUC ignores them by definition",
     "system: a gold mention takes the system event (pipeline up to `events`, PLOVER types) whose trigger overlaps "
     "it most; its label is the event's group_id after Store.write + Linker.link of each document in file order "
-    "(group_events, #17: a scored decision: the same type, a near day or none, a shared participant or place), "
-    "else the event alone; a gold mention with "
+    "(group_events: same type and date, a shared participant or place), else the event alone; a gold mention with "
     "no system event is a singleton",
     "per topic: one fresh SQLite store per gold topic (ECB+: id prefix before '_'; MEANTIME: the file); whole file: "
     "one store for all topics",
@@ -88,14 +87,14 @@ def system_event(analysis: Analysis, start: int, end: int) -> Event | None:
     return best
 
 
-def stored_groups(docs: Sequence[xdoc.Doc], settings: Settings | None = None) -> Groups:
+def stored_groups(docs: Sequence[xdoc.Doc]) -> Groups:
     """Write and link the documents, in order, into a fresh temporary SQLite store (exactly what
     ingest does per document), and read back each stored event's group id. Two records with
     one text are one stored document, as in a real corpus."""
     with tempfile.TemporaryDirectory(prefix="claimgraph-xdoc-") as tmp:
         store = Store.open(Path(tmp) / "corpus.db")
         try:
-            linker = Linker(store, settings)
+            linker = Linker(store)
             for d in docs:
                 result = store.write(d.analysis, source=d.record.id)
                 if result.status != "present":
@@ -114,12 +113,12 @@ def _scopes(docs: Sequence[xdoc.Doc], per_topic: bool) -> dict[str, list[xdoc.Do
     return scopes
 
 
-def event_labels(docs: Sequence[xdoc.Doc], *, per_topic: bool = True, settings: Settings | None = None) -> Grouping:
+def event_labels(docs: Sequence[xdoc.Doc], *, per_topic: bool = True) -> Grouping:
     """Predicted cluster label of every scored gold event mention, from the stores' groups."""
     labels: Labels = {}
     matched = matched_dated = matched_grouped = system_events = dated = grouped = 0
     for scope, members in _scopes(docs, per_topic).items():
-        groups = stored_groups(members, settings)
+        groups = stored_groups(members)
         for d in members:
             doc_id = d.analysis.document.id
             system_events += len(d.analysis.events)
@@ -141,16 +140,14 @@ def event_labels(docs: Sequence[xdoc.Doc], *, per_topic: bool = True, settings: 
     return Grouping(labels, matched, matched_dated, matched_grouped, system_events, dated, grouped)
 
 
-def score_documents(docs: Sequence[xdoc.Doc], *, whole_file: bool = True,
-                    settings: Settings | None = None) -> dict[str, dict[str, float | int]]:
+def score_documents(docs: Sequence[xdoc.Doc], *, whole_file: bool = True) -> dict[str, dict[str, float | int]]:
     """The rows of the events table: system per topic (and over the whole file), the same-lemma
     baseline, all singletons, and the counts that explain them."""
     gold: Labels = {m: label for d in docs for m, label in xdoc.gold_mentions(d.record, "events")}
-    topic = event_labels(docs, settings=settings)
+    topic = event_labels(docs)
     rows = {"system (per topic)": xdoc.score_row(gold, topic.labels)}
     if whole_file:
-        rows["system (whole file)"] = xdoc.score_row(gold, event_labels(docs, per_topic=False,
-                                                                         settings=settings).labels)
+        rows["system (whole file)"] = xdoc.score_row(gold, event_labels(docs, per_topic=False).labels)
     rows["baseline: same trigger lemma in the topic"] = xdoc.score_row(gold, xdoc.baseline_labels(docs, "events"))
     rows["all singletons"] = xdoc.score_row(gold, {m: ("singleton", m) for m in gold})
     rows["counts"] = {
@@ -162,12 +159,11 @@ def score_documents(docs: Sequence[xdoc.Doc], *, whole_file: bool = True,
     return rows
 
 
-def report(docs: Sequence[xdoc.Doc], *, split: str | None = None, files: Iterable[str | Path] = (),
-           settings: Settings | None = None) -> Report:
+def report(docs: Sequence[xdoc.Doc], *, split: str | None = None, files: Iterable[str | Path] = ()) -> Report:
     """The events table of analysed documents (the pipeline must have run up to ``events``)."""
     out = Report(title=f"Cross-document event coreference ({len(docs)} documents"
                        + (f", split {split}" if split else "") + ")")
-    out.rows.update(score_documents(docs, settings=settings))
+    out.rows.update(score_documents(docs))
     out.notes.extend(NOTES)
     names = [str(p) for p in files]
     if names:
@@ -178,7 +174,7 @@ def report(docs: Sequence[xdoc.Doc], *, split: str | None = None, files: Iterabl
 def evaluate(paths: Sequence[str | Path], *, settings: Settings, split: str | None = None) -> Report:
     """Cross-document event coreference of the corpus grouping on ECB+ / MEANTIME-format files."""
     docs = xdoc.load(paths, settings=settings, split=split, stages=STAGE_NAMES)
-    return report(docs, split=split, files=paths, settings=settings)
+    return report(docs, split=split, files=paths)
 
 
 __all__ = ["NOTES", "STAGE_NAMES", "Grouping", "evaluate", "event_labels", "report", "score_documents",
