@@ -1,7 +1,6 @@
 """Speed of the events stage against the bare spaCy pipeline, on the bundled samples and the
-sample corpus: the time ``extract_events`` takes with both learned models (types and roles),
-with the type model alone (the first pass of #14) and with the rules alone, as a share of
-``nlp(text)`` on the same texts.
+sample corpus: the time ``extract_events`` takes with the learned type model and with the rules
+alone, as a share of ``nlp(text)`` on the same texts.
 
 Usage: python bench/events_speed.py [--rounds 3]
 """
@@ -21,7 +20,6 @@ from claimgraph.pipeline import Pipeline  # noqa: E402
 from claimgraph.pipeline.events import extract_events  # noqa: E402
 from claimgraph.pipeline.events.lexicon import event_lexicon  # noqa: E402
 from claimgraph.pipeline.events.model import shipped_model  # noqa: E402
-from claimgraph.pipeline.events.roles import shipped_roles  # noqa: E402
 from claimgraph.pipeline.nlp import load_model  # noqa: E402
 from claimgraph.settings import Settings  # noqa: E402
 
@@ -35,8 +33,8 @@ def main() -> None:
     nlp = load_model(settings.spacy_model)
     before = Pipeline(settings, stages=("nlp", "entities", "time", "places", "claims"))
     analyses = [before(d) for d in docs]
-    lex, model, roles = event_lexicon(), shipped_model(), shipped_roles()
-    best = {"spacy": 1e9, "events (models)": 1e9, "events (types)": 1e9, "events (rules)": 1e9}
+    lex, model = event_lexicon(), shipped_model()
+    best = {"spacy": 1e9, "events (model)": 1e9, "events (rules)": 1e9}
     for _ in range(args.rounds):
         t = time.perf_counter()
         for d in docs:
@@ -44,12 +42,8 @@ def main() -> None:
         best["spacy"] = min(best["spacy"], time.perf_counter() - t)
         t = time.perf_counter()
         for a in analyses:
-            extract_events(a, lex, model, roles)
-        best["events (models)"] = min(best["events (models)"], time.perf_counter() - t)
-        t = time.perf_counter()
-        for a in analyses:
             extract_events(a, lex, model)
-        best["events (types)"] = min(best["events (types)"], time.perf_counter() - t)
+        best["events (model)"] = min(best["events (model)"], time.perf_counter() - t)
         t = time.perf_counter()
         for a in analyses:
             extract_events(a, lex, None)

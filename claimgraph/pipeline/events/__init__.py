@@ -22,26 +22,15 @@ from claimgraph.model import Analysis, DateRef, Event, Ref, Span
 from claimgraph.pipeline import Stage
 from claimgraph.pipeline.coref import Resolver, attribution_lexicon
 from claimgraph.pipeline.events.args import MAX_WALK, PLACE_TYPES, ArgumentReader
-from claimgraph.pipeline.events.dates import (
-    dated_occasion,
-    in_headline,
-    is_point,
-    night_before,
-    occasion_at,
-    todays_news,
-    when_clause_head,
-)
-from claimgraph.pipeline.events.features import own_features, trigger_features
+from claimgraph.pipeline.events.dates import in_headline, is_point, night_before, todays_news, when_clause_head
+from claimgraph.pipeline.events.features import trigger_features
 from claimgraph.pipeline.events.lexicon import EventLexicon, event_lexicon
 from claimgraph.pipeline.events.mentions import Mention, find_mentions
 from claimgraph.pipeline.events.model import MODEL_NAME, NONE, TypeModel, shipped_model
 from claimgraph.pipeline.events.numbers import counts_of
-from claimgraph.pipeline.events.pairs import pair_path, type_for_pair
-from claimgraph.pipeline.events.roles import ROLES_MODEL, RoleModel, choose, score_candidates, shipped_roles
+from claimgraph.pipeline.events.pairs import type_for_pair
 from claimgraph.settings import Settings
 
-#: the model retypes an event once its actor and recipient are known when it gives its type this share
-DYAD_OVERRIDE = 0.5
 #: the model retypes a rule-typed mention when it gives its own type this share of the act probability ...
 OVERRIDE = 0.6
 #: ... and the rules' type less than this share
@@ -50,21 +39,13 @@ _REFLEXIVE = frozenset({"itself", "himself", "herself", "themselves", "themself"
 
 
 class _Builder:
-    def __init__(self, analysis: Analysis, lex: EventLexicon, model: TypeModel | None,
-                 roles: RoleModel | None = None) -> None:
+    def __init__(self, analysis: Analysis, lex: EventLexicon, model: TypeModel | None) -> None:
         self.analysis = analysis
-        self.model = model
-        self.roles = roles
         self.doc = analysis.doc
         self.lex = lex
         self.resolver = Resolver(analysis, attribution_lexicon())
         self.cues = attribution_lexicon().cue_verbs
-        found = find_mentions(analysis, lex)
-        #: the lexicon's type of each mention (a feature of the role model) and, per trigger, the
-        #: type model's features of the trigger alone (reused when the dyad is known)
-        self.rule_types = {m.token: m.type for m in found}
-        self.own_features: dict[int, list[str]] = {}
-        self.mentions = [typed for m in found if (typed := self.typed(m, model)) is not None]
+        self.mentions = [typed for m in find_mentions(analysis, lex) if (typed := self.typed(m, model)) is not None]
         self.args = ArgumentReader(self.resolver, lex, {m.token for m in self.mentions})
         self.nominal_triggers = {m.token for m in self.mentions if m.nominal}
         published = analysis.document.published
@@ -75,13 +56,6 @@ class _Builder:
             ref = night_before(DateRef(t.point, t.span), published)
             if t.type in ("DATE", "TIME") and (h := self.args.head_of(t.span)) is not None:
                 self.timex_heads.append((h, ref))
-        #: occasions the document dates ("the gathering took place on Friday"), by position
-        self.occasions: list[tuple[int, DateRef]] = []
-        for h, ref in self.timex_heads:
-            owner = self.args.owner(h)
-            occasion = dated_occasion(self.doc[owner] if owner is not None else None)
-            if occasion is not None and is_point(ref):
-                self.occasions.append((int(occasion.idx), ref))
         self.place_heads: list[tuple[Any, Ref]] = []
         for ent in analysis.entities:
             if ent.type in PLACE_TYPES:
@@ -103,9 +77,7 @@ class _Builder:
             return replace(m, type="ASSAULT")  # "Operation Sindoor, strikes that destroyed nine bases"
         if model is None or m.reporting:
             return m
-        tok = self.doc[m.token]
-        own = self.own_features[m.token] = own_features(tok, self.lex)
-        probs = model.probabilities(trigger_features(tok, self.lex, own=own))
+        probs = model.probabilities(trigger_features(self.doc[m.token], self.lex))
         none = probs.pop(NONE, 0.0)
         typ = max(probs, key=probs.__getitem__)
         if m.type is not None:
@@ -116,23 +88,6 @@ class _Builder:
                 return replace(m, type=typ)
             return m
         if probs[typ] >= model.new_event_threshold:
-            return replace(m, type=typ)
-        return m
-
-    def dyad_typed(self, m: Mention, tok: Any, actor: Any, recipient: Any) -> Mention:
-        """The mention retyped by the model with the dyad it links (the path between actor and
-        recipient, their heads: the features PLV's coded dyads train), when the model is sure."""
-        if self.model is None or m.type is None or m.reporting:
-            return m
-        path = pair_path(actor, recipient)
-        if path is None:
-            return m
-        probs = self.model.probabilities(trigger_features(tok, self.lex, path, (actor, recipient),
-                                                          own=self.own_features.get(tok.i)))
-        probs.pop(NONE, 0.0)
-        typ = max(probs, key=probs.__getitem__)
-        rest = max(1e-9, sum(probs.values()))
-        if typ != m.type and probs[typ] / rest >= DYAD_OVERRIDE:
             return replace(m, type=typ)
         return m
 
@@ -156,19 +111,12 @@ class _Builder:
     def event(self, n: int, m: Mention) -> Event:
         tok = self.doc[m.token]
         actor_tok, recipient_tok = (self.args.noun_arguments(tok) if m.nominal else self.args.verb_arguments(tok))
-        if self.roles is not None:
-            # the learned choice among the sentence's noun phrases, the rules' pick one of its features
-            scored = score_candidates(tok, self.args, self.roles, actor_tok, recipient_tok, self.cues,
-                                      self.rule_types.get(m.token))
-            actor_tok, recipient_tok = choose(self.roles.threshold, scored)
         cause = None
         if actor_tok is not None and not m.nominal and actor_tok.i in self.nominal_triggers:
             # "the 2008 Mumbai attacks killed 166 people": the killers are the attackers, and
             # the killing happened when and where the attacks did
             cause = actor_tok
             actor_tok = self.args.noun_arguments(cause)[0]
-        if actor_tok is not None and recipient_tok is not None and cause is None:
-            m = self.dyad_typed(m, tok, actor_tok, recipient_tok)
         actor = self.args.ref(actor_tok) if actor_tok is not None else None
         recipient = self.args.ref(recipient_tok) if recipient_tok is not None else None
         if actor is not None and not self.args.usable(actor, tok):
@@ -207,9 +155,6 @@ class _Builder:
             when = self.args.when(clause.i, self.timex_heads)  # "in 1999, when he was freed"
         if when is None:
             when = self.sentence_date(tok)
-        if when is None and self.occasions and (occasion := occasion_at(tok)) is not None:
-            # "threatened police in a video of a rally" ... "the gathering took place on Friday"
-            when = min(self.occasions, key=lambda o: abs(o[0] - occasion.idx))[1]
         if when is None and published and modality == "asserted" and todays_news(verb) \
                 and not in_headline(tok, self.analysis.document.title):
             # "has placed them on its list, the ministry said on Wednesday": no later than the saying
@@ -282,24 +227,22 @@ class _Builder:
         return tuple(events)
 
 
-def extract_events(analysis: Analysis, lex: EventLexicon | None = None, model: TypeModel | None = None,
-                   roles: RoleModel | None = None) -> tuple[Event, ...]:
-    """The events of an analysed document, typed by ``model`` when given, else by the lexicon;
-    actor and recipient chosen by ``roles`` when given, else by the argument rules."""
+def extract_events(analysis: Analysis, lex: EventLexicon | None = None,
+                   model: TypeModel | None = None) -> tuple[Event, ...]:
+    """The events of an analysed document, typed by ``model`` when given, else by the lexicon."""
     if analysis.doc is None or not analysis.document.text.strip():
         return ()
-    return _Builder(analysis, lex or event_lexicon(), model, roles).run()
+    return _Builder(analysis, lex or event_lexicon(), model).run()
 
 
 def make_stage(settings: Settings) -> Stage:
     lex = event_lexicon()
     model = shipped_model() if settings.model_enabled(MODEL_NAME) else None
-    roles = shipped_roles() if settings.model_enabled(ROLES_MODEL) else None
 
     def run(analysis: Analysis) -> Analysis:
         if analysis.doc is None:
             raise PipelineError("stage 'events' needs the 'nlp' stage to run first")
-        return analysis.add(events=extract_events(analysis, lex, model, roles))
+        return analysis.add(events=extract_events(analysis, lex, model))
 
     return run
 

@@ -82,10 +82,6 @@ class ArgumentReader:
         #: date or place heads grouped by the trigger that owns them, per list of heads: asking
         #: every head's owner for every trigger was quadratic in a long document (#19)
         self._owned: dict[int, tuple[list[Any], dict[int | None, list[Any]]]] = {}
-        #: per word, for the role model: can it be a candidate, and its entity type (kept for the
-        #: document's other triggers, which look at the same words)
-        self.role_cache: dict[int, int] = {}
-        self.kind_cache: dict[int, str | None] = {}
 
     # -- participants ---------------------------------------------------------------------------
 
@@ -123,13 +119,6 @@ class ArgumentReader:
             return False
         lo, hi = sorted((ref.span.start, trigger.idx))
         return "\n" not in text[lo:hi]
-
-    def kind_of(self, tok: Any) -> str | None:
-        """The entity type of the name ``tok`` is part of, by the entities layer's type (which
-        knows "Mumbai" is a city even where spaCy's label says ORG), else spaCy's label."""
-        eid = self.resolver.entity_in(tok.idx, tok.idx + len(tok.text), tok)
-        kind = self.resolver.types.get(eid) if eid is not None else tok.ent_type_
-        return str(kind) if kind else None
 
     def actor_like(self, tok: Any) -> bool:
         """A name that can act: a person, group or body by the entities layer's type (which

@@ -6,10 +6,7 @@ In order, an event's date is:
    the first time expression whose head walks up the parse to the trigger (:meth:`ArgumentReader.owner`);
 2. for a "when" clause, the date of the clause it modifies ("in 1999, when he was freed");
 3. the date the sentence gives (an expression of the same sentence that names a point in time);
-4. the date of the occasion the clause happened at ("threatened police in a video of a rally",
-   "in the speech, he claimed ..."), when the document dates that occasion elsewhere ("the
-   gathering took place on Friday"): the nearest such dated occasion of the document;
-5. only for present-tense news of the day ("is attacking", "has arrested") that is asserted, not
+4. only for present-tense news of the day ("is attacking", "has arrested") that is asserted, not
    habitual and not in the headline, the publication date.
 
 Background, habitual, negated, future and hypothetical acts never take the publication date.
@@ -34,11 +31,6 @@ HABITUAL = frozenset({"repeatedly", "often", "regularly", "frequently", "routine
                       "long", "traditionally", "generally", "never", "ever"})
 #: words that name the night before the edition
 NIGHT_WORDS = re.compile(r"\b(overnight|last night|late last night|during the night)\b", re.IGNORECASE)
-#: nouns that name an occasion something is said or done at: a gathering and the addresses given there
-OCCASIONS = frozenset({"rally", "gathering", "meeting", "speech", "address", "sermon", "congregation", "assembly",
-                       "conference", "jirga", "ceremony", "funeral", "summit", "convention", "session"})
-#: prepositions that place an act at an occasion ("in the speech", "at a rally", "during the meeting")
-_AT = frozenset({"in", "at", "during"})
 _POINT = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -84,39 +76,6 @@ def when_clause_head(tok: Any) -> Any | None:
     return None
 
 
-def occasion_at(tok: Any) -> Any | None:
-    """The occasion noun the trigger's clause places it at: "at a rally", "in the speech", "in
-    a video of a rally" (one "of" deep), on the trigger or, for a noun, on the verb it is the
-    object of."""
-    anchors = [tok]
-    if tok.pos_ != "VERB" and tok.head.i != tok.i and tok.dep_ in ("dobj", "nsubjpass"):
-        anchors.append(tok.head)
-    for anchor in anchors:
-        for prep in anchor.children:
-            if prep.dep_ != "prep" or prep.lower_ not in _AT:
-                continue
-            for pobj in prep.children:
-                if pobj.dep_ != "pobj":
-                    continue
-                if pobj.lemma_.lower() in OCCASIONS:
-                    return pobj
-                for of in pobj.children:
-                    if of.dep_ == "prep" and of.lower_ == "of":
-                        inner = next((g for g in of.children if g.dep_ == "pobj"), None)
-                        if inner is not None and inner.lemma_.lower() in OCCASIONS:
-                            return inner
-    return None
-
-
-def dated_occasion(owner: Any) -> Any | None:
-    """The occasion a date dates: the subject of the verb that owns the date, when that subject
-    is an occasion noun ("the gathering took place on Friday", "the meeting was held in May")."""
-    if owner is None or owner.pos_ not in ("VERB", "AUX"):
-        return None
-    subject = next((c for c in owner.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject if subject is not None and subject.lemma_.lower() in OCCASIONS else None
-
-
 def in_headline(tok: Any, title: str | None) -> bool:
     """Is the token in the document's first line, and is that line its title?"""
     if not title:
@@ -126,5 +85,4 @@ def in_headline(tok: Any, title: str | None) -> bool:
     return int(tok.idx) < len(first) and first.strip() == title.strip()
 
 
-__all__ = ["HABITUAL", "NIGHT_WORDS", "OCCASIONS", "dated_occasion", "in_headline", "is_point", "night_before",
-           "occasion_at", "todays_news", "when_clause_head"]
+__all__ = ["HABITUAL", "NIGHT_WORDS", "in_headline", "is_point", "night_before", "todays_news", "when_clause_head"]

@@ -10,8 +10,7 @@ pattern: the model learns where to trust it.
 Feature families (prefix before ``=``):
 
 * ``l`` lemma, ``w`` word, ``pos``, ``dep``, ``r`` the lexicon's type, ``lp`` lemma with
-  particle or preposition ("call_for"), ``neg`` a negation, ``negr`` the negated lexicon type,
-  ``cr`` the lexicon type of the act the trigger governs ("refused to meet": AGREE);
+  particle or preposition ("call_for"), ``neg`` a negation;
 * ``c:<dep>`` the lemmas of the trigger's subject, object, agent, particle, prepositions
   and their objects, ``ce:<dep>`` their entity labels, ``h`` / ``hd`` the head's lemma and
   the trigger's relation to it;
@@ -98,18 +97,8 @@ def _participant_features(role: str, head: Any | None, out: list[str]) -> None:
 
 
 def trigger_features(tok: Any, lex: EventLexicon, path: Sequence[Any] = (),
-                     participants: tuple[Any | None, Any | None] | None = None,
-                     own: Sequence[str] | None = None) -> list[str]:
-    """The features of one trigger token (and of a dyad's path and heads, when one is given).
-    ``own`` is :func:`own_features` of the token when the caller has them already (the events
-    stage types a trigger twice: alone, then with the dyad it links)."""
-    out = list(own) if own is not None else own_features(tok, lex)
-    out.extend(dyad_features(tok, lex, path, participants))
-    return out
-
-
-def own_features(tok: Any, lex: EventLexicon) -> list[str]:
-    """The features of the trigger itself: its words, arguments, head and sentence."""
+                     participants: tuple[Any | None, Any | None] | None = None) -> list[str]:
+    """The features of one trigger token (and of a dyad's path and heads, when one is given)."""
     lemma = _lemma(tok)
     rule = type_of_token(tok, lex)
     out = [f"l={lemma}", f"w={tok.lower_}", f"pos={tok.pos_}", f"dep={tok.dep_}", f"r={rule}",
@@ -118,11 +107,6 @@ def own_features(tok: Any, lex: EventLexicon) -> list[str]:
         if child.dep_ in ("prt", "prep") and child.i > tok.i:
             out.append(f"lp={lemma}_{child.lower_}")
     _arg_features(tok, out)
-    for child in tok.children:
-        if child.dep_ in ("xcomp", "ccomp", "dobj") and (ctype := type_of_token(child, lex)) is not None:
-            out.append(f"cr:{child.dep_}={ctype}")  # "refused to meet", "demanded the withdrawal": the act governed
-        elif child.dep_ == "neg":
-            out.append(f"negr={rule}")  # "will not lift the embargo": a negated concession rejects
     head = tok.head
     if head.i != tok.i:
         out.append(f"h={_lemma(head)}")
@@ -130,15 +114,6 @@ def own_features(tok: Any, lex: EventLexicon) -> list[str]:
         head_rule = type_of_token(head, lex)
         if head_rule is not None:
             out.append(f"hr={head_rule}")
-    out.extend(sentence_features(tok))
-    return out
-
-
-def dyad_features(tok: Any, lex: EventLexicon, path: Sequence[Any] = (),
-                  participants: tuple[Any | None, Any | None] | None = None) -> list[str]:
-    """The features of the dyad the trigger links: the path between the participants, their
-    heads and the words between them (the trigger's own subject and object when none is given)."""
-    out: list[str] = []
     for ptok in path:
         if ptok.i == tok.i:
             continue
@@ -159,6 +134,7 @@ def dyad_features(tok: Any, lex: EventLexicon, path: Sequence[Any] = (),
     _participant_features("t", recipient, out)
     if actor is not None and recipient is not None:
         out.extend(between_features(actor, recipient, BETWEEN))
+    out.extend(sentence_features(tok))
     return out
 
 
@@ -166,9 +142,9 @@ def between_features(a: Any, b: Any, limit: int = BETWEEN) -> list[str]:
     """Words and word pairs between the two participants' heads ("A <condemned the> B"),
     the classic relation-extraction context."""
     lo, hi = sorted((a.i, b.i))
+    if hi - lo - 1 > limit or a.sent.start != b.sent.start:
+        return ["b=far"]
     doc = a.doc
-    if hi - lo - 1 > limit or any(doc[i].is_sent_start for i in range(lo + 1, hi + 1)):
-        return ["b=far"]  # (not ``a.sent``: it walks the whole sentence, which may be thousands of tokens)
     lemmas = [_lemma(doc[i]) for i in range(lo + 1, hi) if not doc[i].is_punct]
     out = [f"b={w}" for w in lemmas]
     out.extend(f"bb={x}_{y}" for x, y in pairwise(lemmas))
@@ -191,5 +167,4 @@ def sentence_features(tok: Any) -> Iterable[str]:
             yield f"s={lemma}"
 
 
-__all__ = ["BETWEEN", "WINDOW", "between_features", "dyad_features", "own_features", "sentence_features",
-           "trigger_features"]
+__all__ = ["BETWEEN", "WINDOW", "between_features", "sentence_features", "trigger_features"]

@@ -47,21 +47,6 @@ def _path(heads: list[Any]) -> tuple[Any | None, list[Any]]:
     return meet, [t for t in path if t.i not in (heads[0].i, heads[1].i)]
 
 
-def pair_path(actor: Any, recipient: Any, limit: int = 12) -> list[Any] | None:
-    """The tokens on the dependency path between two participants' head tokens, or None when
-    it is longer than ``limit`` steps either side (a parse may chain thousands of conjuncts)."""
-    for head in (actor, recipient):
-        tok = head
-        for _ in range(limit):
-            if tok.head.i == tok.i:
-                break
-            tok = tok.head
-        else:
-            if tok.head.i != tok.i:
-                return None
-    return _path([actor, recipient])[1]
-
-
 def pair_heads(doc: Any, actor: tuple[int, int], recipient: tuple[int, int]) -> tuple[Any | None, Any | None]:
     heads = _heads(doc, actor, recipient)
     return (heads[0], heads[1]) if heads is not None else (None, None)
@@ -114,4 +99,4 @@ def type_for_pair(analysis: Analysis, actor: tuple[int, int], recipient: tuple[i
     return type_of_token(tok, lex)
 
 
-__all__ = ["pair_heads", "pair_path", "pair_trigger", "type_for_pair"]
+__all__ = ["pair_heads", "pair_trigger", "type_for_pair"]
