@@ -30,6 +30,7 @@ from typing import Any
 
 from claimgraph.analyzer import Analyzer
 from claimgraph.corpus.link import Linker
+from claimgraph.corpus.resolver_store import rebuild_index
 from claimgraph.corpus.sources import Item, Rejected, Skipped, content_fingerprint, expand
 from claimgraph.corpus.store import Store
 from claimgraph.corpus.walk import printable
@@ -225,6 +226,8 @@ class Ingest:
         self.linker = None  # reprocessed documents get new entities: link them against a fresh resolver
         self._run(docs, reprocess=True)
         self.store.drop_orphan_entities()
+        with self.store.engine.begin() as conn:  # the old members left their entities: file them anew
+            rebuild_index(conn)
         self.linker = Linker(self.store)
         self.linker.link_pending()
         return self.summary
