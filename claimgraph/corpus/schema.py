@@ -265,11 +265,11 @@ def _v2_to_v3_resolver_index(conn: Connection) -> None:
     """Version 3 (#18): the resolver's index in the store. Built once from the linked document
     entities as the linker of version 2 rebuilt it in memory at every start (members in document
     order), so the first link after the upgrade decides as that linker would have."""
-    from claimgraph.corpus.resolver_store import build_index
+    from claimgraph.corpus.resolver_store import rebuild_index
 
     for table in RESOLVER_TABLES:
         table.create(conn, checkfirst=True)
-    build_index(conn)
+    rebuild_index(conn)  # emptied first: tables a newer claimgraph left behind are rebuilt, not doubled
 
 
 #: version -> the step that brings a store at that version to the next one
