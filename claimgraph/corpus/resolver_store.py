@@ -390,7 +390,7 @@ def write_state(conn: Connection, resolver: LoadedResolver, ids: Collection[str]
 
 def build_index(conn: Connection) -> int:
     """Fill the resolver's tables from the linked document entities of a store made before them
-    (the migration to schema 3); returns how many corpus entities were filed.
+    (the migration to schema 4); returns how many corpus entities were filed.
 
     Members are taken in document order, as the linker of schema 2 rebuilt its resolver, so each
     entity's canonical name and type come out as that linker had them. Documents are read a batch
