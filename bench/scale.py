@@ -5,6 +5,7 @@ Usage:
   python bench/scale.py store  --docs 100000 [--db PATH]   # synthetic documents, then query latency
   python bench/scale.py measure --db PATH                   # query latency again on a store built so
   python bench/scale.py ingest --docs 120                   # real pipeline, 1 vs 2 workers
+  python bench/scale.py reingest --db PATH [--code DIR]     # `claimgraph ingest` of one file on a grown store
 
 ``store``: the sample corpus is analysed once; each synthetic document is one of those
 analyses with every entity renamed from a pool of invented names (persons, groups, places;
@@ -14,6 +15,12 @@ written and linked exactly as ingest does (one transaction to store it, one to l
 group its claims and events). Reported: write+link time per 1,000 documents, store size per
 1,000 documents, and p50/p95 latency of entity profile, search, claims filter and timeline
 at the checkpoints given (default 10k, 50k, 100k).
+
+``reingest``: ``claimgraph ingest FILE --db PATH --workers 1`` run three times as a user would on a
+grown store — a new article (analysed and linked), the same file again (present), and ``--help``
+(the interpreter and imports, for scale) — each in its own process: wall time and peak memory
+(of the process and its worker). ``--code DIR`` runs another checkout's claimgraph (the same
+run for both sides of a comparison; mind that a newer claimgraph migrates the store it opens).
 
 ``ingest``: the sample corpus texts with a varying reference line appended (so none is a
 duplicate), ingested into fresh stores with 1 and with 2 worker processes; documents/s each
@@ -144,7 +151,7 @@ def measure(store: Store, rng: random.Random, names: dict[str, list[str]], words
             size = int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"--- {n_docs} documents: store {size / 1e6:.0f} MB ({size / 1e6 / (n_docs / 1000):.1f} MB per 1k); "
-          f"process peak memory {rss:.0f} MB (the linker holds every linked document entity)")
+          f"process peak memory {rss:.0f} MB")
     for label, fn, args in (
         ("entity profile (person)", lambda a: entity_profile(store, a), people),
         ("entity profile (group)", lambda a: entity_profile(store, a), groups),
@@ -223,15 +230,59 @@ def run_ingest(args: argparse.Namespace) -> None:
     print(f"speed-up 1 -> 2 workers: {rates[2] / rates[1]:.2f}x")
 
 
+_PEAK = ("import resource, runpy, sys\n"
+         "sys.argv = ['claimgraph'] + sys.argv[1:]\n"
+         "try:\n"
+         "    runpy.run_module('claimgraph.cli', run_name='__main__')\n"
+         "except SystemExit:\n"
+         "    pass\n"
+         "finally:\n"
+         "    peak = max(resource.getrusage(r).ru_maxrss for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+         "    print(f'PEAK_KB {peak}', file=sys.stderr)\n")
+
+
+def _timed_cli(code: Path, args: list[str]) -> tuple[float, float, str]:
+    """Seconds, peak MB and the last line of stderr of one ``claimgraph`` command."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    started = time.monotonic()
+    # run from the checkout: ``python -c`` puts the working folder first on the path
+    done = subprocess.run([sys.executable, "-c", _PEAK, *args], env=env, cwd=code, capture_output=True, text=True,
+                          check=False)
+    elapsed = time.monotonic() - started
+    peak = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")), 0)
+    said = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("PEAK_KB")]
+    return elapsed, peak / 1024, said[-1] if said else ""
+
+
+def run_reingest(args: argparse.Namespace) -> None:
+    if not args.db:
+        sys.exit("reingest needs --db, a store that `scale.py store` built")
+    code = Path(args.code).resolve() if args.code else REPO
+    folder = Path(tempfile.mkdtemp())
+    article = folder / "reingest.txt"
+    first = sorted(CORPUS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    article.write_text(first + f"\n\nReingest {time.time()}.\n", encoding="utf-8")
+    print(f"store {args.db}, claimgraph from {code}")
+    for label, cli in (("new article", ["ingest", str(article), "--db", args.db, "--workers", "1"]),
+                       ("same file again (present)", ["ingest", str(article), "--db", args.db, "--workers", "1"]),
+                       ("claimgraph --help", ["--help"])):
+        elapsed, peak, said = _timed_cli(code, cli)
+        print(f"{label:28s} {elapsed:6.1f} s  peak {peak:5.0f} MB   ({said[:90]})")
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=("store", "measure", "ingest"))
+    parser.add_argument("mode", choices=("store", "measure", "ingest", "reingest"))
+    parser.add_argument("--code", help="reingest: the checkout whose claimgraph runs (default: this one)")
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--db")
     parser.add_argument("--checkpoints", default="10000,50000")
     parser.add_argument("--seed", type=int, default=11, help="measure: which random actors and words to ask for")
     args = parser.parse_args()
-    {"store": run_store, "measure": run_measure, "ingest": run_ingest}[args.mode](args)
+    {"store": run_store, "measure": run_measure, "ingest": run_ingest, "reingest": run_reingest}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.corpus.ingest import Ingest
+from claimgraph.corpus.ingest import DOCS_PER_EXTRA_WORKER, Ingest, pool_size
 from claimgraph.corpus.sources import Item, Rejected, expand
 from claimgraph.corpus.store import Store
 from claimgraph.settings import Settings
@@ -126,9 +126,17 @@ def test_parallel_workers_store_the_same(tmp_path: Path) -> None:
         if (SAMPLES / name).is_file():
             shutil.copy(SAMPLES / name, folder / name)
     store = Store.open(tmp_path / "p.db")
-    summary = Ingest(store, Settings(), workers=2).run([str(folder)])
+    ingest = Ingest(store, Settings(), workers=2)
+    ingest.docs_per_extra_worker = 1  # a batch this small would otherwise get one worker (#18)
+    summary = ingest.run([str(folder)])
     assert summary.ingested == len(list(folder.iterdir())) and not summary.rejected
+    assert ingest.pool_size == 2
     store.close()
+
+
+def test_a_small_batch_gets_one_worker() -> None:
+    assert pool_size(2, 38) == 1 and pool_size(2, DOCS_PER_EXTRA_WORKER) == 2
+    assert pool_size(4, 3 * DOCS_PER_EXTRA_WORKER) == 4 and pool_size(1, 500) == 1
 
 
 def test_killed_ingest_resumes_and_stores_every_document_once(tmp_path: Path) -> None:

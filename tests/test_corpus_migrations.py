@@ -71,8 +71,8 @@ def test_a_version_1_store_is_migrated_in_place(copy: str) -> None:
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     store = Store.open(path)
     with store.engine.connect() as conn:
-        assert conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar() \
-            == str(s.SCHEMA_VERSION)
+        version = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
+        assert version == str(s.SCHEMA_VERSION)
         assert conn.execute(select(s.doc_entities.c.published).where(s.doc_entities.c.published.is_(None))
                             .limit(1)).first() is None
         if store.sqlite:

@@ -37,7 +37,7 @@ from typing import Any
 from claimgraph.corpus.ingest import Ingest, Summary, _analyse, _chunks, _init_worker
 from claimgraph.corpus.shards import ShardWriter
 from claimgraph.corpus.sources import Item, Rejected, Skipped, expand
-from claimgraph.corpus.store import Store
+from claimgraph.corpus.store import Store, unpack
 from claimgraph.errors import ClaimgraphError
 from claimgraph.model import Document
 from claimgraph.settings import Settings
@@ -116,7 +116,7 @@ class AnalyseActor:
             key, status, payload = _analyse(pickle.loads(blob))
             if status == "ok":
                 try:
-                    payload = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+                    payload = json.dumps(unpack(payload.blob, payload.text), ensure_ascii=False, separators=(",", ":"))
                 except (TypeError, ValueError) as exc:
                     status, payload = "rejected", f"analysis is not JSON: {exc}"
             keys.append(key)

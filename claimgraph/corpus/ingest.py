@@ -25,13 +25,14 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from claimgraph.analyzer import Analyzer
 from claimgraph.corpus.link import Linker
+from claimgraph.corpus.resolver_store import rebuild_index
 from claimgraph.corpus.sources import Item, Rejected, Skipped, content_fingerprint, expand
-from claimgraph.corpus.store import Store
+from claimgraph.corpus.store import Store, pack, unpack
 from claimgraph.corpus.walk import printable
 from claimgraph.corpus.workers import WorkerPool
 from claimgraph.errors import ClaimgraphError, InputError
@@ -65,7 +66,11 @@ _ANALYZER: Analyzer | None = None
 
 
 def _init_worker(settings: Settings) -> None:
+    """Load the pipeline, once per process: a worker keeps it for every item, and an in-process
+    ingest run after another with the same settings (a test suite, a notebook) reuses it."""
     global _ANALYZER
+    if _ANALYZER is not None and _ANALYZER.settings == settings:
+        return
     _ANALYZER = Analyzer(settings)
     _ANALYZER.pipeline  # noqa: B018  (loads and warms up: first-use loading before the first document's budget)
 
@@ -74,13 +79,28 @@ def _key_of(item: Item | Document) -> str:
     return item.id if isinstance(item, Document) else item.key
 
 
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """An analysis as it crosses from a worker to the writer: packed the way the store keeps it
+    (compressed JSON without the text, :func:`~claimgraph.corpus.store.pack`) and the text. A
+    tenth of the size of the JSON, and the single writer neither serialises nor compresses it
+    again: that work is done in the workers, in parallel."""
+
+    blob: bytes
+    text: str
+
+    def analysis(self) -> Analysis:
+        return Analysis.from_json(unpack(self.blob, self.text))
+
+
 def _analyse(item: Item | Document) -> tuple[str, str, Any]:
-    """In a worker: (key, "ok", analysis JSON) or (key, "rejected", reason)."""
+    """In a worker: (key, "ok", :class:`Analysed`) or (key, "rejected", reason)."""
     assert _ANALYZER is not None
     key = _key_of(item)
     try:
         doc = item if isinstance(item, Document) else item.document(_ANALYZER.settings)
-        return key, "ok", _ANALYZER.pipeline(doc).to_json()
+        analysis = _ANALYZER.pipeline(doc)
+        return key, "ok", Analysed(pack(analysis.to_json()), analysis.document.text)
     except InputError as exc:
         return key, "rejected", exc.reason
     except ClaimgraphError as exc:
@@ -89,6 +109,19 @@ def _analyse(item: Item | Document) -> tuple[str, str, Any]:
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return key, "rejected", printable(f"pipeline error {type(exc).__name__}: {str(exc)[:300]} "
                                           f"({last.filename}:{last.lineno})")
+
+
+#: inputs each worker beyond the first needs before it pays for loading its own pipeline: about
+#: 3 s of loading against 60 ms of analysis per article, on cores the single writer shares (a
+#: second worker lost on the 38-article sample corpus and gained on 120 articles: #18)
+DOCS_PER_EXTRA_WORKER = 60
+
+
+def pool_size(workers: int, ahead: int, per_worker: int = DOCS_PER_EXTRA_WORKER) -> int:
+    """How many worker processes a batch gets: one, and one more for each
+    :data:`DOCS_PER_EXTRA_WORKER` inputs read ahead (``ahead``: at most that many per extra
+    worker are read), up to ``workers``."""
+    return max(1, min(workers, 1 + ahead // max(1, per_worker)))
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -122,14 +155,19 @@ class Ingest:
         #: reprocessed documents are re-written under the input they first came from
         self._source_of: dict[str, str] = {}
         self.linker: Linker | None = None
+        #: see :func:`pool_size`; ``pool_size`` is how many worker processes the last batch got
+        self.docs_per_extra_worker = DOCS_PER_EXTRA_WORKER
+        self.pool_size = 0
 
     def _record(self, key: str, status: str, payload: Any, *, reprocess: bool = False) -> None:
         fingerprint = self._fingerprints.pop(key, None)
         if status == "ok":
-            analysis = Analysis.from_json(payload)  # a shard's corrupt analysis raises to ShardLoad, which says so
+            packed = payload.blob if isinstance(payload, Analysed) else None
+            # a shard's corrupt analysis (JSON) raises to ShardLoad, which says so
+            analysis = payload.analysis() if isinstance(payload, Analysed) else Analysis.from_json(payload)
             try:
                 result = self.store.write(analysis, self._source_of.get(key, key), reprocess=reprocess,
-                                          fingerprint=fingerprint)
+                                          fingerprint=fingerprint, packed=packed)
             except Exception as exc:
                 status, payload = "rejected", f"store error {type(exc).__name__}: {exc}"
         if status == "ok":
@@ -178,15 +216,25 @@ class Ingest:
 
     def _run(self, work: Iterable[Item | Document], *, reprocess: bool) -> None:
         if not self.isolate:
+            work = iter(work)
+            first = next(work, None)
+            if first is None:
+                return  # every input present: no pipeline to load
             _init_worker(self.settings)
-            for item in work:
+            for item in chain([first], work):
                 started = time.monotonic()
                 result = _analyse(item)
                 self._timed(result[0], time.monotonic() - started)
                 self._record(*result, reprocess=reprocess)
             return
+        work = iter(work)
+        ahead = list(islice(work, max(1, self.docs_per_extra_worker * (self.workers - 1))))
+        if not ahead:
+            return  # every input present (a re-run): no worker, no pipeline to load
+        size = self.pool_size = pool_size(self.workers, len(ahead), self.docs_per_extra_worker)
+        work = chain(ahead, work)
         close = (self._lock_fd,) if self._lock_fd is not None else ()
-        with WorkerPool(self.workers, partial(_init_worker, self.settings), _analyse, deadline=self.deadline,
+        with WorkerPool(size, partial(_init_worker, self.settings), _analyse, deadline=self.deadline,
                         key_of=_key_of, close_fds=close, on_done=self._timed) as pool:
             for key, status, payload in pool.map(work):
                 self._record(key, status, payload, reprocess=reprocess)
@@ -225,6 +273,8 @@ class Ingest:
         self.linker = None  # reprocessed documents get new entities: link them against a fresh resolver
         self._run(docs, reprocess=True)
         self.store.drop_orphan_entities()
+        with self.store.engine.begin() as conn:  # the old members left their entities: file them anew
+            rebuild_index(conn)
         self.linker = Linker(self.store)
         self.linker.link_pending()
         return self.summary

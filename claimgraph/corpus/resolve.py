@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -180,6 +180,16 @@ class LogEntry:
     undone: bool = False
 
 
+def undoable(entry: LogEntry | None, index: int, size: int) -> LogEntry:
+    """The log entry ``index`` if it can be undone, else the error that says why."""
+    if entry is None or not 0 <= index < size:
+        raise ResolveError(f"no log entry {index} (the log has {size})")
+    if entry.undone or entry.op == "undo":
+        raise ResolveError(f"log entry {index} ({entry.op}) cannot be undone"
+                           + (" again" if entry.undone else ""))
+    return entry
+
+
 class EntityResolver:
     """Corpus entities, their key index and the log of every operation on them."""
 
@@ -200,8 +210,8 @@ class EntityResolver:
         """Corpus id -> the strongest kind of match, for every type-compatible candidate."""
         found: dict[str, str] = {}
         for probe in probes(ent.name, ent.aliases, ent.type):
-            hits = self._index.get(probe.key, ())
-            if len(hits) > MAX_HITS or (len(hits) > MAX_WEAK_HITS and probe.kind in WEAK_KINDS):
+            hits = self._hits(probe.key, MAX_WEAK_HITS if probe.kind in WEAK_KINDS else MAX_HITS)
+            if hits is None:
                 continue  # a name, surname or short form shared by that many corpus entities decides nothing
             for cid in hits:
                 ce = self.entities[cid]
@@ -212,6 +222,31 @@ class EntityResolver:
                     kind = "alias"
                 found[cid] = kind
         return found
+
+    def _hits(self, key: str, limit: int | None) -> Collection[str] | None:
+        """The corpus entities filed under a key, or None when more than ``limit`` are."""
+        hits = self._index.get(key, ())
+        return None if limit is not None and len(hits) > limit else hits
+
+    def _shared(self, cid: str, context: set[str]) -> int:
+        """How many of these name keys the corpus entity's articles co-mention."""
+        return len(self.entities[cid].cooccurring.keys() & context)  # C-speed set ops
+
+    def _form_count(self, cid: str, key: str) -> int:
+        """How many of the corpus entity's members were written with this name key."""
+        return self.entities[cid].forms[key]
+
+    def _doc_count(self, cid: str) -> int:
+        return len(self.entities[cid].docs)
+
+    def _exists(self, cid: str) -> bool:
+        return cid in self.entities
+
+    def _prepare(self, entities: Sequence[DocEntity]) -> None:
+        """Before one document is resolved (a store-backed resolver reads its candidates here)."""
+
+    def _candidates_found(self) -> None:
+        """Every candidate of the document has been looked up (the store's cache may go)."""
 
     @staticmethod
     def _fits(probe: Probe, ce: CorpusEntity) -> bool:
@@ -227,7 +262,9 @@ class EntityResolver:
         # strongest match first, so that "Boeing Commercial Airplanes" cannot take, by its short
         # form, the corpus "Boeing" that this article's own "Boeing" matches by name; then full
         # names before short forms
+        self._prepare(entities)
         found = {i: self.candidates(ent) for i, ent in enumerate(entities)}
+        self._candidates_found()
         strength = {i: max((KIND_SCORES[k] for k in cands.values()), default=0.0) for i, cands in found.items()}
         order = sorted(range(len(entities)),
                        key=lambda i: (-strength[i], -len(entities[i].name.split()), -entities[i].mentions))
@@ -259,13 +296,13 @@ class EntityResolver:
         return decisions
 
     def _decide(self, ent: DocEntity, cands: dict[str, str], taken: set[str], context: set[str]) -> Decision:
-        found = {cid: kind for cid, kind in cands.items() if cid not in taken and cid in self.entities}
+        found = {cid: kind for cid, kind in cands.items() if cid not in taken and self._exists(cid)}
         if not found:
             return self._across_types(ent, taken, context) or Decision(ent, self._new_id(ent.key), True, "new", 1.0)
         best = max(KIND_SCORES[k] for k in found.values())
         top = [cid for cid, kind in found.items() if KIND_SCORES[kind] == best]
         kind = found[top[0]]
-        shared = {cid: len(self.entities[cid].cooccurring.keys() & context) for cid in top}  # C-speed set ops
+        shared = {cid: self._shared(cid, context) for cid in top}
         ranked = sorted(top, key=lambda c: -shared[c])
         first = ranked[0]
         if kind in NEEDS_CONTEXT and shared[first] == 0:
@@ -285,7 +322,7 @@ class EntityResolver:
             # a full name (or a place's name) already split over several corpus entities: joining
             # the largest keeps each new article from adding one more copy (the others stay listed
             # as candidates); a one-word person or group name stays ambiguous
-            largest = max(tied, key=lambda c: (len(self.entities[c].docs), c))
+            largest = max(tied, key=lambda c: (self._doc_count(c), c))
             return Decision(ent, largest, False, "same name, largest of several", round(best - 0.2, 3),
                             tuple(c for c in weak if c[0] != largest))
         return Decision(ent, self._new_id(ent.key), True, f"ambiguous {kind}: not merged", 1.0, weak)
@@ -294,7 +331,7 @@ class EntityResolver:
         """The one tied candidate the corpus has called by this entity's name at least twice while
         no other was ever called so ("Lohan" for Lindsay Lohan, never for her mother)."""
         key = name_key(ent.name)
-        used = [(self.entities[cid].forms[key], cid) for cid in tied]
+        used = [(self._form_count(cid, key), cid) for cid in tied]
         used.sort(reverse=True)
         if used[0][0] >= 2 and all(n == 0 for n, _ in used[1:]):
             return used[0][1]
@@ -311,11 +348,11 @@ class EntityResolver:
         need = 1 if len(ent.name.split()) > 1 else 2
         key = name_key(ent.name)
         found = []
-        for cid in self._index.get("name:" + key, ()):
+        for cid in self._hits("name:" + key, None) or ():
             ce = self.entities[cid]
             if cid in taken or type_group(ce.type) not in CROSS_TYPE_GROUPS or compatible(ce.type, ent.type):
                 continue
-            shared = len(ce.cooccurring.keys() & context)
+            shared = self._shared(cid, context)
             if shared >= need:
                 found.append((shared, cid))
         found.sort(reverse=True)
@@ -359,12 +396,14 @@ class EntityResolver:
 
         Members that later operations moved elsewhere stay where they are: undo only
         takes back what is still where the entry put it."""
-        if not 0 <= index < len(self.log):
-            raise ResolveError(f"no log entry {index} (the log has {len(self.log)})")
-        entry = self.log[index]
-        if entry.undone or entry.op == "undo":
-            raise ResolveError(f"log entry {index} ({entry.op}) cannot be undone"
-                               + (" again" if entry.undone else ""))
+        entry = undoable(self.log[index] if 0 <= index < len(self.log) else None, index, len(self.log))
+        self.reverse(entry)
+        entry.undone = True
+        self.log.append(LogEntry("undo", reason, {"target": index}))
+        return len(self.log) - 1
+
+    def reverse(self, entry: LogEntry) -> None:
+        """Apply the inverse of a log entry (what ``undo`` does before it logs)."""
         if entry.op == "resolve":
             for d in entry.data["decisions"]:
                 if self._where.get(d["member"]) == d["corpus_id"]:
@@ -376,9 +415,6 @@ class EntityResolver:
                 if target not in self.entities:
                     self._add_entity(target)
                 self._move(back, target)
-        entry.undone = True
-        self.log.append(LogEntry("undo", reason, {"target": index}))
-        return len(self.log) - 1
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -415,7 +451,7 @@ class EntityResolver:
         digest = hashlib.sha1(seed.encode()).hexdigest()
         for n in range(len(digest) - 11):
             cid = "ce-" + digest[n:n + 12]
-            if cid not in self.entities:
+            if not self._exists(cid):
                 return cid
         raise ResolveError(f"no free corpus id for {seed!r}")  # pragma: no cover
 
@@ -475,4 +511,5 @@ class EntityResolver:
             self._index.setdefault(key, set()).add(corpus_id)
 
 
-__all__ = ["CorpusEntity", "Decision", "DocEntity", "EntityResolver", "LogEntry", "ResolveError", "doc_entities"]
+__all__ = ["CorpusEntity", "Decision", "DocEntity", "EntityResolver", "LogEntry", "ResolveError", "doc_entities",
+           "undoable"]

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -188,6 +188,47 @@ claim_groups = Table(
     Index("ix_claim_groups_reports", "reports"),
 )
 
+# -- the resolver's index (#18): written as entities are linked, read per candidate lookup, so a
+# linker holds nothing of the corpus in memory (:mod:`claimgraph.corpus.resolver_store`) ---------
+
+#: every key a corpus entity is filed under (:func:`claimgraph.corpus.resolve_keys.filed_keys`)
+resolver_keys = Table(
+    "resolver_keys", metadata,
+    Column("key", Text, primary_key=True),
+    Column("entity_id", String(32), primary_key=True),
+    Index("ix_resolver_keys_entity", "entity_id"),
+)
+
+#: how many corpus entities each key holds: one row tells a probe whether its key decides
+#: anything (a surname hundreds of entities share does not) before their ids are read
+resolver_key_counts = Table(
+    "resolver_key_counts", metadata,
+    Column("key", Text, primary_key=True),
+    Column("entities", Integer, nullable=False),
+)
+
+#: per corpus entity, counts over its members: ``co`` the name keys of the entities their
+#: articles co-mention (the context a tie is settled by), ``form`` the name keys they were written
+#: as (usage), ``name`` and ``alias`` their own names and aliases as written (what the entity is
+#: filed under again when its canonical name changes)
+resolver_tallies = Table(
+    "resolver_tallies", metadata,
+    Column("entity_id", String(32), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+#: per corpus entity, its members' mentions by type in the order the types arrived (the type is
+#: the heaviest, ties to the first seen, as :class:`claimgraph.corpus.resolve.CorpusEntity` has it)
+resolver_entities = Table(
+    "resolver_entities", metadata,
+    Column("entity_id", String(32), primary_key=True),
+    Column("type_weights", Text, nullable=False),  # JSON object, insertion-ordered
+)
+
+RESOLVER_TABLES = (resolver_keys, resolver_key_counts, resolver_tallies, resolver_entities)
+
 #: every merge and split of corpus entities, automatic or by a user, reversible
 merges = Table(
     "merges", metadata,
@@ -271,5 +312,18 @@ def _v2_to_v3_page_aggregates(conn: Connection) -> None:
     fill(conn)
 
 
+
+def _v3_to_v4_resolver_index(conn: Connection) -> None:
+    """Version 4 (#18): the resolver's index in the store. Built once from the linked document
+    entities as the linker of versions 2 and 3 rebuilt it in memory at every start (members in document
+    order), so the first link after the upgrade decides as that linker would have."""
+    from claimgraph.corpus.resolver_store import rebuild_index
+
+    for table in RESOLVER_TABLES:
+        table.create(conn, checkfirst=True)
+    rebuild_index(conn)  # emptied first: tables a newer claimgraph left behind are rebuilt, not doubled
+
+
 #: version -> the step that brings a store at that version to the next one
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3_page_aggregates}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3_page_aggregates,
+                                                       3: _v3_to_v4_resolver_index}

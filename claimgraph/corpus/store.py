@@ -259,20 +259,23 @@ class Store:
             pass  # another writer recorded this input's rejection at the same moment
 
     def write(self, analysis: Analysis, source: str, *, reprocess: bool = False,
-              fingerprint: str | None = None) -> WriteResult:
+              fingerprint: str | None = None, packed: bytes | None = None) -> WriteResult:
         """Store one analysed document with every layer, in one transaction. Another process
         storing the same document at the same moment makes this one's insert collide on the
         content hash: the document is then present, which is what this returns. ``fingerprint``
-        (the input's content hash) is remembered with the input's name in the same transaction."""
+        (the input's content hash) is remembered with the input's name in the same transaction.
+        ``packed``: the analysis as :func:`pack` makes it, when a worker has made it already (the
+        single writer then does not serialise it again)."""
         try:
-            return self._write(analysis, source, reprocess=reprocess, fingerprint=fingerprint)
+            return self._write(analysis, source, reprocess=reprocess, fingerprint=fingerprint, packed=packed)
         except IntegrityError:
             with self.engine.connect() as conn:
                 if conn.execute(select(s.documents.c.id).where(s.documents.c.id == analysis.document.id)).first():
                     return WriteResult(analysis.document.id, "present")
             raise
 
-    def _write(self, analysis: Analysis, source: str, *, reprocess: bool, fingerprint: str | None) -> WriteResult:
+    def _write(self, analysis: Analysis, source: str, *, reprocess: bool, fingerprint: str | None,
+               packed: bytes | None) -> WriteResult:
         doc = analysis.document
         with self.engine.begin() as conn:
             row = conn.execute(select(s.documents.c.pipeline_version).where(s.documents.c.id == doc.id)).first()
@@ -283,7 +286,7 @@ class Store:
                 self._delete_layers(conn, doc.id)
                 conn.execute(delete(s.documents).where(s.documents.c.id == doc.id))
             conn.execute(delete(s.rejected).where(s.rejected.c.source == source))
-            self._insert(conn, analysis, source)
+            self._insert(conn, analysis, source, packed)
         return WriteResult(doc.id, "reprocessed" if row is not None else "ingested")
 
     def _delete_layers(self, conn: Connection, doc_id: str) -> None:
@@ -301,12 +304,12 @@ class Store:
             pg.add_terms(conn, pg.claim_terms_of(contents, STOP), sign=-1)
         refresh(conn, groups)  # the groups it reported in lose its reports
 
-    def _insert(self, conn: Connection, analysis: Analysis, source: str) -> None:
+    def _insert(self, conn: Connection, analysis: Analysis, source: str, packed: bytes | None = None) -> None:
         doc = analysis.document
         conn.execute(insert(s.documents).values(
             id=doc.id, url=doc.url, title=doc.title, site=doc.site, author=doc.author, published=doc.published,
             source=source, pipeline_version=PIPELINE_VERSION, ingested_at=now(), text=doc.text,
-            analysis=pack(analysis.to_json())))
+            analysis=packed if packed is not None else pack(analysis.to_json())))
         geo = analysis.places
         ents = [dict(doc_id=doc.id, local_id=e.id, entity_id=None, name=e.name, type=e.type,
                      aliases=json.dumps(list(e.aliases), ensure_ascii=False), roles=json.dumps(list(e.roles)),

@@ -424,7 +424,7 @@ def split(body: SplitRequest, corpus: CorpusDep) -> dict[str, Any]:
     if browse.entity_by_id(store, body.entity_id) is None:
         raise HTTPException(404, f"no entity {body.entity_id!r}")
     new_id, index = _correct(store, lambda linker: (linker.split(body.entity_id, body.members, body.reason),
-                                                    len(linker.resolver.log) - 1))
+                                                    linker.log_size() - 1))
     return {"new_id": new_id, "log_index": index, "entity": browse.entity_by_id(store, body.entity_id),
             "new_entity": browse.entity_by_id(store, new_id)}
 
@@ -438,10 +438,11 @@ def undo(body: UndoRequest, corpus: CorpusDep) -> dict[str, Any]:
     store = _store(corpus)
 
     def action(linker: Linker) -> tuple[int, str, dict[str, Any]]:
-        log = linker.resolver.log
-        if body.log_index >= len(log):
-            raise HTTPException(404, f"no log entry {body.log_index} (the log has {len(log)})")
-        entry = log[body.log_index]
+        entry = linker.log_entry(body.log_index)
+        if entry is None and body.log_index >= 0:
+            raise HTTPException(404, f"no log entry {body.log_index} (the log has {linker.log_size()})")
+        if entry is None:
+            raise HTTPException(422, f"no log entry {body.log_index}")
         return linker.undo(body.log_index, body.reason), entry.op, dict(entry.data)
 
     new, op, data = _correct(store, action)
