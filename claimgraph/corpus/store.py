@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, event, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from claimgraph.corpus import aggregates
 from claimgraph.corpus import postgres as pg
@@ -188,6 +189,21 @@ class Store:
         return column if self.sqlite else column.asc().nulls_first()
 
     def _prepare(self) -> None:
+        """Create or upgrade the schema. On SQLite a transaction that began by reading and then
+        writes (the idempotent DDL) fails at once with "database is locked" when another process
+        committed in between — SQLite's busy timeout does not apply to that upgrade — so it is
+        started again on a fresh snapshot, for as long as the busy timeout would have waited."""
+        deadline = time.monotonic() + SQLITE_BUSY_S
+        while True:
+            try:
+                self._prepare_once()
+                return
+            except OperationalError as exc:
+                if not self.sqlite or "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _prepare_once(self) -> None:
         with self.engine.begin() as conn:
             if not self.sqlite:
                 pg.lock_prepare(conn)
