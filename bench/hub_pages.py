@@ -12,9 +12,8 @@ before/after pair on copies of one store. Measurements, not tests: nothing here 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
@@ -22,6 +21,9 @@ from fastapi.testclient import TestClient
 from claimgraph.corpus import browse
 from claimgraph.corpus.store import Store
 from claimgraph.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from web_workspace import time_pages  # the bench folder: one timing loop for both page benches
 
 
 def main(argv: list[str]) -> int:
@@ -38,21 +40,7 @@ def main(argv: list[str]) -> int:
              "/events", f"/claims?about={hub['id']}", f"/api/claims?about={hub['id']}&source_type=anonymous&limit=50",
              f"/api/timeline?name={quote(hub['id'])}&limit=50", "/"]
     with TestClient(create_app(store, cache=False)) as client:
-        print(f"{'page':64} {'first ms':>9} {'median ms':>10} {'max ms':>8} {'KB':>6}")
-        for path in pages:
-            t = time.perf_counter()
-            r = client.get(path)
-            cold = (time.perf_counter() - t) * 1000
-            if r.status_code != 200:
-                print(f"{path:64} status {r.status_code}: {r.text[:120]}")
-                continue
-            times = []
-            for _ in range(args.rounds):
-                t = time.perf_counter()
-                client.get(path)
-                times.append((time.perf_counter() - t) * 1000)
-            median, worst, size = statistics.median(times), max(times), len(r.content) / 1024
-            print(f"{path[:64]:64} {cold:9.0f} {median:10.0f} {worst:8.0f} {size:6.0f}", flush=True)
+        time_pages(client, pages, args.rounds, width=64, skip_errors=True)
     store.close()
     return 0
 
